@@ -1,0 +1,38 @@
+package io.trendstream.metrics;
+
+/**
+ * Names of the job's own metrics. All live in the user scope group {@value #GROUP} of the operator
+ * that registers them; those with a label use {@code addGroup(key, value)}, which the Prometheus
+ * reporter turns into a label. In Prometheus a metric reads
+ * {@code flink_taskmanager_job_task_operator_trendstream_<name>{<label>="..."}}.
+ */
+public final class PipelineMetrics {
+    public static final String GROUP = "trendstream";
+
+    /** Counter, label {@value #SOURCE_LABEL} (orders, views): records read from Kafka, valid or not. */
+    public static final String EVENTS_IN = "eventsIn";
+    public static final String SOURCE_LABEL = "source";
+
+    /** Counter, label {@value #REASON_LABEL}: records sent to the dead-letter queue. */
+    public static final String DEAD_LETTERS = "deadLetters";
+    public static final String REASON_LABEL = "reason";
+
+    /** Counter: events that arrived after their window closed and went to the late-data output. */
+    public static final String LATE_EVENTS = "lateEvents";
+
+    /** Counter, label {@value #SOURCE_LABEL}: events dropped because their event id was already seen. */
+    public static final String DUPLICATES_DROPPED = "duplicatesDropped";
+
+    /** Counter, label {@value #SEVERITY_LABEL} (MEDIUM, HIGH): trend alerts raised. */
+    public static final String ALERTS = "alerts";
+    public static final String SEVERITY_LABEL = "severity";
+
+    /** Gauge, milliseconds: processing time minus the current event-time watermark at the window operator input. */
+    public static final String WATERMARK_LAG_MS = "watermarkLagMs";
+
+    /** Gauge, milliseconds, label {@value #SINK_LABEL}: how long the last database commit (XA commit) took. */
+    public static final String SINK_COMMIT_LATENCY_MS = "sinkCommitLatencyMs";
+    public static final String SINK_LABEL = "sink";
+
+    private PipelineMetrics() {}
+}

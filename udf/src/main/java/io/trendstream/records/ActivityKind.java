@@ -1,0 +1,7 @@
+package io.trendstream.records;
+
+/** What a user did with a product. */
+public enum ActivityKind {
+    ORDER,
+    VIEW
+}
