@@ -1,0 +1,222 @@
+package io.trendstream.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static io.trendstream.config.PipelineOptions.*;
+
+/**
+ * The pipeline's settings, resolved from defaults, the Flink configuration, the environment and
+ * program arguments (see {@link PipelineOptions}) and validated as a whole before any operator is
+ * built. An invalid or missing setting fails with an {@link IllegalConfigurationException} that
+ * names the setting and where its value came from.
+ */
+public final class PipelineConfig {
+
+    /** Prefix of the pipeline's keys in the Flink configuration (config.yaml, -D). */
+    public static final String FLINK_PREFIX = "trendstream.";
+
+    /** Prefix of the pipeline's environment variables. */
+    public static final String ENV_PREFIX = "TRENDSTREAM_";
+
+    private final Configuration values;
+    private final Map<String, String> origins;
+
+    private PipelineConfig(Configuration values, Map<String, String> origins) {
+        this.values = values;
+        this.origins = origins;
+    }
+
+    /**
+     * Resolves the settings.
+     *
+     * @param args program arguments, {@code --key value} or {@code --key=value}
+     * @param environment the process environment
+     * @param flinkConfig the Flink configuration the job was submitted with
+     */
+    public static PipelineConfig resolve(String[] args, Map<String, String> environment, ReadableConfig flinkConfig) {
+        Map<String, String> arguments = parseArguments(args);
+        Set<String> known = PipelineOptions.all().stream().map(ConfigOption::key).collect(Collectors.toSet());
+        for (String key : arguments.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalConfigurationException(
+                        "Unknown program argument '--" + key + "'. Known settings: " + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+
+        Map<String, String> raw = new HashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        for (ConfigOption<?> option : PipelineOptions.all()) {
+            String key = option.key();
+            String envName = environmentVariable(option);
+            String flinkKey = FLINK_PREFIX + key;
+            if (arguments.containsKey(key)) {
+                raw.put(key, arguments.get(key));
+                origins.put(key, "program argument --" + key);
+            } else if (environment.get(envName) != null && !environment.get(envName).isBlank()) {
+                raw.put(key, environment.get(envName));
+                origins.put(key, "environment variable " + envName);
+            } else {
+                String fromFlink = flinkConfig.toMap().get(flinkKey);
+                if (fromFlink != null) {
+                    raw.put(key, fromFlink);
+                    origins.put(key, "Flink configuration " + flinkKey);
+                } else {
+                    origins.put(key, "default");
+                }
+            }
+        }
+
+        Configuration values = Configuration.fromMap(raw);
+        PipelineConfig config = new PipelineConfig(values, origins);
+        for (ConfigOption<?> option : PipelineOptions.all()) {
+            config.parse(option); // type errors first, naming the setting
+        }
+        config.validate();
+        return config;
+    }
+
+    /** The environment variable that sets an option, e.g. TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS. */
+    public static String environmentVariable(ConfigOption<?> option) {
+        return ENV_PREFIX + option.key().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return parse(option);
+    }
+
+    private <T> T parse(ConfigOption<T> option) {
+        try {
+            return values.get(option);
+        } catch (IllegalArgumentException e) {
+            throw invalid(option, "cannot be parsed as " + typeName(option) + " (" + rootMessage(e) + ")");
+        }
+    }
+
+    private void validate() {
+        for (ConfigOption<?> option : PipelineOptions.REQUIRED) {
+            Object value = get(option);
+            if (value == null || value.toString().isBlank()) {
+                throw new IllegalConfigurationException(
+                        "Missing required setting '" + option.key() + "': set --" + option.key()
+                                + ", the environment variable " + environmentVariable(option) + ", or "
+                                + FLINK_PREFIX + option.key() + " in the Flink configuration. " + option.description());
+            }
+        }
+        check(JDBC_URL, v -> v.startsWith("jdbc:postgresql://"), "must start with jdbc:postgresql://");
+        check(SCHEMA_REGISTRY_URL, v -> v.startsWith("http://") || v.startsWith("https://"), "must be an http:// or https:// URL");
+        check(KAFKA_BOOTSTRAP_SERVERS, v -> v.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*"), "must be host:port[,host:port...]");
+        check(SCHEMA_REGISTRY_USER_INFO, v -> v.contains(":"), "must be user:password");
+
+        positive(WINDOW_SIZE);
+        notNegative(ALLOWED_LATENESS);
+        notNegative(OUT_OF_ORDERNESS);
+        positive(SOURCE_IDLENESS);
+        positive(MAX_FUTURE_SKEW);
+        positive(DEDUP_TTL);
+        positive(CHECKPOINT_INTERVAL);
+        positive(PARTITION_DISCOVERY_INTERVAL);
+        positive(RESTART_DELAY);
+        check(KAFKA_TRANSACTION_TIMEOUT, v -> v.compareTo(get(CHECKPOINT_INTERVAL)) > 0,
+                "must be longer than checkpoint.interval, or transactions time out before they commit");
+        check(EMA_ALPHA, v -> v > 0 && v <= 1, "must be in (0, 1]");
+        check(WARM_UP_WINDOWS, v -> v >= 0, "must be 0 or more");
+        check(MEDIUM_RATIO, v -> v > 1, "must be greater than 1");
+        check(HIGH_RATIO, v -> v >= get(MEDIUM_RATIO), "must be at least trend.medium-ratio (" + get(MEDIUM_RATIO) + ")");
+        check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
+        check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
+        check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
+    }
+
+    private void positive(ConfigOption<Duration> option) {
+        check(option, v -> !v.isNegative() && !v.isZero(), "must be longer than zero");
+    }
+
+    private void notNegative(ConfigOption<Duration> option) {
+        check(option, v -> !v.isNegative(), "must not be negative");
+    }
+
+    private <T> void check(ConfigOption<T> option, Predicate<T> valid, String requirement) {
+        T value = get(option);
+        if (value != null && !valid.test(value)) {
+            throw invalid(option, requirement);
+        }
+    }
+
+    private IllegalConfigurationException invalid(ConfigOption<?> option, String requirement) {
+        String shown = PipelineOptions.SECRETS.contains(option) ? "(secret)" : "'" + values.toMap().get(option.key()) + "'";
+        return new IllegalConfigurationException(
+                "Invalid setting '" + option.key() + "' = " + shown + " from " + origins.get(option.key()) + ": " + requirement + ".");
+    }
+
+    private static String typeName(ConfigOption<?> option) {
+        Object def = option.defaultValue();
+        if (def instanceof Duration) {
+            return "a duration (e.g. 30 s, 5 min)";
+        }
+        return def == null ? "text" : def.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    static Map<String, String> parseArguments(String[] args) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalConfigurationException("Unexpected program argument '" + arg + "': expected --key value.");
+            }
+            String body = arg.substring(2);
+            int eq = body.indexOf('=');
+            if (eq > 0) {
+                parsed.put(body.substring(0, eq), body.substring(eq + 1));
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                parsed.put(body, args[++i]);
+            } else {
+                throw new IllegalConfigurationException("Program argument '--" + body + "' has no value.");
+            }
+        }
+        return parsed;
+    }
+
+    // ------------------------------------------------------------ typed views for the operators
+
+    public TrendSettings trendSettings() {
+        return new TrendSettings(get(EMA_ALPHA), get(WARM_UP_WINDOWS), get(MEDIUM_RATIO), get(HIGH_RATIO));
+    }
+
+    public WindowSettings windowSettings() {
+        return new WindowSettings(get(WINDOW_SIZE), get(ALLOWED_LATENESS), get(OUT_OF_ORDERNESS), get(SOURCE_IDLENESS));
+    }
+
+    /** All settings with their values and origins, secrets masked: safe to log. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("PipelineConfig{");
+        for (ConfigOption<?> option : PipelineOptions.all()) {
+            Object value = get(option);
+            boolean secret = PipelineOptions.SECRETS.contains(option);
+            text.append("\n  ").append(option.key()).append(" = ")
+                    .append(secret ? (value == null ? "(unset)" : "******") : value)
+                    .append("  [").append(origins.get(option.key())).append(']');
+        }
+        return text.append("\n}").toString();
+    }
+}

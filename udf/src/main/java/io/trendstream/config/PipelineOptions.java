@@ -1,0 +1,198 @@
+package io.trendstream.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every setting of the pipeline, with its type, default and documentation: the one place where
+ * configuration is declared. A setting is read, from lowest to highest precedence, from its default,
+ * the Flink configuration ({@code config.yaml} or {@code -D}, with the key prefixed by
+ * {@value PipelineConfig#FLINK_PREFIX}), the environment ({@code TRENDSTREAM_} and the key in upper
+ * case with dots and dashes as underscores), and program arguments ({@code --key value}).
+ *
+ * <p>The README's configuration table is checked against this class by a test.
+ */
+public final class PipelineOptions {
+
+    // ---------------------------------------------------------------- Kafka
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers").stringType().noDefaultValue()
+                    .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required.");
+
+    public static final ConfigOption<String> ORDERS_TOPIC =
+            ConfigOptions.key("kafka.topic.orders").stringType().defaultValue("orders")
+                    .withDescription("Topic of OrderEvent records.");
+
+    public static final ConfigOption<String> VIEWS_TOPIC =
+            ConfigOptions.key("kafka.topic.views").stringType().defaultValue("product-views")
+                    .withDescription("Topic of ProductView records.");
+
+    public static final ConfigOption<String> ALERTS_TOPIC =
+            ConfigOptions.key("kafka.topic.alerts").stringType().defaultValue("trend-alerts")
+                    .withDescription("Topic the TrendAlert records are written to, exactly-once.");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC =
+            ConfigOptions.key("kafka.topic.dead-letters").stringType().defaultValue("dead-letters")
+                    .withDescription("Dead-letter topic: DeadLetter records with the raw bytes and the reason, exactly-once.");
+
+    public static final ConfigOption<String> CONSUMER_GROUP =
+            ConfigOptions.key("kafka.group-id").stringType().defaultValue("trendstream")
+                    .withDescription("Consumer group; offsets are committed to it on checkpoints.");
+
+    public static final ConfigOption<OffsetReset> OFFSET_RESET =
+            ConfigOptions.key("kafka.offset-reset").enumType(OffsetReset.class).defaultValue(OffsetReset.EARLIEST)
+                    .withDescription("Where to start when the group has no committed offset: EARLIEST or LATEST.");
+
+    public static final ConfigOption<Duration> PARTITION_DISCOVERY_INTERVAL =
+            ConfigOptions.key("kafka.partition-discovery-interval").durationType().defaultValue(Duration.ofSeconds(60))
+                    .withDescription("How often the sources look for new partitions.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix").stringType().defaultValue("trendstream")
+                    .withDescription("Prefix of the Kafka sinks' transactional ids; unique per job on a cluster.");
+
+    public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
+            ConfigOptions.key("kafka.transaction-timeout").durationType().defaultValue(Duration.ofMinutes(15))
+                    .withDescription("Kafka sink transaction timeout; at most the brokers' transaction.max.timeout.ms.");
+
+    // ---------------------------------------------------------------- Schema registry
+
+    public static final ConfigOption<String> SCHEMA_REGISTRY_URL =
+            ConfigOptions.key("schema-registry.url").stringType().noDefaultValue()
+                    .withDescription("Schema registry URL (Confluent REST API). Required.");
+
+    public static final ConfigOption<String> SCHEMA_REGISTRY_USER_INFO =
+            ConfigOptions.key("schema-registry.basic-auth.user-info").stringType().noDefaultValue()
+                    .withDescription("user:password for the registry's basic auth. Secret: set it in the environment.");
+
+    public static final ConfigOption<String> SCHEMA_REGISTRY_TRUSTSTORE =
+            ConfigOptions.key("schema-registry.ssl.truststore.location").stringType().noDefaultValue()
+                    .withDescription("Trust store for an https registry URL.");
+
+    public static final ConfigOption<String> SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD =
+            ConfigOptions.key("schema-registry.ssl.truststore.password").stringType().noDefaultValue()
+                    .withDescription("Password of the trust store. Secret: set it in the environment.");
+
+    // ---------------------------------------------------------------- Database
+
+    public static final ConfigOption<String> JDBC_URL =
+            ConfigOptions.key("jdbc.url").stringType().noDefaultValue()
+                    .withDescription("PostgreSQL/TimescaleDB JDBC URL, jdbc:postgresql://host:port/db. Required.");
+
+    public static final ConfigOption<String> JDBC_USER =
+            ConfigOptions.key("jdbc.user").stringType().defaultValue("trendstream")
+                    .withDescription("Database user.");
+
+    public static final ConfigOption<String> JDBC_PASSWORD =
+            ConfigOptions.key("jdbc.password").stringType().noDefaultValue()
+                    .withDescription("Database password. Secret: set it in the environment.");
+
+    public static final ConfigOption<Integer> JDBC_BATCH_SIZE =
+            ConfigOptions.key("jdbc.batch-size").intType().defaultValue(1000)
+                    .withDescription("Rows per JDBC batch inside a transaction.");
+
+    // ---------------------------------------------------------------- Event time and windows
+
+    public static final ConfigOption<Duration> WINDOW_SIZE =
+            ConfigOptions.key("window.size").durationType().defaultValue(Duration.ofMinutes(5))
+                    .withDescription("Size of the per-product tumbling event-time windows.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("window.allowed-lateness").durationType().defaultValue(Duration.ofMinutes(2))
+                    .withDescription("A late event within this time after the window's end updates its row; a later one goes to late_events.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Bounded out-of-orderness of the event-time watermarks.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLENESS =
+            ConfigOptions.key("watermark.idleness").durationType().defaultValue(Duration.ofMinutes(1))
+                    .withDescription("A partition with no records for this long stops holding back the watermark.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("validation.max-future-skew").durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("An event time further than this ahead of the wall clock is a dead letter.");
+
+    public static final ConfigOption<Duration> DEDUP_TTL =
+            ConfigOptions.key("dedup.ttl").durationType().defaultValue(Duration.ofHours(24))
+                    .withDescription("How long an event id is remembered to drop producer retries.");
+
+    // ---------------------------------------------------------------- Trend detection
+
+    public static final ConfigOption<Double> EMA_ALPHA =
+            ConfigOptions.key("trend.ema-alpha").doubleType().defaultValue(0.3)
+                    .withDescription("Weight of the newest window in the EMA baseline, in (0, 1].");
+
+    public static final ConfigOption<Integer> WARM_UP_WINDOWS =
+            ConfigOptions.key("trend.warm-up-windows").intType().defaultValue(3)
+                    .withDescription("Windows a product must have before its baseline is trusted for alerts.");
+
+    public static final ConfigOption<Double> MEDIUM_RATIO =
+            ConfigOptions.key("trend.medium-ratio").doubleType().defaultValue(1.5)
+                    .withDescription("Window value / baseline at or above which a MEDIUM alert is raised.");
+
+    public static final ConfigOption<Double> HIGH_RATIO =
+            ConfigOptions.key("trend.high-ratio").doubleType().defaultValue(2.0)
+                    .withDescription("Window value / baseline at or above which a HIGH alert is raised.");
+
+    // ---------------------------------------------------------------- Runtime
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval").durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Exactly-once checkpoint interval; rows reach the database when a checkpoint completes.");
+
+    public static final ConfigOption<Boolean> ROCKSDB_STATE =
+            ConfigOptions.key("state.rocksdb").booleanType().defaultValue(true)
+                    .withDescription("RocksDB state backend with incremental checkpoints (false: heap state, for small tests).");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+            ConfigOptions.key("restart.attempts").intType().defaultValue(10)
+                    .withDescription("Restarts (exponential delay) before the job fails for good.");
+
+    public static final ConfigOption<Duration> RESTART_DELAY =
+            ConfigOptions.key("restart.initial-delay").durationType().defaultValue(Duration.ofSeconds(1))
+                    .withDescription("First restart delay; doubles up to one minute.");
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name").stringType().defaultValue("TrendStream pipeline")
+                    .withDescription("Job name in the dashboard and `flink list`.");
+
+    /** Where sources start when the consumer group has no committed offset. */
+    public enum OffsetReset {
+        EARLIEST,
+        LATEST
+    }
+
+    /** Options whose values are never printed. */
+    public static final List<ConfigOption<?>> SECRETS =
+            List.of(JDBC_PASSWORD, SCHEMA_REGISTRY_USER_INFO, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD);
+
+    /** Options without a default that must be set. */
+    public static final List<ConfigOption<?>> REQUIRED =
+            List.of(KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, JDBC_URL);
+
+    /** All options declared above, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : PipelineOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Collections.unmodifiableList(options);
+    }
+
+    private PipelineOptions() {}
+}

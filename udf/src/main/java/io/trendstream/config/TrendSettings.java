@@ -1,0 +1,23 @@
+package io.trendstream.config;
+
+import java.io.Serializable;
+
+/**
+ * How the trend detector judges a window against its product's baseline.
+ *
+ * @param emaAlpha weight of the newest window in the exponential moving average, in (0, 1]
+ * @param warmUpWindows windows a product must have had before it can raise an alert
+ * @param mediumRatio observed / baseline at or above which an alert is MEDIUM
+ * @param highRatio observed / baseline at or above which an alert is HIGH
+ */
+public record TrendSettings(double emaAlpha, int warmUpWindows, double mediumRatio, double highRatio)
+        implements Serializable {
+
+    public static TrendSettings defaults() {
+        return new TrendSettings(
+                PipelineOptions.EMA_ALPHA.defaultValue(),
+                PipelineOptions.WARM_UP_WINDOWS.defaultValue(),
+                PipelineOptions.MEDIUM_RATIO.defaultValue(),
+                PipelineOptions.HIGH_RATIO.defaultValue());
+    }
+}

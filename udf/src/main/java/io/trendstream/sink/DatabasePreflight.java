@@ -1,0 +1,51 @@
+package io.trendstream.sink;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Checks, before the job is submitted, that the database can take the exactly-once sinks: it is
+ * reachable, accepts prepared transactions, and has the tables of {@code sql/}.
+ */
+public final class DatabasePreflight {
+
+    static final List<String> TABLES = List.of(WindowAggregateUpsert.TABLE, TrendAlertUpsert.TABLE, LateEventInsert.TABLE);
+
+    private DatabasePreflight() {}
+
+    public static void check(PostgresXaConnection connection) {
+        try (Connection db = connection.open(); Statement statement = db.createStatement()) {
+            int maxPrepared;
+            try (ResultSet rs = statement.executeQuery("SELECT current_setting('max_prepared_transactions')::int")) {
+                rs.next();
+                maxPrepared = rs.getInt(1);
+            }
+            if (maxPrepared <= 0) {
+                throw new IllegalConfigurationException("PostgreSQL at " + connection.url()
+                        + " has max_prepared_transactions = " + maxPrepared
+                        + ", but the exactly-once sink commits in two phases and needs prepared transactions."
+                        + " Set max_prepared_transactions to at least 3 x the job's parallelism (e.g. 64) in postgresql.conf,"
+                        + " or start the server with -c max_prepared_transactions=64 (docker-compose does), then restart PostgreSQL.");
+            }
+            for (String table : TABLES) {
+                try (ResultSet rs = statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new IllegalConfigurationException("Table " + table + " does not exist in " + connection.url()
+                                + ". Apply the schema in sql/ first (see sql/README.md).");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalConfigurationException("Cannot connect to PostgreSQL at " + connection.url() + " as user '"
+                    + connection.user() + "': " + e.getMessage()
+                    + ". Check jdbc.url, that the server is running and reachable from here, and the credentials"
+                    + " (TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD).", e);
+        }
+    }
+}
