@@ -2,6 +2,8 @@ package io.trendstream.config;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -192,6 +194,21 @@ public final class PipelineOptions {
             }
         }
         return Collections.unmodifiableList(options);
+    }
+
+    /** The configuration table of the README, generated from the declarations above. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| Setting | Environment variable | Default | Meaning |\n|---|---|---|---|\n");
+        HtmlFormatter formatter = new HtmlFormatter();
+        for (ConfigOption<?> option : all()) {
+            Object value = option.defaultValue();
+            String shown = value == null ? (REQUIRED.contains(option) ? "**required**" : "(unset)")
+                    : value instanceof Duration duration ? TimeUtils.formatWithHighestUnit(duration) : value.toString();
+            table.append("| `").append(option.key()).append("` | `").append(PipelineConfig.environmentVariable(option))
+                    .append("` | ").append(shown).append(" | ")
+                    .append(formatter.format(option.description()).replace("|", "\\|")).append(" |\n");
+        }
+        return table.toString();
     }
 
     private PipelineOptions() {}

@@ -77,7 +77,7 @@ public final class PreparedTransactionJanitor {
      * The checkpoint id in a Flink JDBC connector transaction's branch qualifier, from PostgreSQL's
      * global id {@code formatId_base64(gtrid)_base64(bqual)}; empty for any other transaction.
      */
-    static OptionalLong flinkBranchCheckpoint(String gid) {
+    public static OptionalLong flinkBranchCheckpoint(String gid) {
         String[] parts = gid.split("_");
         if (parts.length != 3) {
             return OptionalLong.empty();

@@ -1,0 +1,68 @@
+package io.trendstream.jobs;
+
+import io.trendstream.config.PipelineConfig;
+import io.trendstream.serialization.SchemaRegistryClient;
+import io.trendstream.sink.DatabasePreflight;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static io.trendstream.config.PipelineOptions.*;
+
+/**
+ * Asks every dependency whether it can serve the job before the job is submitted, so that a wrong
+ * address or a missing topic is one clear message instead of a restart loop on the cluster.
+ */
+public final class DependencyPreflight {
+    private static final int TIMEOUT_SECONDS = 15;
+
+    private DependencyPreflight() {}
+
+    public static void check(PipelineConfig config) {
+        checkKafka(config);
+        checkRegistry(config);
+        DatabasePreflight.check(TrendPipelineJob.jdbcConnection(config));
+    }
+
+    static void checkKafka(PipelineConfig config) {
+        String servers = config.get(KAFKA_BOOTSTRAP_SERVERS);
+        List<String> topics = List.of(config.get(ORDERS_TOPIC), config.get(VIEWS_TOPIC), config.get(ALERTS_TOPIC),
+                config.get(DEAD_LETTER_TOPIC));
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000))) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Set<String> missing = new TreeSet<>(topics);
+            missing.removeAll(existing);
+            if (!missing.isEmpty()) {
+                throw new IllegalConfigurationException("Kafka at " + servers + " has no topic(s) " + missing
+                        + ". Create them (bin/pipeline and docker-compose do), or set kafka.topic.* to the topics to use.");
+            }
+        } catch (IllegalConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalConfigurationException("Cannot reach Kafka at " + servers + " within " + TIMEOUT_SECONDS
+                    + " s: check kafka.bootstrap-servers and that the brokers are running and reachable from here.", e);
+        }
+    }
+
+    static void checkRegistry(PipelineConfig config) {
+        String url = config.get(SCHEMA_REGISTRY_URL);
+        try {
+            new SchemaRegistryClient(KafkaConnectors.registrySettings(config)).getSubjects();
+        } catch (Exception e) {
+            throw new IllegalConfigurationException("Cannot reach the schema registry at " + url + ": " + e.getMessage()
+                    + ". Check schema-registry.url, that the registry is running, and its credentials"
+                    + " (TRENDSTREAM_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO).", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.trendstream.jobs;
+
+import io.trendstream.config.PipelineConfig;
+import io.trendstream.config.PipelineOptions;
+import io.trendstream.events.DeadLetter;
+import io.trendstream.events.OrderEvent;
+import io.trendstream.events.ProductView;
+import io.trendstream.events.TrendAlert;
+import io.trendstream.functions.EventRules;
+import io.trendstream.functions.IngestingDeserializer;
+import io.trendstream.functions.OrderEventRules;
+import io.trendstream.functions.ProductViewRules;
+import io.trendstream.records.Ingested;
+import io.trendstream.serialization.ConfluentAvro;
+import io.trendstream.serialization.SchemaRegistrySettings;
+
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import static io.trendstream.config.PipelineOptions.*;
+
+/** The job's Kafka sources and exactly-once Kafka sinks, built from the pipeline configuration. */
+public final class KafkaConnectors {
+
+    private final PipelineConfig config;
+    private final SchemaRegistrySettings registry;
+
+    public KafkaConnectors(PipelineConfig config) {
+        this.config = config;
+        this.registry = registrySettings(config);
+    }
+
+    public static SchemaRegistrySettings registrySettings(PipelineConfig config) {
+        SchemaRegistrySettings.Builder builder = SchemaRegistrySettings.builder().url(config.get(SCHEMA_REGISTRY_URL));
+        if (config.get(SCHEMA_REGISTRY_USER_INFO) != null) {
+            builder.basicAuthUserInfo(config.get(SCHEMA_REGISTRY_USER_INFO));
+        }
+        if (config.get(SCHEMA_REGISTRY_TRUSTSTORE) != null) {
+            builder.trustStore(config.get(SCHEMA_REGISTRY_TRUSTSTORE), config.get(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD));
+        }
+        return builder.build();
+    }
+
+    public KafkaSource<Ingested<OrderEvent>> orders() {
+        return source(config.get(ORDERS_TOPIC), OrderEvent.class, new OrderEventRules(config.get(MAX_FUTURE_SKEW)));
+    }
+
+    public KafkaSource<Ingested<ProductView>> views() {
+        return source(config.get(VIEWS_TOPIC), ProductView.class, new ProductViewRules(config.get(MAX_FUTURE_SKEW)));
+    }
+
+    private <T extends SpecificRecordBase> KafkaSource<Ingested<T>> source(String topic, Class<T> type, EventRules<T> rules) {
+        OffsetResetStrategy reset = config.get(OFFSET_RESET) == PipelineOptions.OffsetReset.LATEST
+                ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+        return KafkaSource.<Ingested<T>>builder()
+                .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(config.get(CONSUMER_GROUP))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+                .setDeserializer(new IngestingDeserializer<>(
+                        ConfluentAvro.forSpecificDeserialization(type, registry), rules, Ingested.typeInfo(type), Clock.systemUTC()))
+                // Only what producers committed: aborted transactions never count.
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty("partition.discovery.interval.ms",
+                        String.valueOf(config.get(PARTITION_DISCOVERY_INTERVAL).toMillis()))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, config.get(CONSUMER_GROUP) + "-" + topic)
+                .build();
+    }
+
+    public KafkaSink<TrendAlert> alerts() {
+        String topic = config.get(ALERTS_TOPIC);
+        return sink(topic, "alerts", KafkaRecordSerializationSchema.<TrendAlert>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<TrendAlert>) alert -> alert.getProductId().getBytes(StandardCharsets.UTF_8))
+                .setValueSerializationSchema(ConfluentAvro.forSpecificSerialization(
+                        TrendAlert.class, ConfluentAvro.topicValueSubject(topic), registry))
+                .build());
+    }
+
+    public KafkaSink<DeadLetter> deadLetters() {
+        String topic = config.get(DEAD_LETTER_TOPIC);
+        return sink(topic, "dead-letters", KafkaRecordSerializationSchema.<DeadLetter>builder()
+                .setTopic(topic)
+                .setValueSerializationSchema(ConfluentAvro.forSpecificSerialization(
+                        DeadLetter.class, ConfluentAvro.topicValueSubject(topic), registry))
+                .build());
+    }
+
+    private <T> KafkaSink<T> sink(String topic, String idSuffix, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        String.valueOf(config.get(KAFKA_TRANSACTION_TIMEOUT).toMillis()))
+                .build();
+    }
+}

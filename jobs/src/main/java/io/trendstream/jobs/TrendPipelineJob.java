@@ -1,0 +1,101 @@
+package io.trendstream.jobs;
+
+import io.trendstream.config.PipelineConfig;
+import io.trendstream.sink.ExactlyOnceJdbcSink;
+import io.trendstream.sink.LateEventInsert;
+import io.trendstream.sink.PostgresXaConnection;
+import io.trendstream.sink.TrendAlertUpsert;
+import io.trendstream.sink.WindowAggregateUpsert;
+import io.trendstream.workflows.PipelineOutputs;
+import io.trendstream.workflows.TrendPipelineWorkflow;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+import static io.trendstream.config.PipelineOptions.*;
+
+/**
+ * Entry point of the TrendStream pipeline: {@code flink run jobs/target/trendstream-job.jar [--key value ...]}.
+ * Settings are resolved and checked, and the database, registry and Kafka are asked whether they can
+ * serve the job, all before the job is submitted.
+ */
+public final class TrendPipelineJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrendPipelineJob.class);
+
+    /** Fixed at first submission; rescaling from a savepoint works up to this parallelism. */
+    public static final int MAX_PARALLELISM = 128;
+
+    private TrendPipelineJob() {}
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineConfig config = PipelineConfig.resolve(args, System.getenv(), env.getConfiguration());
+        LOG.info("Resolved {}", config);
+        DependencyPreflight.check(config);
+        defineJob(env, config);
+        env.execute(config.get(JOB_NAME));
+    }
+
+    /** The whole job on {@code env}: runtime settings, the Kafka sources and the exactly-once sinks. */
+    public static void defineJob(StreamExecutionEnvironment env, PipelineConfig config) {
+        configureRuntime(env, config);
+        KafkaConnectors kafka = new KafkaConnectors(config);
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(DEDUP_TTL),
+                kafka.orders(), kafka.views(), productionOutputs(config, kafka));
+    }
+
+    /** Checkpointing, state backend and restarts, as the configuration says. */
+    public static void configureRuntime(StreamExecutionEnvironment env, PipelineConfig config) {
+        Configuration runtime = new Configuration();
+        runtime.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(CHECKPOINT_INTERVAL));
+        runtime.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        runtime.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.get(ROCKSDB_STATE)) {
+            runtime.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            runtime.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        } else {
+            runtime.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        }
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, config.get(RESTART_DELAY));
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, config.get(RESTART_ATTEMPTS));
+        env.configure(runtime);
+        env.setMaxParallelism(MAX_PARALLELISM);
+        // Functions never hold on to their inputs, so chained operators can pass objects without copies.
+        env.getConfig().enableObjectReuse();
+    }
+
+    /** Exactly-once everywhere: XA into the database, transactions into Kafka. */
+    public static PipelineOutputs productionOutputs(PipelineConfig config, KafkaConnectors kafka) {
+        PostgresXaConnection db = jdbcConnection(config);
+        int batch = config.get(JDBC_BATCH_SIZE);
+        String alertsTopic = config.get(ALERTS_TOPIC);
+        String dlqTopic = config.get(DEAD_LETTER_TOPIC);
+        return new PipelineOutputs(
+                stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), db, batch))
+                        .name("Database: " + WindowAggregateUpsert.TABLE).uid("sink-window-stats"),
+                alerts -> {
+                    alerts.sinkTo(kafka.alerts()).name("Kafka: " + alertsTopic).uid("sink-alerts-kafka");
+                    alerts.sinkTo(ExactlyOnceJdbcSink.of(TrendAlertUpsert.TABLE, new TrendAlertUpsert(), db, batch))
+                            .name("Database: " + TrendAlertUpsert.TABLE).uid("sink-alerts-db");
+                },
+                late -> late.sinkTo(ExactlyOnceJdbcSink.of(LateEventInsert.TABLE, new LateEventInsert(), db, batch))
+                        .name("Database: " + LateEventInsert.TABLE).uid("sink-late-events"),
+                deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid("sink-dead-letters"));
+    }
+
+    public static PostgresXaConnection jdbcConnection(PipelineConfig config) {
+        return new PostgresXaConnection(config.get(JDBC_URL), config.get(JDBC_USER), config.get(JDBC_PASSWORD));
+    }
+}

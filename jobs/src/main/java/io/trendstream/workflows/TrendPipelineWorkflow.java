@@ -1,0 +1,154 @@
+package io.trendstream.workflows;
+
+import io.trendstream.config.TrendSettings;
+import io.trendstream.config.WindowSettings;
+import io.trendstream.events.DeadLetter;
+import io.trendstream.events.OrderEvent;
+import io.trendstream.events.ProductView;
+import io.trendstream.events.TrendAlert;
+import io.trendstream.functions.ActivityAggregator;
+import io.trendstream.functions.DeadLetterRouter;
+import io.trendstream.functions.Deduplicator;
+import io.trendstream.functions.LateEventRecorder;
+import io.trendstream.functions.OrderToActivities;
+import io.trendstream.functions.TrendDetector;
+import io.trendstream.functions.ViewToActivity;
+import io.trendstream.functions.WindowAggregateFunction;
+import io.trendstream.records.Ingested;
+import io.trendstream.records.LateEvent;
+import io.trendstream.records.ProductActivity;
+import io.trendstream.records.WindowAggregate;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+
+/**
+ * The pipeline, as the dashboard shows it:
+ *
+ * <pre>
+ * Kafka: orders -> Route dead letters: orders -> Deduplicate orders -> Order lines to product activity -+
+ *                         \-> dead letters                                                               |-> Window per product -> Detect trends -> alerts
+ * Kafka: views  -> Route dead letters: views  -> Deduplicate views  -> View to product activity ---------+        |          \-> window stats
+ *                         \-> dead letters                                                                        \-> Describe late events -> late events
+ * </pre>
+ *
+ * Sources and outputs are parameters, so that tests run this same graph with their own.
+ * Every stateful operator has a stable uid: renaming one makes its state unrestorable from savepoints.
+ */
+public final class TrendPipelineWorkflow {
+
+    public static final OutputTag<ProductActivity> LATE_ACTIVITY = new OutputTag<>("late-activity") {};
+
+    /** Operator uids; part of the savepoint compatibility contract. */
+    public static final class Uids {
+        public static final String ORDERS_SOURCE = "source-orders";
+        public static final String VIEWS_SOURCE = "source-views";
+        public static final String ORDERS_DEAD_LETTERS = "dead-letters-orders";
+        public static final String VIEWS_DEAD_LETTERS = "dead-letters-views";
+        public static final String ORDERS_DEDUP = "dedup-orders";
+        public static final String VIEWS_DEDUP = "dedup-views";
+        public static final String ORDER_ACTIVITY = "activity-orders";
+        public static final String VIEW_ACTIVITY = "activity-views";
+        public static final String PRODUCT_WINDOWS = "product-windows";
+        public static final String LATE_EVENTS = "late-events";
+        public static final String TREND_DETECTOR = "trend-detector";
+
+        private Uids() {}
+    }
+
+    private TrendPipelineWorkflow() {}
+
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            WindowSettings windows,
+            TrendSettings trends,
+            Duration dedupTtl,
+            Source<Ingested<OrderEvent>, ?, ?> orderSource,
+            Source<Ingested<ProductView>, ?, ?> viewSource,
+            PipelineOutputs outputs) {
+
+        SingleOutputStreamOperator<OrderEvent> orders = env
+                .fromSource(orderSource, watermarks(windows), "Kafka: orders")
+                .uid(Uids.ORDERS_SOURCE)
+                .process(new DeadLetterRouter<OrderEvent>("orders"))
+                .name("Route dead letters: orders")
+                .uid(Uids.ORDERS_DEAD_LETTERS);
+
+        SingleOutputStreamOperator<ProductView> views = env
+                .fromSource(viewSource, watermarks(windows), "Kafka: product views")
+                .uid(Uids.VIEWS_SOURCE)
+                .process(new DeadLetterRouter<ProductView>("views"))
+                .name("Route dead letters: views")
+                .uid(Uids.VIEWS_DEAD_LETTERS);
+
+        DataStream<DeadLetter> deadLetters = orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
+
+        DataStream<ProductActivity> orderActivity = orders
+                .keyBy(OrderEvent::getEventId)
+                .process(new Deduplicator<OrderEvent>(dedupTtl, "orders"))
+                .name("Deduplicate orders")
+                .uid(Uids.ORDERS_DEDUP)
+                .flatMap(new OrderToActivities())
+                .name("Order lines to product activity")
+                .uid(Uids.ORDER_ACTIVITY);
+
+        DataStream<ProductActivity> viewActivity = views
+                .keyBy(ProductView::getEventId)
+                .process(new Deduplicator<ProductView>(dedupTtl, "views"))
+                .name("Deduplicate views")
+                .uid(Uids.VIEWS_DEDUP)
+                .map(new ViewToActivity())
+                .name("View to product activity")
+                .uid(Uids.VIEW_ACTIVITY);
+
+        SingleOutputStreamOperator<WindowAggregate> windowStats = orderActivity
+                .union(viewActivity)
+                .keyBy(ProductActivity::productId)
+                .window(TumblingEventTimeWindows.of(windows.size()))
+                .allowedLateness(windows.allowedLateness())
+                .sideOutputLateData(LATE_ACTIVITY)
+                .aggregate(new ActivityAggregator(), new WindowAggregateFunction())
+                .name("Window per product (" + describe(windows.size()) + ")")
+                .uid(Uids.PRODUCT_WINDOWS);
+
+        DataStream<LateEvent> lateEvents = windowStats
+                .getSideOutput(LATE_ACTIVITY)
+                .process(new LateEventRecorder(windows))
+                .name("Describe late events")
+                .uid(Uids.LATE_EVENTS);
+
+        DataStream<TrendAlert> alerts = windowStats
+                .keyBy(WindowAggregate::productId)
+                .process(new TrendDetector(trends))
+                .name("Detect trends (EMA)")
+                .uid(Uids.TREND_DETECTOR);
+
+        outputs.windowStats().apply(windowStats);
+        outputs.alerts().apply(alerts);
+        outputs.lateEvents().apply(lateEvents);
+        outputs.deadLetters().apply(deadLetters);
+    }
+
+    /**
+     * Per-partition watermarks at the sources, so that a slow partition holds event time back and an
+     * idle one does not. Dead letters carry no event time and never advance the watermark.
+     */
+    static <T> WatermarkStrategy<Ingested<T>> watermarks(WindowSettings windows) {
+        return WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(windows.outOfOrderness())
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.getEventTime())
+                .withIdleness(windows.idleness());
+    }
+
+    private static String describe(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+    }
+}
