@@ -93,9 +93,13 @@ public final class PostgresServer implements AutoCloseable {
                 ? PostgresBinaries.locate(Map.of(PostgresBinaries.PG_BIN_ENV, config.binDir.toString()))
                 : PostgresBinaries.locate();
         try {
-            prepareDataDir();
+            if (dataDir == null) {
+                dataDir = Files.createTempDirectory("trendstream-pg-");
+            }
+            // Checks before touching the directory, so a refused start leaves nothing behind.
             failIfAlreadyRunning();
             port = port == 0 ? freePort() : requireFreePort(port);
+            prepareDataDir();
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
                 initdb();
             }
@@ -106,10 +110,11 @@ public final class PostgresServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             awaitConnectable();
         } catch (IOException | RuntimeException e) {
-            abandonFailedStart(e);
-            throw e instanceof IOException io
+            RuntimeException failure = e instanceof IOException io
                     ? new UncheckedIOException("Could not prepare PostgreSQL data directory " + dataDir, io)
                     : (RuntimeException) e;
+            abandonFailedStart(failure);
+            throw failure;
         }
         LOG.info("PostgreSQL ({}) ready on {} (data {}, max_prepared_transactions={})",
                 binaries.binDir(), jdbcUrl("postgres"), dataDir, config.maxPreparedTransactions);
@@ -130,9 +135,6 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void prepareDataDir() throws IOException {
-        if (dataDir == null) {
-            dataDir = Files.createTempDirectory("trendstream-pg-");
-        }
         Files.createDirectories(dataDir);
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             try (Stream<Path> entries = Files.list(dataDir)) {
