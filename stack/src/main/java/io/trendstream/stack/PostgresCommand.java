@@ -66,7 +66,7 @@ final class PostgresCommand {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("`" + describe() + "` did not finish within " + timeout
-                        + ". Output so far is not available; check the server log.");
+                        + " and was killed. Check the machine's load and the PostgreSQL server log.");
             }
             return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
