@@ -537,7 +537,22 @@ public final class PostgresServer implements AutoCloseable {
         }
 
         public PostgresServer build() {
-            return new PostgresServer(this);
+            return new PostgresServer(copy()); // later changes to this builder do not reach the server
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.dataDir = dataDir;
+            copy.port = port;
+            copy.maxPreparedTransactions = maxPreparedTransactions;
+            copy.settings.putAll(settings);
+            copy.user = user;
+            copy.password = password;
+            copy.fsync = fsync;
+            copy.binDir = binDir;
+            copy.osUser = osUser;
+            copy.startupTimeout = startupTimeout;
+            return copy;
         }
     }
 }

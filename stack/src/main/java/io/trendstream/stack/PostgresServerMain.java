@@ -58,8 +58,10 @@ public final class PostgresServerMain {
             System.exit(1); // the shutdown hook stops a half-started server
             return;
         }
-        System.out.println("PostgreSQL ready on " + server.jdbcUrl(options.database)
-                + " (user " + server.user() + ", schema from " + schema + ", data in " + server.dataDir() + ")");
+        System.out.println("User " + server.user() + ", schema from " + schema + ", data in " + server.dataDir()
+                + ", log " + server.logFile() + ". Ctrl-C stops the server.");
+        // Exactly this line, last: scripts wait for it and take the URL from it.
+        System.out.println("PostgreSQL ready on " + server.jdbcUrl(options.database));
         stopped.await(); // until the shutdown hook has stopped the server
     }
 
