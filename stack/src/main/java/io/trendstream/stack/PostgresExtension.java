@@ -53,6 +53,9 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
+        if (users == 0) {
+            return; // beforeAll failed and already cleaned up; JUnit calls afterAll anyway
+        }
         if (--users > 0 || server == null) {
             return;
         }
