@@ -190,6 +190,9 @@ class MonitoringConfigTest {
             }
         }
         assertThat(scrapedHosts).containsExactly("jobmanager", "taskmanager");
+        // The TaskManager is healthy once that same endpoint answers.
+        assertThat(String.valueOf(compose.service("taskmanager").get("healthcheck")))
+                .contains("http://127.0.0.1:" + reporterPort + "/metrics");
         assertThat(RepoFiles.list(compose.service("prometheus").get("volumes")))
                 .contains("./" + PROMETHEUS + ":/etc/prometheus/prometheus.yml:ro");
     }
