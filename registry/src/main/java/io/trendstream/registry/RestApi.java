@@ -197,6 +197,11 @@ final class RestApi implements HttpHandler {
             if (body == null || !body.isObject()) {
                 throw RegistryException.badRequest("The request body must be a JSON object");
             }
+            JsonNode references = body.get("references");
+            if (references != null && references.isArray() && !references.isEmpty()) {
+                // Ignoring them would register a schema that cannot be parsed on its own.
+                throw RegistryException.invalidSchema("schema references are not supported; embed the named types", null);
+            }
             return body;
         } catch (JsonProcessingException e) {
             throw RegistryException.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());

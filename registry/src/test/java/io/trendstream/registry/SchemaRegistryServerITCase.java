@@ -169,6 +169,8 @@ class SchemaRegistryServerITCase {
         assertError(http.post("/subjects/users-value/versions", schemaBody("{\"type\": \"recrd\"}")), 422, 42201);
         assertError(http.post("/subjects/users-value/versions",
                 "{\"schema\": \"{}\", \"schemaType\": \"PROTOBUF\"}"), 422, 42201);
+        assertError(http.post("/subjects/users-value/versions", "{\"schema\": \"\\\"string\\\"\", "
+                + "\"references\": [{\"name\": \"x\", \"subject\": \"x\", \"version\": 1}]}"), 422, 42201);
         assertError(http.post("/subjects/users-value/versions", "not json"), 400, 400);
         assertError(http.get("/nowhere"), 404, 404);
     }

@@ -1,7 +1,9 @@
 package io.trendstream.serialization;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.trendstream.records.DeadLetterReason;
 
@@ -27,5 +29,23 @@ public final class DecodingException extends IOException {
 
     public DeadLetterReason reason() {
         return reason;
+    }
+
+    /**
+     * Classifies what a Confluent Avro deserializer threw: the dead-letter reason if the record itself is at
+     * fault, empty if the job should fail instead (registry unreachable, failing or refusing access).
+     *
+     * <p>Header problems are {@link DecodingException}s. A body that ends early ({@link EOFException}) or does not
+     * decode or resolve to the reader schema (Avro throws runtime exceptions for those) is
+     * {@link DeadLetterReason#UNDECODABLE}. Every other {@link IOException} comes from the registry client.
+     */
+    public static Optional<DeadLetterReason> deadLetterReasonOf(Throwable failure) {
+        if (failure instanceof DecodingException decoding) {
+            return Optional.of(decoding.reason());
+        }
+        if (failure instanceof EOFException || failure instanceof RuntimeException) {
+            return Optional.of(DeadLetterReason.UNDECODABLE);
+        }
+        return Optional.empty();
     }
 }

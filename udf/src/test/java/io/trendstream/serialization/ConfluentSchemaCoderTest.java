@@ -101,6 +101,29 @@ class ConfluentSchemaCoderTest {
     }
 
     @Test
+    void classifiesDeserializationFailuresForTheDeadLetterQueue() throws Exception {
+        registry.answer("POST", "/subjects/orders-value/versions", 200, "{\"id\": " + SCHEMA_ID + "}")
+                .answer("GET", "/schemas/ids/" + SCHEMA_ID, 200, schemaReply(OrderEvent.getClassSchema()))
+                .answer("GET", "/schemas/ids/8", 200, schemaReply(Schema.create(Schema.Type.STRING)))
+                .answer("GET", "/schemas/ids/9", 503, "{\"error_code\": 50001, \"message\": \"store down\"}");
+        byte[] bytes = serializer(settings()).serialize(order());
+        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+                ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
+
+        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 4);
+        assertThat(DecodingException.deadLetterReasonOf(failureOf(deserializer, truncated)))
+                .contains(DeadLetterReason.UNDECODABLE);
+        byte[] unresolvable = {0, 0, 0, 0, 8, 2, 'x'};
+        assertThat(DecodingException.deadLetterReasonOf(failureOf(deserializer, unresolvable)))
+                .contains(DeadLetterReason.UNDECODABLE);
+        assertThat(DecodingException.deadLetterReasonOf(failureOf(deserializer, new byte[] {7})))
+                .contains(DeadLetterReason.NOT_WIRE_FORMAT);
+        Throwable registryDown = failureOf(deserializer, new byte[] {0, 0, 0, 0, 9, 2});
+        assertThat(registryDown).isInstanceOf(IOException.class).hasMessageContaining("HTTP 503");
+        assertThat(DecodingException.deadLetterReasonOf(registryDown)).isEmpty();
+    }
+
+    @Test
     void sendsBasicAuth() throws Exception {
         registry.answer("GET", "/schemas/ids/1", 200, schemaReply(OrderEvent.getClassSchema()));
         SchemaRegistrySettings settings = SchemaRegistrySettings.builder(registry.url())
@@ -184,6 +207,15 @@ class ConfluentSchemaCoderTest {
         assertThat(e).as("decoding %s", Arrays.toString(record)).isNotNull();
         assertThat(e.reason()).isEqualTo(reason);
         return e;
+    }
+
+    private static Throwable failureOf(RegistryAvroDeserializationSchema<OrderEvent> deserializer, byte[] record) {
+        try {
+            deserializer.deserialize(record);
+        } catch (Exception e) {
+            return e;
+        }
+        throw new AssertionError("decoded " + Arrays.toString(record));
     }
 
     private SchemaRegistrySettings settings() {
