@@ -61,9 +61,10 @@ public final class KafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final Duration startupTimeout;
 
-    private KafkaRaftServer server;
-    private int port;
-    private int controllerPort;
+    // Written under the instance lock by start/close, read by any thread.
+    private volatile KafkaRaftServer server;
+    private volatile int port;
+    private volatile int controllerPort;
 
     private KafkaBroker(Builder builder) {
         this.dataDirectory = builder.dataDirectory;

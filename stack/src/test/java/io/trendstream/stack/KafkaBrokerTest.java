@@ -106,6 +106,7 @@ class KafkaBrokerTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + taken.getLocalPort() + " is already in use");
             broker.close();
+            assertThat(broker.dataDirectory()).as("a temporary directory is deleted").doesNotExist();
         }
     }
 
