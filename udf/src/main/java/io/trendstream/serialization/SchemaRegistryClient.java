@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,6 +143,9 @@ public final class SchemaRegistryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("Interrupted while calling the schema registry at " + url);
+        } catch (SSLException e) {
+            throw new IOException("TLS handshake with the schema registry at " + url + " failed (" + e + "): "
+                    + "check the trust store settings and the registry's certificate", e);
         } catch (IOException e) {
             throw new IOException("Schema registry at " + url + " is unreachable (" + e + "): check that it is "
                     + "running, that the URL is right and that this host can reach it", e);

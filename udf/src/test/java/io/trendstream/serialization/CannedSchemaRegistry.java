@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A real HTTP server that answers with canned JSON, for unit tests of the client's and coder's byte and error
@@ -31,9 +35,25 @@ final class CannedSchemaRegistry implements AutoCloseable {
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
+    private final String scheme;
+
     CannedSchemaRegistry() {
+        this(null);
+    }
+
+    /** Serves https with this server context, or plain http if it is null. */
+    CannedSchemaRegistry(SSLContext tls) {
         try {
-            server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+            InetSocketAddress address = new InetSocketAddress("localhost", 0);
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+                scheme = "http";
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+                scheme = "https";
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +68,7 @@ final class CannedSchemaRegistry implements AutoCloseable {
     }
 
     String url() {
-        return "http://localhost:" + server.getAddress().getPort();
+        return scheme + "://localhost:" + server.getAddress().getPort();
     }
 
     List<Request> requests() {
