@@ -43,12 +43,12 @@ public final class KafkaConnectors {
     }
 
     public static SchemaRegistrySettings registrySettings(PipelineConfig config) {
-        SchemaRegistrySettings.Builder builder = SchemaRegistrySettings.builder().url(config.get(SCHEMA_REGISTRY_URL));
+        SchemaRegistrySettings.Builder builder = SchemaRegistrySettings.builder(config.get(SCHEMA_REGISTRY_URL));
         if (config.get(SCHEMA_REGISTRY_USER_INFO) != null) {
             builder.basicAuthUserInfo(config.get(SCHEMA_REGISTRY_USER_INFO));
         }
         if (config.get(SCHEMA_REGISTRY_TRUSTSTORE) != null) {
-            builder.trustStore(config.get(SCHEMA_REGISTRY_TRUSTSTORE), config.get(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD));
+            builder.trustStore(config.get(SCHEMA_REGISTRY_TRUSTSTORE), config.get(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD), "PKCS12");
         }
         return builder.build();
     }

@@ -126,7 +126,7 @@ class ExactlyOnceRecoveryITCase {
                 }
                 // A producer retry and a malformed record in every window.
                 records.add(records.get(0));
-                records.add(new ProducerRecord<>(pipeline.ordersTopic, w % 2, null, null, ("garbage-" + w).getBytes()));
+                records.add(raw(pipeline.ordersTopic, w % 2, null, ("garbage-" + w).getBytes()));
                 malformed++;
                 writer.commit(records);
 
@@ -182,5 +182,9 @@ class ExactlyOnceRecoveryITCase {
                 assertThat(fromKafka).containsExactlyInAnyOrderElementsOf(databaseAlerts);
             }
         }
+    }
+
+    private static ProducerRecord<byte[], byte[]> raw(String topic, int partition, byte[] key, byte[] value) {
+        return new ProducerRecord<>(topic, partition, (Long) null, key, value);
     }
 }

@@ -60,10 +60,14 @@ final class PipelineFixture implements AutoCloseable {
         kafka.createTopic(alertsTopic, 1);
         kafka.createTopic(deadLettersTopic, 1);
         postgres.createDatabase(name);
-        postgres.applySchema(name);
+        try {
+            postgres.applySchema(name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Could not apply sql/ to " + name, e);
+        }
         this.jdbcUrl = postgres.jdbcUrl(name);
         this.database = new Database(jdbcUrl, postgres.user(), postgres.password());
-        this.registry = SchemaRegistrySettings.builder().url(registryServer.url()).build();
+        this.registry = SchemaRegistrySettings.builder(registryServer.url()).build();
         this.orderSerializer = ConfluentAvro.forSpecificSerialization(OrderEvent.class, ConfluentAvro.topicValueSubject(ordersTopic), registry);
         this.viewSerializer = ConfluentAvro.forSpecificSerialization(ProductView.class, ConfluentAvro.topicValueSubject(viewsTopic), registry);
     }

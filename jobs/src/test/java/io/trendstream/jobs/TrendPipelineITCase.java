@@ -156,10 +156,10 @@ class TrendPipelineITCase {
             byte[] truncated = Arrays.copyOf(validOrder, 9);
             truncated[5] = (byte) 0xFF; truncated[6] = (byte) 0xFF; truncated[7] = (byte) 0xFF; truncated[8] = (byte) 0xFF;
             Map<String, ProducerRecord<byte[], byte[]>> malformed = new TreeMap<>();
-            malformed.put("NOT_WIRE_FORMAT", new ProducerRecord<>(pipeline.ordersTopic, 0, null, "k1".getBytes(), "{\"json\": true}".getBytes()));
-            malformed.put("UNKNOWN_SCHEMA", new ProducerRecord<>(pipeline.ordersTopic, 1, null, null, new byte[] {0, 0, 0, 0x27, 0x0F, 2, 4}));
-            malformed.put("UNDECODABLE", new ProducerRecord<>(pipeline.ordersTopic, 0, null, null, truncated));
-            malformed.put("EMPTY_RECORD", new ProducerRecord<>(pipeline.ordersTopic, 1, null, "tombstone".getBytes(), null));
+            malformed.put("NOT_WIRE_FORMAT", raw(pipeline.ordersTopic, 0, "k1".getBytes(), "{\"json\": true}".getBytes()));
+            malformed.put("UNKNOWN_SCHEMA", raw(pipeline.ordersTopic, 1, null, new byte[] {0, 0, 0, 0x27, 0x0F, 2, 4}));
+            malformed.put("UNDECODABLE", raw(pipeline.ordersTopic, 0, null, truncated));
+            malformed.put("EMPTY_RECORD", raw(pipeline.ordersTopic, 1, "tombstone".getBytes(), null));
             malformed.put("NON_POSITIVE_QUANTITY", pipeline.order(order("o-bad-qty", "u1", base + 5 * MINUTE + 30_000, line("p-steady-1", 0, "10.00")), 0));
             malformed.put("NO_LINE_ITEMS", pipeline.order(order("o-no-lines", "u1", base + 5 * MINUTE + 30_000), 1));
             malformed.put("EVENT_TIME_IN_FUTURE", pipeline.order(order("o-future", "u1", Instant.now().plus(Duration.ofDays(1)).toEpochMilli(),
@@ -254,5 +254,9 @@ class TrendPipelineITCase {
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);
         return bytes;
+    }
+
+    private static ProducerRecord<byte[], byte[]> raw(String topic, int partition, byte[] key, byte[] value) {
+        return new ProducerRecord<>(topic, partition, (Long) null, key, value);
     }
 }

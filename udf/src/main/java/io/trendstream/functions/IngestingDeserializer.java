@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Decodes and validates one Kafka record. A record that cannot be decoded, or that breaks the
@@ -57,13 +58,13 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
         T event;
         try {
             event = decoder.deserialize(value);
-        } catch (DecodingException e) {
-            return deadLetter(record, e.reason(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            if (DecodingFailures.isRegistryUnavailable(e)) {
+            // Empty: the registry failed (unreachable, refusing access); the record is not at fault.
+            Optional<DeadLetterReason> reason = DecodingException.deadLetterReasonOf(e);
+            if (reason.isEmpty()) {
                 throw e;
             }
-            return deadLetter(record, DeadLetterReason.UNDECODABLE, DecodingFailures.describe(e));
+            return deadLetter(record, reason.get(), describe(e));
         }
         if (event == null) {
             return deadLetter(record, DeadLetterReason.UNDECODABLE, "record decoded to nothing");
@@ -73,6 +74,11 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
             return deadLetter(record, rejection.reason(), rejection.detail());
         }
         return Ingested.of(event, rules.eventTime(event));
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof DecodingException || failure.getMessage() == null
+                ? String.valueOf(failure.getMessage()) : failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 
     private Ingested<T> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {

@@ -1,0 +1,79 @@
+package io.trendstream.serialization;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+
+import io.trendstream.records.DeadLetterReason;
+import org.apache.avro.Schema;
+import org.apache.flink.formats.avro.SchemaCoder;
+
+/**
+ * Confluent's wire format header: magic byte {@code 0}, then the writer schema's registry id as a 4-byte big-endian
+ * int; the Avro binary body follows.
+ *
+ * <p>Reading fails with a {@link DecodingException} for records that can never be decoded (no header, unknown id)
+ * and with a plain {@link IOException} when the registry cannot be asked.
+ */
+public final class ConfluentSchemaCoder implements SchemaCoder {
+
+    /** The first byte of every record in Confluent's wire format. */
+    public static final byte MAGIC_BYTE = 0;
+    /** Magic byte plus schema id. */
+    public static final int HEADER_LENGTH = 5;
+
+    private final SchemaRegistryClient client;
+    private final String subject;
+    private final boolean autoRegister;
+
+    /**
+     * @param subject the subject writers register under; null for a coder that only reads
+     * @param autoRegister whether writing registers a new schema, or only looks up one registered beforehand
+     */
+    public ConfluentSchemaCoder(SchemaRegistryClient client, String subject, boolean autoRegister) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.subject = subject;
+        this.autoRegister = autoRegister;
+    }
+
+    @Override
+    public Schema readSchema(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        int magic = data.read();
+        if (magic == -1) {
+            throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT, "Empty record: no wire format header");
+        }
+        if (magic != MAGIC_BYTE) {
+            throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
+                    "Not Confluent wire format: magic byte is " + magic + ", expected " + MAGIC_BYTE);
+        }
+        int id;
+        try {
+            id = data.readInt();
+        } catch (EOFException e) {
+            throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
+                    "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header", e);
+        }
+        try {
+            return client.getById(id);
+        } catch (UnknownSchemaException e) {
+            throw new DecodingException(DeadLetterReason.UNKNOWN_SCHEMA, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeSchema(Schema schema, OutputStream out) throws IOException {
+        if (subject == null) {
+            throw new IllegalStateException("This schema coder has no subject and can only read");
+        }
+        int id = autoRegister ? client.register(subject, schema) : client.getId(subject, schema);
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+    }
+}
