@@ -21,6 +21,7 @@ import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,6 +79,7 @@ public final class TrendPipelineWorkflow {
                 .fromSource(orderSource, watermarks(windows), "Kafka: orders")
                 .uid(Uids.ORDERS_SOURCE)
                 .process(new DeadLetterRouter<OrderEvent>("orders"))
+                .returns(new AvroTypeInfo<>(OrderEvent.class))
                 .name("Route dead letters: orders")
                 .uid(Uids.ORDERS_DEAD_LETTERS);
 
@@ -85,6 +87,7 @@ public final class TrendPipelineWorkflow {
                 .fromSource(viewSource, watermarks(windows), "Kafka: product views")
                 .uid(Uids.VIEWS_SOURCE)
                 .process(new DeadLetterRouter<ProductView>("views"))
+                .returns(new AvroTypeInfo<>(ProductView.class))
                 .name("Route dead letters: views")
                 .uid(Uids.VIEWS_DEAD_LETTERS);
 
@@ -94,6 +97,7 @@ public final class TrendPipelineWorkflow {
         DataStream<ProductActivity> orderActivity = orders
                 .keyBy(OrderEvent::getEventId)
                 .process(new Deduplicator<OrderEvent>(dedupTtl, "orders"))
+                .returns(new AvroTypeInfo<>(OrderEvent.class))
                 .name("Deduplicate orders")
                 .uid(Uids.ORDERS_DEDUP)
                 .flatMap(new OrderToActivities())
@@ -103,6 +107,7 @@ public final class TrendPipelineWorkflow {
         DataStream<ProductActivity> viewActivity = views
                 .keyBy(ProductView::getEventId)
                 .process(new Deduplicator<ProductView>(dedupTtl, "views"))
+                .returns(new AvroTypeInfo<>(ProductView.class))
                 .name("Deduplicate views")
                 .uid(Uids.VIEWS_DEDUP)
                 .map(new ViewToActivity())

@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  *       Xid class and job id), so transactions prepared for a checkpoint that never completed would
  *       stay prepared, holding locks and blocking VACUUM; {@link PreparedTransactionJanitor} rolls
  *       them back on start.
+ *   <li>The connector names XA transactions after job, subtask and checkpoint only, so two such sinks
+ *       in one job collide in PostgreSQL; {@link SinkScopedWriterContext} gives each sink its own ids.
  *   <li>Publishes the duration of the last XA commit as a metric.
  * </ul>
  *
@@ -62,7 +64,8 @@ public final class ExactlyOnceJdbcSink<IN>
     }
 
     /**
-     * @param name label of the sink in metrics, e.g. the table name
+     * @param name the sink's name, unique in the job and stable across upgrades (it is part of its
+     *     transaction ids); also its label in metrics, e.g. the table name
      * @param batchSize rows per JDBC batch within a transaction
      */
     public static <IN> ExactlyOnceJdbcSink<IN> of(
@@ -85,14 +88,15 @@ public final class ExactlyOnceJdbcSink<IN>
     @Override
     public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
         cleanUpAbandonedTransactions(context);
-        return new CheckpointAlignedJdbcWriter<>(delegate.createWriter(context));
+        return new CheckpointAlignedJdbcWriter<>(delegate.createWriter(new SinkScopedWriterContext(context, name)));
     }
 
     @Override
     public CheckpointAlignedJdbcWriter<IN> restoreWriter(WriterInitContext context, Collection<JdbcWriterState> states)
             throws IOException {
         cleanUpAbandonedTransactions(context);
-        return new CheckpointAlignedJdbcWriter<>(delegate.restoreWriter(context, mergeForLowerParallelism(states)));
+        return new CheckpointAlignedJdbcWriter<>(
+                delegate.restoreWriter(new SinkScopedWriterContext(context, name), mergeForLowerParallelism(states)));
     }
 
     /** One subtask per sink cleans up; transactions are global to the database, not per subtask. */
