@@ -8,6 +8,8 @@ import io.trendstream.testing.Events;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -40,8 +42,14 @@ class DeduplicatorTest {
         KeyedOneInputStreamOperatorTestHarness<String, OrderEvent, OrderEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new Deduplicator<OrderEvent>(TTL, "orders")),
                 BY_EVENT_ID, Types.STRING, metrics.environment());
+        h.setStateBackend(stateBackend());
         harnesses.add(h);
         return h;
+    }
+
+    /** The state backend the operator runs on; heap state here. */
+    protected StateBackend stateBackend() {
+        return new HashMapStateBackend();
     }
 
     @BeforeEach

@@ -9,8 +9,11 @@ import io.trendstream.testing.Events;
 
 import org.apache.flink.api.common.functions.util.ListCollector;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,6 +90,52 @@ class OrderToActivitiesTest {
 
         assertThat(activities(order)).singleElement()
                 .satisfies(a -> assertThat(a.revenueCents()).isEqualTo(999_999_999_999L * 1_000_000L));
+    }
+
+    // ------------------------------------------------------------------ orders the rules accept
+
+    private static final OrderEventRules RULES = new OrderEventRules(Duration.ofMinutes(10));
+
+    @Test
+    void mapsTheLargestSingleLineTheRulesAcceptExactly() {
+        OrderEvent order = Events.order("e-1", line("p-1", Integer.MAX_VALUE, "0.01")).build();
+
+        assertThat(RULES.validate(order, T0)).isNull();
+        assertThat(activities(order)).singleElement().satisfies(a -> {
+            assertThat(a.units()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(a.revenueCents()).isEqualTo(Integer.MAX_VALUE);
+        });
+    }
+
+    @Test
+    @Disabled("BUG: OrderEventRules checks quantity per line only, so it accepts an order whose lines of one product "
+            + "sum to more than Integer.MAX_VALUE units (here 2 x 2147483647); OrderToActivities then throws "
+            + "ArithmeticException('integer overflow') from Math.toIntExact(totals[0]). The exception escapes the "
+            + "flatMap, fails the job, and the same record fails it again after every restart (a poison pill), "
+            + "although a bad record must become a dead letter. The rules should reject such an order (the "
+            + "per-product unit total must fit ProductActivity.units, an int).")
+    void rejectsAnOrderWhoseUnitsOfOneProductDoNotFitInsteadOfFailingTheJob() {
+        OrderEvent order = Events.order("e-1", line("p-1", Integer.MAX_VALUE, "0.01"), line("p-1", Integer.MAX_VALUE, "0.01"))
+                .build();
+
+        assertThat(RULES.validate(order, T0)).as("rejection of an order that cannot be mapped").isNotNull();
+    }
+
+    @Test
+    @Disabled("BUG: OrderToActivities computes revenue as unitPrice.movePointRight(2).longValueExact() * quantity with "
+            + "plain long arithmetic, and the rules bound neither; a line the rules accept (1,000,000,000 x 9999999999.99, "
+            + "both within the schema's int and decimal(12,2)) is 999999999999000000000 cents, which overflows a long and "
+            + "silently wraps to a wrong revenueCents (3875820018684212736), corrupting the window totals and trend "
+            + "baseline. Revenue must be exact or the order rejected as a dead letter (e.g. Math.multiplyExact/addExact "
+            + "checked in the rules).")
+    void neverProducesAWrappedRevenueForAnOrderTheRulesAccept() {
+        OrderEvent order = Events.order("e-1", line("p-1", 1_000_000_000, "9999999999.99")).build();
+        BigInteger exactCents = new BigInteger("999999999999").multiply(BigInteger.valueOf(1_000_000_000));
+
+        assertThat(order).satisfiesAnyOf(
+                o -> assertThat(RULES.validate(o, T0)).as("rejected by the rules").isNotNull(),
+                o -> assertThat(activities(o)).singleElement()
+                        .satisfies(a -> assertThat(BigInteger.valueOf(a.revenueCents())).isEqualTo(exactCents)));
     }
 
     @Test

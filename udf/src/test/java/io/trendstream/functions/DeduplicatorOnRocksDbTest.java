@@ -1,0 +1,13 @@
+package io.trendstream.functions;
+
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+
+/** The same specification on RocksDB, the job's default state backend, where TTL is RocksDB's. */
+class DeduplicatorOnRocksDbTest extends DeduplicatorTest {
+
+    @Override
+    protected StateBackend stateBackend() {
+        return new EmbeddedRocksDBStateBackend();
+    }
+}
