@@ -253,6 +253,81 @@ class IngestingDeserializerTest {
         assertThat(ingested.getDeadLetter().getSourceTimestamp()).isEqualTo(Instant.EPOCH);
     }
 
+    @Test
+    void describesAnUnexpectedDecodingFailureByItsTypeAndMessage() throws Exception {
+        IngestingDeserializer<OrderEvent> failing = new IngestingDeserializer<>(
+                new ThrowingDecoder(new IOException("bad header")), new OrderEventRules(SKEW), TYPE, CLOCK);
+        ConsumerRecord<byte[], byte[]> record = record(new byte[] {1});
+
+        DeadLetter dl = assertDeadLetterOf(failing.ingest(record), record, DeadLetterReason.UNDECODABLE);
+        assertThat(dl.getDetail()).isEqualTo("IOException: bad header");
+    }
+
+    @Test
+    void describesAFailureWithoutMessageByItsTypeAlone() throws Exception {
+        IngestingDeserializer<OrderEvent> failing = new IngestingDeserializer<>(
+                new ThrowingDecoder(new IllegalStateException()), new OrderEventRules(SKEW), TYPE, CLOCK);
+        ConsumerRecord<byte[], byte[]> record = record(new byte[] {1});
+
+        DeadLetter dl = assertDeadLetterOf(failing.ingest(record), record, DeadLetterReason.UNDECODABLE);
+        assertThat(dl.getDetail()).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void aDecodingExceptionWithoutMessageIsDescribedByItsReason() throws Exception {
+        IngestingDeserializer<OrderEvent> failing = new IngestingDeserializer<>(
+                new ThrowingDecoder(new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT, null)),
+                new OrderEventRules(SKEW), TYPE, CLOCK);
+        ConsumerRecord<byte[], byte[]> record = record(new byte[] {1});
+
+        DeadLetter dl = assertDeadLetterOf(failing.ingest(record), record, DeadLetterReason.NOT_WIRE_FORMAT);
+        assertThat(dl.getDetail()).isEqualTo("NOT_WIRE_FORMAT");
+    }
+
+    @Test
+    void opensItsDecoder() throws Exception {
+        ThrowingDecoder decoder = new ThrowingDecoder(new IOException("unused"));
+        IngestingDeserializer<OrderEvent> opened =
+                new IngestingDeserializer<>(decoder, new OrderEventRules(SKEW), TYPE, CLOCK);
+
+        opened.open(null);
+
+        assertThat(decoder.opened).isTrue();
+    }
+
+    /** Fails every record with the given exception. */
+    static final class ThrowingDecoder implements DeserializationSchema<OrderEvent> {
+        private final Exception failure;
+        boolean opened;
+
+        ThrowingDecoder(Exception failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public void open(InitializationContext context) {
+            opened = true;
+        }
+
+        @Override
+        public OrderEvent deserialize(byte[] message) throws IOException {
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) failure;
+        }
+
+        @Override
+        public boolean isEndOfStream(OrderEvent nextElement) {
+            return false;
+        }
+
+        @Override
+        public TypeInformation<OrderEvent> getProducedType() {
+            return new AvroTypeInfo<>(OrderEvent.class);
+        }
+    }
+
     // ------------------------------------------------------------------ unavailable registry
 
     @Test

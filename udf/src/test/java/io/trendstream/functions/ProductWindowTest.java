@@ -12,6 +12,7 @@ import io.trendstream.testing.CapturedMetrics;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -175,6 +176,23 @@ class ProductWindowTest {
         WindowAggregate window = harness.extractOutputValues().get(0);
         assertThat(window.averageOrderValue()).isEqualTo(new BigDecimal("0.12"));
         assertThat(window.conversion()).isNull(); // no views
+    }
+
+    @Test
+    void keepsOpenWindowsAcrossSnapshotAndRestore() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 0));
     }
 
     // ------------------------------------------------------------------ lateness

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -366,6 +367,26 @@ class TrendDetectorTest {
         assertThat(baseline.viewsEma).isEqualTo(15.0); // 10 -> 20 -> 15
         assertThat(baseline.lastWindowEnd).isEqualTo(3 * WINDOW);
         assertThat(baselineOf("p-unknown")).isNull();
+    }
+
+    @Test
+    void keepsItsBaselinesAcrossSnapshotAndRestore() throws Exception {
+        start(HALF);
+        feedRevenues("p-1", 100, 100, 100, 250); // EMA 175
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new TrendDetector(HALF)), WindowAggregate::productId, Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        feed(window("p-1", 3, 99_900, 10)); // re-fired window 3: still ignored after restore
+        feed(window("p-1", 4, 35_000, 10));
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                alert("p-1", 4, TrendMetric.REVENUE, 350.0, 175.0, 2.0, Severity.HIGH));
+        assertThat(baselineOf("p-1").windowsSeen).isEqualTo(5);
     }
 
     // ------------------------------------------------------------------ metrics
