@@ -276,6 +276,17 @@ class TrendDetectorTest {
         assertThat(harness.extractOutputValues()).isEmpty();
     }
 
+    @Test
+    void judgesViewsEvenWhenTheRevenueBaselineIsZero() throws Exception {
+        start(HALF);
+
+        feed(window("p-1", 0, 0, 10), window("p-1", 1, 0, 10), window("p-1", 2, 0, 10),
+                window("p-1", 3, 5_000, 15));
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                alert("p-1", 3, TrendMetric.VIEWS, 15.0, 10.0, 1.5, Severity.MEDIUM));
+    }
+
     // ------------------------------------------------------------------ re-fired windows
 
     @Test

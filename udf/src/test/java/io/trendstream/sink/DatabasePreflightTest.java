@@ -1,0 +1,36 @@
+package io.trendstream.sink;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An unreachable database is reported before the job starts, naming where and as whom, never the password. */
+class DatabasePreflightTest {
+
+    /** Nothing listens on port 1: the connection is refused at once. */
+    private static final String UNREACHABLE = "jdbc:postgresql://127.0.0.1:1/trends";
+    private static final PostgresXaConnection CONNECTION = new PostgresXaConnection(UNREACHABLE, "trend-user", "s3cr3t-Pa55");
+
+    @Test
+    void anUnreachableDatabaseFailsThePreflightNamingUrlAndUserButNotThePassword() {
+        assertThatThrownBy(() -> DatabasePreflight.check(CONNECTION))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Cannot connect to PostgreSQL at " + UNREACHABLE + " as user 'trend-user': ")
+                .hasMessageContaining("TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD")
+                .message().doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsTheCleanUpOfAbandonedTransactions() {
+        assertThatThrownBy(() -> new PreparedTransactionJanitor(CONNECTION).rollBackAbandoned(OptionalLong.of(3)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Could not clean up prepared transactions in " + UNREACHABLE
+                        + ": check that the database is reachable and the user may read pg_prepared_xacts")
+                .message().doesNotContain("s3cr3t");
+    }
+}
