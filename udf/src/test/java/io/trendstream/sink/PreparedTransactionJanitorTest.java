@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import java.util.List;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,63 @@ class PreparedTransactionJanitorTest {
     private static byte[] bqual(int subtasks, long checkpointId) {
         return ByteBuffer.allocate(Integer.BYTES + Long.BYTES).putInt(subtasks).putLong(checkpointId).array();
     }
+
+    // ------------------------------------------------------------------ rolling back
+
+    private static String connectorGid(int subtask, long checkpointId) {
+        TransactionId xid = TransactionId.create(JOB, subtask, 2).withBranch(checkpointId);
+        return gid(xid.getFormatId(), xid.getGlobalTransactionId(), xid.getBranchQualifier());
+    }
+
+    private static final byte[] JOB = new JobID().getBytes();
+
+    @Test
+    void restoredFromCheckpointNRollsBackTheConnectorsTransactionsStartedAtOrAfterN() throws Exception {
+        FakeDatabase db = new FakeDatabase();
+        String committedByRestoredState = connectorGid(0, 4); // prepared for checkpoint 5, which the state commits
+        String abandoned5 = connectorGid(0, 5);
+        String abandoned6 = connectorGid(1, 6);
+        String otherApplication = gid(1, GTRID, bqual(1, 9));
+        db.preparedGids.addAll(List.of(committedByRestoredState, abandoned5, otherApplication, abandoned6));
+
+        List<String> rolledBack = new PreparedTransactionJanitor(db.connection("u", "p")).rollBackAbandoned(OptionalLong.of(5));
+
+        assertThat(rolledBack).containsExactly(abandoned5, abandoned6);
+        assertThat(db.preparedGids).containsExactly(committedByRestoredState, otherApplication);
+    }
+
+    @Test
+    void withoutRestoredCheckpointRollsBackEveryConnectorTransaction() throws Exception {
+        FakeDatabase db = new FakeDatabase();
+        String otherApplication = "my-app-tx-17";
+        db.preparedGids.addAll(List.of(connectorGid(0, 0), otherApplication, connectorGid(1, 12)));
+
+        List<String> rolledBack = new PreparedTransactionJanitor(db.connection("u", "p")).rollBackAbandoned(OptionalLong.empty());
+
+        assertThat(rolledBack).containsExactly(connectorGid(0, 0), connectorGid(1, 12));
+        assertThat(db.preparedGids).containsExactly(otherApplication);
+    }
+
+    @Test
+    void skipsATransactionAnotherSubtaskRolledBackFirstAndGoesOn() throws Exception {
+        FakeDatabase db = new FakeDatabase();
+        db.preparedGids.addAll(List.of(connectorGid(0, 7), connectorGid(1, 7)));
+        db.gidsFailingToRollBack.add(connectorGid(0, 7));
+
+        List<String> rolledBack = new PreparedTransactionJanitor(db.connection("u", "p")).rollBackAbandoned(OptionalLong.of(7));
+
+        assertThat(rolledBack).containsExactly(connectorGid(1, 7));
+    }
+
+    @Test
+    void touchesNothingWhenNoTransactionIsPrepared() throws Exception {
+        FakeDatabase db = new FakeDatabase();
+
+        assertThat(new PreparedTransactionJanitor(db.connection("u", "p")).rollBackAbandoned(OptionalLong.of(1))).isEmpty();
+        assertThat(db.executed).containsExactly("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()");
+    }
+
+    // ------------------------------------------------------------------ reading global ids
 
     @ParameterizedTest
     @ValueSource(longs = {0L, 1L, 42L, 1L << 40, Long.MAX_VALUE})
