@@ -93,6 +93,21 @@ class PipelineConfigTest {
         assertThat(PipelineConfig.environmentVariable(EMA_ALPHA)).isEqualTo("TRENDSTREAM_TREND_EMA_ALPHA");
     }
 
+    @Test
+    void everySettingHasItsOwnEnvironmentVariable() {
+        assertThat(PipelineOptions.all().stream().map(PipelineConfig::environmentVariable)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void readsEnumSettingsCaseInsensitively() {
+        assertThat(resolve("--kafka.offset-reset", "latest").get(OFFSET_RESET)).isEqualTo(OffsetReset.LATEST);
+    }
+
+    @Test
+    void aRepeatedProgramArgumentTakesItsLastValue() {
+        assertThat(resolve("--job.name", "first", "--job.name", "second").get(JOB_NAME)).isEqualTo("second");
+    }
+
     // ------------------------------------------------------------------ precedence
 
     @Test

@@ -52,6 +52,10 @@ class DeduplicatorTest {
         return new HashMapStateBackend();
     }
 
+    protected KeyedOneInputStreamOperatorTestHarness<String, OrderEvent, OrderEvent> harness() {
+        return harness;
+    }
+
     @BeforeEach
     void open() throws Exception {
         harness = newHarness();

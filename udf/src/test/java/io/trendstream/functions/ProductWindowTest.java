@@ -13,6 +13,8 @@ import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -49,13 +51,13 @@ class ProductWindowTest {
     private static final OutputTag<ProductActivity> LATE = new OutputTag<>("late-activity") {};
 
     /** Start of a window: a whole minute. */
-    private static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
-    private static final long W1 = W0 + 60_000;
+    protected static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
+    protected static final long W1 = W0 + 60_000;
     private static final long W2 = W1 + 60_000;
     /** Last watermark at which an event of window W0 is still counted: W0's max timestamp + lateness - 1. */
-    private static final long LAST_WATERMARK_ACCEPTING_W0 = W1 - 1 + 10_000 - 1;
+    protected static final long LAST_WATERMARK_ACCEPTING_W0 = W1 - 1 + 10_000 - 1;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> harness;
+    protected KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> harness;
 
     /** The job's window stage as an operator. */
     static OneInputStreamOperator<ProductActivity, WindowAggregate> windowStage(WindowSettings settings,
@@ -70,10 +72,21 @@ class ProductWindowTest {
                 TypeInformation.of(ActivityAccumulator.class));
     }
 
+    /** The state backend the operator runs on; heap state here. */
+    protected StateBackend stateBackend() {
+        return new HashMapStateBackend();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> newHarness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+        h.setStateBackend(stateBackend());
+        return h;
+    }
+
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+        harness = newHarness();
         harness.open();
     }
 
@@ -82,13 +95,13 @@ class ProductWindowTest {
         harness.close();
     }
 
-    private void process(ProductActivity... activities) throws Exception {
+    protected void process(ProductActivity... activities) throws Exception {
         for (ProductActivity activity : activities) {
             harness.processElement(activity, activity.eventTime());
         }
     }
 
-    private static ProductActivity order(String eventId, String product, String user, long time, int units, long cents) {
+    protected static ProductActivity order(String eventId, String product, String user, long time, int units, long cents) {
         return ProductActivity.order(eventId, product, user, time, units, cents);
     }
 
@@ -184,8 +197,7 @@ class ProductWindowTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+        harness = newHarness();
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();

@@ -15,8 +15,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -41,11 +43,23 @@ class TrendDetectorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, WindowAggregate, TrendAlert> harness;
     private CapturedMetrics metrics;
 
-    private void start(TrendSettings settings) throws Exception {
+    /** The state backend the operator runs on; heap state here. */
+    protected StateBackend stateBackend() {
+        return new HashMapStateBackend();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowAggregate, TrendAlert> newHarness(TrendSettings settings)
+            throws Exception {
         metrics = new CapturedMetrics();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        KeyedOneInputStreamOperatorTestHarness<String, WindowAggregate, TrendAlert> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TrendDetector(settings)),
                 WindowAggregate::productId, Types.STRING, metrics.environment());
+        h.setStateBackend(stateBackend());
+        return h;
+    }
+
+    private void start(TrendSettings settings) throws Exception {
+        harness = newHarness(settings);
         harness.open();
     }
 
@@ -350,7 +364,10 @@ class TrendDetectorTest {
         assertThat(baselineOf("p-2").revenueEma).isEqualTo(500.0);
         assertThat(baselineOf("p-1").windowsSeen).isEqualTo(4);
         assertThat(baselineOf("p-1").revenueEma).isEqualTo(175.0);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        try (var keys = harness.getOperator().<String>getKeyedStateBackend()
+                .getKeys(TrendDetector.STATE_NAME, VoidNamespace.INSTANCE)) {
+            assertThat(keys).containsExactlyInAnyOrder("p-1", "p-2");
+        }
     }
 
     @Test
@@ -387,8 +404,7 @@ class TrendDetectorTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TrendDetector(HALF)), WindowAggregate::productId, Types.STRING);
+        harness = newHarness(HALF);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
