@@ -1,0 +1,54 @@
+package io.trendstream.functions;
+
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same specification on RocksDB, the job's default state backend, where the window's
+ * accumulator (with its set of users) is serialized on every event.
+ */
+class ProductWindowOnRocksDbTest extends ProductWindowTest {
+
+    /** The name of the window operator's state of window contents. */
+    private static final String WINDOW_CONTENTS = "window-contents";
+
+    @Override
+    protected StateBackend stateBackend() {
+        return new EmbeddedRocksDBStateBackend();
+    }
+
+    /** RocksDB cannot count state entries; the window's cleanup timer is gone and its state reads empty. */
+    @Override
+    @Test
+    void dropsAClosedWindowsStateOnceTheAllowedLatenessHasPassed() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.numEventTimeTimers()).isOne();
+        assertThat(keysWithContentsOfWindowW0()).containsExactly("p-1");
+
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(keysWithContentsOfWindowW0()).isEmpty();
+    }
+
+    private List<String> keysWithContentsOfWindowW0() {
+        try (Stream<String> keys = harness.getOperator().<String>getKeyedStateBackend()
+                .getKeys(WINDOW_CONTENTS, new TimeWindow(W0, W1))) {
+            return keys.toList();
+        }
+    }
+
+    @Test
+    void runsOnRocksDb() {
+        assertThat(harness.getOperator().getKeyedStateBackend().getClass().getSimpleName()).startsWith("RocksDB");
+    }
+}

@@ -1,0 +1,299 @@
+package io.trendstream.functions;
+
+import io.trendstream.config.WindowSettings;
+import io.trendstream.metrics.PipelineMetrics;
+import io.trendstream.records.ActivityAccumulator;
+import io.trendstream.records.ActivityKind;
+import io.trendstream.records.LateEvent;
+import io.trendstream.records.ProductActivity;
+import io.trendstream.records.WindowAggregate;
+import io.trendstream.testing.CapturedMetrics;
+
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-product window stage, built as the job builds it: keyBy productId, tumbling event-time
+ * windows of the configured size, the allowed lateness, late data to a side output, and
+ * {@code aggregate(new ActivityAggregator(), new WindowAggregateFunction())}; the late side output
+ * goes through {@link LateEventRecorder}.
+ */
+class ProductWindowTest {
+
+    private static final WindowSettings SETTINGS = new WindowSettings(
+            Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(1));
+    private static final OutputTag<ProductActivity> LATE = new OutputTag<>("late-activity") {};
+
+    /** Start of a window: a whole minute. */
+    protected static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
+    protected static final long W1 = W0 + 60_000;
+    private static final long W2 = W1 + 60_000;
+    /** Last watermark at which an event of window W0 is still counted: W0's max timestamp + lateness - 1. */
+    protected static final long LAST_WATERMARK_ACCEPTING_W0 = W1 - 1 + 10_000 - 1;
+
+    protected KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> harness;
+
+    /** The job's window stage as an operator. */
+    static OneInputStreamOperator<ProductActivity, WindowAggregate> windowStage(WindowSettings settings,
+            OutputTag<ProductActivity> lateTag) {
+        TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(settings.size());
+        WindowOperatorBuilder<ProductActivity, String, TimeWindow> builder = new WindowOperatorBuilder<>(
+                assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
+                TypeInformation.of(ProductActivity.class), ProductActivity::productId, Types.STRING);
+        builder.allowedLateness(settings.allowedLateness());
+        builder.sideOutputLateData(lateTag);
+        return builder.aggregate(new ActivityAggregator(), new WindowAggregateFunction(),
+                TypeInformation.of(ActivityAccumulator.class));
+    }
+
+    /** The state backend the operator runs on; heap state here. */
+    protected StateBackend stateBackend() {
+        return new HashMapStateBackend();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> newHarness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+        h.setStateBackend(stateBackend());
+        return h;
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    protected void process(ProductActivity... activities) throws Exception {
+        for (ProductActivity activity : activities) {
+            harness.processElement(activity, activity.eventTime());
+        }
+    }
+
+    protected static ProductActivity order(String eventId, String product, String user, long time, int units, long cents) {
+        return ProductActivity.order(eventId, product, user, time, units, cents);
+    }
+
+    private static ProductActivity view(String eventId, String product, String user, long time) {
+        return ProductActivity.view(eventId, product, user, time);
+    }
+
+    private List<ProductActivity> lateOutput() {
+        Queue<StreamRecord<ProductActivity>> side = harness.getSideOutput(LATE);
+        List<ProductActivity> late = new ArrayList<>();
+        if (side != null) {
+            side.forEach(r -> late.add(r.getValue()));
+        }
+        return late;
+    }
+
+    // ------------------------------------------------------------------ totals
+
+    @Test
+    void sumsEachProductsWindowWhenTheWatermarkPassesItsEnd() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 3_998),
+                order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_999),
+                view("v-1", "p-1", "u-1", W0 + 3_000),
+                view("v-2", "p-1", "u-3", W0 + 4_000),
+                view("v-3", "p-1", "u-3", W0 + 59_999),
+                view("v-4", "p-2", "u-4", W0 + 5_000),
+                order("o-3", "p-1", "u-1", W1, 5, 500)); // next window
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                new WindowAggregate("p-1", W0, W1, 2, 3, 5_997, 3, 3),
+                new WindowAggregate("p-2", W0, W1, 0, 0, 0, 1, 1));
+    }
+
+    @Test
+    void firesNothingBeforeTheWatermarkReachesTheWindowsLastMillisecond() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+
+        harness.processWatermark(W1 - 2);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void firesEachWindowOnceWithItsOwnTotals() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100),
+                order("o-2", "p-1", "u-2", W1 + 1_000, 4, 800),
+                view("v-1", "p-1", "u-2", W1 + 2_000));
+
+        harness.processWatermark(W1 - 1);
+        harness.processWatermark(W2 - 1);
+        harness.processWatermark(W2 + 60_000);
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0),
+                new WindowAggregate("p-1", W1, W2, 1, 4, 800, 1, 1));
+    }
+
+    @Test
+    void derivesAverageOrderValueAndConversionFromTheWindowTotals() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 1_000),
+                order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000),
+                order("o-3", "p-1", "u-3", W0 + 3_000, 1, 1_035),
+                view("v-1", "p-1", "u-1", W0 + 4_000),
+                view("v-2", "p-1", "u-2", W0 + 4_000),
+                view("v-3", "p-1", "u-3", W0 + 4_000),
+                view("v-4", "p-1", "u-4", W0 + 4_000));
+
+        harness.processWatermark(W1 - 1);
+
+        WindowAggregate window = harness.extractOutputValues().get(0);
+        assertThat(window.revenue()).isEqualTo(new BigDecimal("30.35"));
+        assertThat(window.averageOrderValue()).isEqualTo(new BigDecimal("10.12")); // 10.11666.. rounds up
+        assertThat(window.conversion()).isEqualTo(0.75);
+        assertThat(window.distinctUsers()).isEqualTo(4);
+    }
+
+    @Test
+    void roundsTheAverageOrderValueHalfToEven() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 10),
+                order("o-2", "p-1", "u-2", W0 + 2_000, 1, 15)); // 0.25 / 2 = 0.125
+        harness.processWatermark(W1 - 1);
+
+        WindowAggregate window = harness.extractOutputValues().get(0);
+        assertThat(window.averageOrderValue()).isEqualTo(new BigDecimal("0.12"));
+        assertThat(window.conversion()).isNull(); // no views
+    }
+
+    @Test
+    void keepsOpenWindowsAcrossSnapshotAndRestore() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 0));
+    }
+
+    // ------------------------------------------------------------------ lateness
+
+    @Test
+    void aLateEventWithinTheAllowedLatenessReFiresTheWindowWithCompleteTotals() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000));
+        harness.processWatermark(W1 + 5_000);
+
+        process(order("o-2", "p-1", "u-2", W0 + 30_000, 3, 4_500));
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 1, 0),
+                new WindowAggregate("p-1", W0, W1, 2, 5, 6_500, 2, 0));
+        assertThat(lateOutput()).isEmpty();
+    }
+
+    @Test
+    void eachFurtherLateEventReFiresAgainWithAllTotalsSoFar() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(W1 - 1);
+
+        process(view("v-1", "p-1", "u-1", W0 + 2_000));
+        process(view("v-2", "p-1", "u-2", W0 + 3_000));
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0),
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 1),
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 2, 2));
+    }
+
+    @Test
+    void acceptsALateEventUpToTheLastMillisecondOfTheAllowedLateness() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0);
+
+        process(order("o-2", "p-1", "u-2", W0 + 1_000, 1, 100));
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0),
+                new WindowAggregate("p-1", W0, W1, 2, 2, 200, 2, 0));
+        assertThat(lateOutput()).isEmpty();
+    }
+
+    @Test
+    void sendsAnEventBeyondTheAllowedLatenessToTheLateOutputAndNotToItsWindow() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+        ProductActivity tooLate = order("o-2", "p-1", "u-2", W0 + 30_000, 3, 4_500);
+
+        process(tooLate);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0));
+        assertThat(lateOutput()).containsExactly(tooLate);
+    }
+
+    @Test
+    void dropsAClosedWindowsStateOnceTheAllowedLatenessHasPassed() throws Exception {
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aTooLateEventBecomesALateEventWithItsWindowAndTheWatermarkAtArrival() throws Exception {
+        long watermark = W1 + 45_000;
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
+        harness.processWatermark(watermark);
+        process(order("o-2", "p-1", "u-2", W0 + 30_000, 3, 4_500),
+                view("v-9", "p-7", "u-9", W0 + 59_999));
+
+        CapturedMetrics metrics = new CapturedMetrics();
+        try (OneInputStreamOperatorTestHarness<ProductActivity, LateEvent> recorder = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new LateEventRecorder(SETTINGS)), metrics.environment())) {
+            recorder.open();
+            recorder.processWatermark(harness.getCurrentWatermark());
+            for (StreamRecord<ProductActivity> late : harness.getSideOutput(LATE)) {
+                recorder.processElement(late);
+            }
+
+            assertThat(recorder.extractOutputValues()).containsExactly(
+                    new LateEvent("o-2", "p-1", ActivityKind.ORDER, W0 + 30_000, W0, 3, 4_500, watermark),
+                    new LateEvent("v-9", "p-7", ActivityKind.VIEW, W0 + 59_999, W0, 0, 0, watermark));
+            assertThat(metrics.counter(PipelineMetrics.LATE_EVENTS)).isEqualTo(2);
+        }
+    }
+}

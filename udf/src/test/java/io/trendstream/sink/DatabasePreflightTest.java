@@ -1,0 +1,88 @@
+package io.trendstream.sink;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An unreachable database is reported before the job starts, naming where and as whom, never the password. */
+class DatabasePreflightTest {
+
+    /** Nothing listens on port 1: the connection is refused at once. */
+    private static final String UNREACHABLE = "jdbc:postgresql://127.0.0.1:1/trends";
+    private static final PostgresXaConnection CONNECTION = new PostgresXaConnection(UNREACHABLE, "trend-user", "s3cr3t-Pa55");
+
+    private static FakeDatabase readyDatabase() {
+        FakeDatabase db = new FakeDatabase();
+        db.tables.addAll(List.of("product_window_stats", "trend_alerts", "late_events"));
+        return db;
+    }
+
+    @Test
+    void passesWhenPreparedTransactionsAreEnabledAndTheTablesExist() {
+        FakeDatabase db = readyDatabase();
+
+        DatabasePreflight.check(db.connection("trend-user", "pw"));
+
+        assertThat(db.connections).singleElement().satisfies(info -> {
+            assertThat(info.getProperty("user")).isEqualTo("trend-user");
+            assertThat(info.getProperty("password")).isEqualTo("pw");
+        });
+    }
+
+    @Test
+    void connectsWithoutPasswordWhenNoneIsSet() {
+        FakeDatabase db = readyDatabase();
+
+        DatabasePreflight.check(db.connection("trend-user", null));
+
+        assertThat(db.connections).singleElement()
+                .satisfies(info -> assertThat(info.getProperty("password")).isNull());
+    }
+
+    @Test
+    void refusesADatabaseWithoutPreparedTransactions() {
+        FakeDatabase db = readyDatabase();
+        db.maxPreparedTransactions = 0;
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("PostgreSQL at " + db.url() + " has max_prepared_transactions = 0, but the "
+                        + "exactly-once sink commits in two phases and needs prepared transactions.");
+    }
+
+    @Test
+    void refusesADatabaseWithoutOneOfTheTables() {
+        FakeDatabase db = readyDatabase();
+        db.tables.remove("trend_alerts");
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Table trend_alerts does not exist in " + db.url() + ". Apply the schema in sql/ first "
+                        + "(see sql/README.md).");
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsThePreflightNamingUrlAndUserButNotThePassword() {
+        assertThatThrownBy(() -> DatabasePreflight.check(CONNECTION))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Cannot connect to PostgreSQL at " + UNREACHABLE + " as user 'trend-user': ")
+                .hasMessageContaining("TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD")
+                .message().doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsTheCleanUpOfAbandonedTransactions() {
+        assertThatThrownBy(() -> new PreparedTransactionJanitor(CONNECTION).rollBackAbandoned(OptionalLong.of(3)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Could not clean up prepared transactions in " + UNREACHABLE
+                        + ": check that the database is reachable and the user may read pg_prepared_xacts")
+                .message().doesNotContain("s3cr3t");
+    }
+}
