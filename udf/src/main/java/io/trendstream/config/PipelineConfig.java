@@ -155,7 +155,9 @@ public final class PipelineConfig {
     }
 
     private IllegalConfigurationException invalid(ConfigOption<?> option, String requirement) {
-        String shown = PipelineOptions.SECRETS.contains(option) ? "(secret)" : "'" + values.toMap().get(option.key()) + "'";
+        String raw = values.toMap().get(option.key());
+        String shown = PipelineOptions.SECRETS.contains(option) ? "(secret)"
+                : "'" + (raw != null ? raw : String.valueOf(option.defaultValue())) + "'";
         return new IllegalConfigurationException(
                 "Invalid setting '" + option.key() + "' = " + shown + " from " + origins.get(option.key()) + ": " + requirement + ".");
     }

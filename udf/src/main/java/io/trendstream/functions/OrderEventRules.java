@@ -55,6 +55,12 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
                         "line item " + i + " (" + item.getProductId() + ") has unit price " + item.getUnitPrice());
             }
         }
+        try {
+            OrderToActivities.totalsByProduct(order);
+        } catch (ArithmeticException e) {
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE,
+                    "order event " + order.getEventId() + " has a product whose units or revenue do not fit the totals");
+        }
         return FutureEventTime.check(eventTime(order), nowMillis, maxFutureSkewMillis);
     }
 

@@ -17,5 +17,7 @@ public enum DeadLetterReason {
     NO_LINE_ITEMS,
     NON_POSITIVE_QUANTITY,
     NON_POSITIVE_PRICE,
+    /** A product's units in one order exceed an int, or its revenue in cents a long. */
+    AMOUNT_OUT_OF_RANGE,
     EVENT_TIME_IN_FUTURE
 }

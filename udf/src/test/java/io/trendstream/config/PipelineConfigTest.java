@@ -3,7 +3,6 @@ package io.trendstream.config;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -258,10 +257,6 @@ class PipelineConfigTest {
     }
 
     @Test
-    @Disabled("BUG: PipelineConfig.invalid() shows the raw value from values.toMap(), which holds only explicitly set "
-            + "settings; for a setting left at its default the message reads \"Invalid setting 'trend.high-ratio' = 'null' "
-            + "from default: ...\" instead of showing the effective default value '2.0'. Same for any default-valued "
-            + "setting that fails a cross-check (e.g. kafka.transaction-timeout vs. a longer checkpoint.interval).")
     void aDefaultHighRatioBelowAConfiguredMediumRatioShowsTheDefaultValue() {
         IllegalConfigurationException e = failure(args("--trend.medium-ratio", "3"), Map.of(), Map.of());
 
