@@ -1,0 +1,218 @@
+package io.trendstream.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The local stack as a user drives it: {@code bin/pipeline} and {@code bin/flink} run as processes, with a private
+ * {@code TRENDSTREAM_HOME} and free ports, so the test never meets a developer's own stack.
+ */
+final class LocalStack {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path root;
+    final Path home;
+    final Map<String, String> env = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicInteger commands = new AtomicInteger();
+
+    LocalStack(Path root) throws IOException {
+        this.root = root;
+        // Under target/, traversable by the OS user `postgres` (PostgreSQL runs as it when the test runs as root).
+        Path target = Files.createDirectories(root.resolve("cluster/target"));
+        this.home = Files.createTempDirectory(target, "ops-home-");
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("TRENDSTREAM_HOME", home.toString());
+        env.put("TRENDSTREAM_SAVEPOINT_DIR", home.resolve("savepoints").toString());
+        env.put("TRENDSTREAM_SKIP_BUILD", "true"); // the reactor has just built the jars
+        for (String variable : List.of("TRENDSTREAM_KAFKA_PORT", "TRENDSTREAM_KAFKA_CONTROLLER_PORT",
+                "TRENDSTREAM_REGISTRY_PORT", "TRENDSTREAM_PG_PORT", "TRENDSTREAM_FLINK_PORT", "TRENDSTREAM_FLINK_RPC_PORT")) {
+            env.put(variable, String.valueOf(freePort()));
+        }
+    }
+
+    /** The repository root: the parent of this module's directory, where bin/pipeline lives. */
+    static Path locateRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isExecutable(dir.resolve("bin/pipeline"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("bin/pipeline not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    String port(String variable) {
+        return env.get(variable);
+    }
+
+    String kafka() {
+        return "localhost:" + port("TRENDSTREAM_KAFKA_PORT");
+    }
+
+    String registry() {
+        return "http://localhost:" + port("TRENDSTREAM_REGISTRY_PORT");
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port("TRENDSTREAM_PG_PORT") + "/trendstream";
+    }
+
+    String dashboard() {
+        return "http://localhost:" + port("TRENDSTREAM_FLINK_PORT");
+    }
+
+    String databasePassword() throws IOException {
+        return Files.readString(home.resolve("secrets/jdbc-password")).strip();
+    }
+
+    // ------------------------------------------------------------------------------------------ commands
+
+    /** What a finished command printed (stdout and stderr together) and its exit code. */
+    record Result(List<String> command, int exitCode, String output) {
+        Result requireSuccess() {
+            if (exitCode != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited with " + exitCode + ":\n" + output);
+            }
+            return this;
+        }
+    }
+
+    /** Runs {@code bin/...} from the repository root and waits for it, at most {@code timeout}. */
+    Result run(Duration timeout, Map<String, String> extraEnv, String... command) throws IOException, InterruptedException {
+        Process process = start(extraEnv, command);
+        Path output = outputFile(process);
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n"
+                    + Files.readString(output));
+        }
+        return new Result(List.of(command), process.exitValue(), Files.readString(output));
+    }
+
+    Result run(Duration timeout, String... command) throws IOException, InterruptedException {
+        return run(timeout, Map.of(), command);
+    }
+
+    private final Map<Process, Path> outputs = new LinkedHashMap<>();
+
+    /** Starts {@code bin/...} in the background; its output goes to a file under the test's home. */
+    Process start(Map<String, String> extraEnv, String... command) throws IOException {
+        Path output = home.resolve("test-commands").resolve(String.format("%02d-%s.txt", commands.incrementAndGet(),
+                Path.of(command[0]).getFileName() + (command.length > 1 ? "-" + command[1] : "")));
+        Files.createDirectories(output.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        builder.environment().putAll(extraEnv);
+        Process process = builder.start();
+        outputs.put(process, output);
+        return process;
+    }
+
+    Path outputFile(Process process) {
+        return outputs.get(process);
+    }
+
+    String output(Process process) {
+        try {
+            return Files.readString(outputs.get(process));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ Flink REST
+
+    JsonNode rest(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(dashboard() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    String jobState(String jobId) throws IOException, InterruptedException {
+        return rest("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** RUNNING with every task running: the job consumes and can checkpoint. */
+    boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = rest("/jobs/" + jobId);
+        if (!job.path("state").asText().equals("RUNNING")) {
+            return false;
+        }
+        for (JsonNode vertex : job.path("vertices")) {
+            if (!vertex.path("status").asText().equals("RUNNING")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int completedCheckpoints(String jobId) throws IOException, InterruptedException {
+        return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
+    }
+
+    List<Integer> vertexParallelism(String jobId) throws IOException, InterruptedException {
+        List<Integer> parallelism = new ArrayList<>();
+        for (JsonNode vertex : rest("/jobs/" + jobId).path("vertices")) {
+            parallelism.add(vertex.path("parallelism").asInt());
+        }
+        return parallelism;
+    }
+
+    // ------------------------------------------------------------------------------------------ diagnostics
+
+    /** The last lines of every component log and command output, for a failure message. */
+    String logTails(int lines) {
+        StringBuilder tails = new StringBuilder();
+        for (Path dir : List.of(home.resolve("logs"), home.resolve("test-commands"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.sorted().toList()) {
+                    List<String> all = Arrays.asList(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
+                    tails.append("\n===== ").append(file).append(" (last ").append(lines).append(" lines) =====\n");
+                    all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tails.append(l).append('\n'));
+                }
+            } catch (IOException e) {
+                tails.append("\n(could not read ").append(dir).append(": ").append(e).append(")\n");
+            }
+        }
+        return tails.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.trendstream.cluster;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A generator run's manifest: the totals of the valid events it produced per product and window, and the start of
+ * its last window, whose row is not final when the run ends ({@code openWindowStart}).
+ */
+record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart) {
+
+    /** A row of product_window_stats: one product in one window. */
+    record WindowKey(String productId, Instant windowStart) implements Comparable<WindowKey> {
+        @Override
+        public int compareTo(WindowKey other) {
+            int byTime = windowStart.compareTo(other.windowStart);
+            return byTime != 0 ? byTime : productId.compareTo(other.productId);
+        }
+
+        @Override
+        public String toString() {
+            return productId + "@" + windowStart;
+        }
+    }
+
+    /** The totals the database must hold for a closed window. Revenue with scale 2, as numeric(18,2). */
+    record Totals(long orders, long units, BigDecimal revenue, long views, long distinctUsers) {
+        Totals {
+            revenue = revenue.setScale(2);
+        }
+    }
+
+    static Manifest read(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        Map<WindowKey, Totals> windows = new TreeMap<>();
+        for (JsonNode window : windowsOf(root)) {
+            WindowKey key = new WindowKey(text(window, "productId", "product", "product_id"),
+                    instant(field(window, "windowStart", "window_start", "window")));
+            Totals totals = new Totals(field(window, "orders").asLong(), field(window, "units").asLong(),
+                    new BigDecimal(field(window, "revenue").asText()), field(window, "views").asLong(),
+                    field(window, "distinctUsers", "distinct_users", "users").asLong());
+            if (windows.put(key, totals) != null) {
+                throw new IllegalArgumentException(file + " lists " + key + " twice");
+            }
+        }
+        return new Manifest(windows, instant(field(root, "openWindowStart")));
+    }
+
+    private static Iterable<JsonNode> windowsOf(JsonNode root) {
+        for (String name : new String[] {"windows", "totals", "rows"}) {
+            if (root.path(name).isArray()) {
+                return root.path(name);
+            }
+        }
+        throw new IllegalArgumentException("No windows array in the manifest; fields: " + fieldNames(root));
+    }
+
+    private static JsonNode field(JsonNode node, String... names) {
+        for (String name : names) {
+            if (node.has(name)) {
+                return node.get(name);
+            }
+        }
+        throw new IllegalArgumentException("None of " + String.join("/", names) + " in " + node);
+    }
+
+    private static String text(JsonNode node, String... names) {
+        return field(node, names).asText();
+    }
+
+    private static Instant instant(JsonNode value) {
+        return value.isNumber() ? Instant.ofEpochMilli(value.asLong()) : Instant.parse(value.asText());
+    }
+
+    private static String fieldNames(JsonNode node) {
+        StringBuilder names = new StringBuilder();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.append(it.next()).append(' ');
+        }
+        return names.toString().trim();
+    }
+}
