@@ -34,8 +34,9 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 export FLINK_CONF_DIR
 
 # Messages go to stderr so that stdout stays what the command itself prints (bin/flink's job ids, status tables).
-info() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
-warn() { printf 'WARNING: %s\n' "$*" >&2; }
+# `|| true`: a closed terminal or pipe (`up | tee` ended by Ctrl-C) must not stop a shutdown half-way.
+info() { printf '\033[1m==>\033[0m %s\n' "$*" >&2 || true; }
+warn() { printf 'WARNING: %s\n' "$*" >&2 || true; }
 die() {
     printf 'ERROR: %s\n' "$1" >&2
     shift
