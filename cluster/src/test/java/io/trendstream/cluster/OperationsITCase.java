@@ -117,6 +117,7 @@ class OperationsITCase {
         int checkpointsBefore = stack.completedCheckpoints(job2);
         await("a checkpoint of the restored job while events stream in").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500)).until(() -> stack.completedCheckpoints(job2) > checkpointsBefore);
+        assertThat(stack.home.resolve("checkpoints").resolve(job2)).as("checkpoints under TRENDSTREAM_HOME").isDirectory();
         assertThat(generator.isAlive()).as("the generator still produces when the TaskManager is killed").isTrue();
         killTaskManager();
         stack.run(Duration.ofMinutes(3), "bin/pipeline", "taskmanager", "start").requireSuccess();
