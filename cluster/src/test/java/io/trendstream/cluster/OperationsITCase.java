@@ -51,9 +51,12 @@ class OperationsITCase {
     @BeforeAll
     static void startStack() throws Exception {
         Path root = LocalStack.locateRoot();
-        // The generator module arrives with its own branch; until it is merged there is nothing to generate with.
-        assumeTrue(Files.isDirectory(root.resolve("generator")),
-                "generator/ is not in this checkout: the operations test needs the event generator");
+        // The generator's jar (module generator/, or TRENDSTREAM_GENERATOR_JAR): without it there is nothing to
+        // generate with.
+        String generatorJar = System.getenv().getOrDefault("TRENDSTREAM_GENERATOR_JAR",
+                root.resolve("generator/target/generator.jar").toString());
+        assumeTrue(Files.isRegularFile(Path.of(generatorJar)),
+                "the operations test needs the event generator's jar " + generatorJar);
         for (String artifact : List.of("jobs/target/trendstream-job.jar", "cluster/target/lib", "tools/target/lib")) {
             assertThat(root.resolve(artifact))
                     .as("%s is built by `mvn package` (the reactor builds it before this test)", artifact).exists();
