@@ -12,10 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A generator run's manifest: the totals of the valid events it produced per product and window, and the start of
- * its last window, whose row is not final when the run ends ({@code openWindowStart}).
+ * A generator run's manifest (generator/README.md): the totals of the valid events it produced per product and window,
+ * the start of its last window, whose row is not final when the run ends ({@code openWindowStart}), the event time of
+ * its last event, and how many records it sent that the job must dead-letter.
  */
-record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart) {
+record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart, Instant lastEventTime, long malformed) {
 
     /** A row of product_window_stats: one product in one window. */
     record WindowKey(String productId, Instant windowStart) implements Comparable<WindowKey> {
@@ -51,7 +52,8 @@ record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart) {
                 throw new IllegalArgumentException(file + " lists " + key + " twice");
             }
         }
-        return new Manifest(windows, instant(field(root, "openWindowStart")));
+        return new Manifest(windows, instant(field(root, "openWindowStart")),
+                instant(field(root.path("parameters"), "lastEventTime")), field(root.path("counts"), "malformed").asLong());
     }
 
     private static Iterable<JsonNode> windowsOf(JsonNode root) {
