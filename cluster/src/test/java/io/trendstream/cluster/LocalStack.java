@@ -180,6 +180,14 @@ final class LocalStack {
         return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
     }
 
+    /** How often the job restarted (its numRestarts metric). */
+    long restarts(String jobId) throws IOException, InterruptedException {
+        for (JsonNode metric : rest("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return metric.path("value").asLong();
+        }
+        return 0;
+    }
+
     List<Integer> vertexParallelism(String jobId) throws IOException, InterruptedException {
         List<Integer> parallelism = new ArrayList<>();
         for (JsonNode vertex : rest("/jobs/" + jobId).path("vertices")) {

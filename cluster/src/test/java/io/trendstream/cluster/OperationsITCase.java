@@ -125,6 +125,8 @@ class OperationsITCase {
         assertThat(generator.isAlive()).as("the generator still produces when the TaskManager is killed").isTrue();
         killTaskManager();
         stack.run(Duration.ofMinutes(3), "bin/pipeline", "taskmanager", "start").requireSuccess();
+        await("the job restarts after losing its TaskManager").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> stack.restarts(job2) >= 1);
         assertThat(generator.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).as("generator run 2 finished").isTrue();
         assertThat(generator.exitValue()).as("generator run 2:\n%s", stack.output(generator)).isZero();
         awaitAllTasksRunning(job2);
@@ -140,6 +142,8 @@ class OperationsITCase {
         second.windows().forEach((key, totals) -> {
             assertThat(expected.put(key, totals)).as("window %s in both runs", key).isNull();
         });
+        assertThat(first.windows()).as("windows of run 1").hasSizeGreaterThanOrEqualTo(60);
+        assertThat(second.windows()).as("windows of run 2").hasSizeGreaterThanOrEqualTo(60);
         await("every window of runs 1 and 2 exact in product_window_stats").atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(databaseRows(pushStart)).isEqualTo(expected));
@@ -147,6 +151,10 @@ class OperationsITCase {
         assertThat(first.malformed() + second.malformed()).as("malformed records sent").isPositive();
         assertThat(deadLetters()).as("dead letters: each malformed record exactly once")
                 .isEqualTo(first.malformed() + second.malformed());
+
+        System.out.printf("Checked %d window rows (run 1: %d, run 2: %d), %d dead letters, %d restart(s)%n",
+                expected.size(), first.windows().size(), second.windows().size(), first.malformed() + second.malformed(),
+                stack.restarts(job2));
 
         // 7. Final stop with a savepoint: no prepared transaction is left behind.
         String jobId = currentJob(job2);
