@@ -42,7 +42,8 @@ final class ConsoleProgress implements Progress.Listener {
     }
 
     private void print(Progress p, boolean last) {
-        String eta = p.etaSeconds() < 0 ? "--" : formatSeconds(p.etaSeconds());
+        // The first second's pace says little (JIT, connections): no ETA yet.
+        String eta = p.etaSeconds() < 0 || p.elapsedNanos() < 1_000_000_000L ? "--" : formatSeconds(p.etaSeconds());
         String line = String.format(Locale.ROOT, "sent %,d events  %,.0f events/s  %5.1f%% done  ETA %s",
                 p.eventsSent(), p.eventsPerSecond(), 100 * p.fractionDone(), last ? "0s" : eta);
         if (terminal) {

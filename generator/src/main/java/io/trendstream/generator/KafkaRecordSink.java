@@ -34,6 +34,10 @@ final class KafkaRecordSink implements RecordSink {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        // Right after a commit the broker answers CONCURRENT_TRANSACTIONS until its commit markers are written; the
+        // default 100 ms back-off then stalls every transaction. Retry sooner.
+        config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+        config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200);
         // Unreachable brokers should fail the run within seconds, not the default minute.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
