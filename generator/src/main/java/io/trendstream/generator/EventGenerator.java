@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
@@ -382,9 +381,8 @@ public final class EventGenerator {
                 OrderEvent order = traffic.order(faults, id, orderId(seq), time);
                 send(ordersTopic, traffic.orderKey(), encoder.order(ids.orderSchemaId(), order));
                 for (int i = 0; i < traffic.lineCount(); i++) {
-                    int product = traffic.lineProduct(i);
-                    if (firstLine(product, i)) {
-                        lateEntries.add(new LateEventEntry(id, traffic.productId(product), ActivityKind.ORDER, time));
+                    if (traffic.isFirstLineOfItsProduct(i)) {
+                        lateEntries.add(new LateEventEntry(id, traffic.productId(traffic.lineProduct(i)), ActivityKind.ORDER, time));
                     }
                 }
                 lateOrders++;
@@ -395,15 +393,6 @@ public final class EventGenerator {
                 lateEntries.add(new LateEventEntry(id, view.getProductId(), ActivityKind.VIEW, time));
                 lateViews++;
             }
-        }
-
-        private boolean firstLine(int product, int line) {
-            for (int i = 0; i < line; i++) {
-                if (traffic.lineProduct(i) == product) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /**
@@ -752,10 +741,6 @@ public final class EventGenerator {
         public Builder progress(Progress.Listener listener) {
             this.progress = Objects.requireNonNull(listener, "listener");
             return this;
-        }
-
-        Optional<Long> count() {
-            return Optional.ofNullable(count);
         }
 
         public EventGenerator build() {

@@ -206,14 +206,14 @@ final class Traffic {
         return lineQuantities[line];
     }
 
-    /** Whether the order drawn last has a line of {@code product}. */
-    boolean orderHasProduct(int product) {
-        for (int i = 0; i < lineCount; i++) {
-            if (lineProducts[i] == product) {
-                return true;
+    /** Whether no earlier line of the order drawn last has the same product: an order counts once per product. */
+    boolean isFirstLineOfItsProduct(int line) {
+        for (int i = 0; i < line; i++) {
+            if (lineProducts[i] == lineProducts[line]) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /** The product of the view drawn last; -1 for a view without one. */

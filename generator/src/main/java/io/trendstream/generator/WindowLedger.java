@@ -30,7 +30,7 @@ final class WindowLedger {
         for (int i = 0; i < lines; i++) {
             int product = traffic.lineProduct(i);
             Cell cell = cell(product, eventTime);
-            if (firstLineOf(traffic, product, i)) {
+            if (traffic.isFirstLineOfItsProduct(i)) {
                 cell.orders++;
             }
             int quantity = traffic.lineQuantity(i);
@@ -61,15 +61,6 @@ final class WindowLedger {
             }
         }
         return rows;
-    }
-
-    private static boolean firstLineOf(Traffic traffic, int product, int line) {
-        for (int i = 0; i < line; i++) {
-            if (traffic.lineProduct(i) == product) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Cell cell(int product, long eventTime) {
