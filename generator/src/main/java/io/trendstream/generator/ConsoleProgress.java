@@ -45,7 +45,8 @@ final class ConsoleProgress implements Progress.Listener {
         // The first second's pace says little (JIT, connections): no ETA yet.
         String eta = p.etaSeconds() < 0 || p.elapsedNanos() < 1_000_000_000L ? "--" : formatSeconds(p.etaSeconds());
         String line = String.format(Locale.ROOT, "sent %,d events  %,.0f events/s  %5.1f%% done  ETA %s",
-                p.eventsSent(), p.eventsPerSecond(), 100 * p.fractionDone(), last ? "0s" : eta);
+                p.eventsSent(), p.eventsPerSecond(), 100 * p.fractionDone(),
+                last ? (p.slotsDone() < p.slotsTotal() ? "stopped" : "0s") : eta);
         if (terminal) {
             // \r and clear-to-end-of-line: the line shrinks cleanly when the ETA gets shorter.
             out.print("\r" + line + "\033[K" + (last ? System.lineSeparator() : ""));

@@ -69,6 +69,8 @@ public final class EventGenerator {
     private final long commitEvery;
     private final Duration commitInterval;
     private final Progress.Listener progress;
+    // The one mutable field: set from another thread (e.g. a shutdown hook) to end a run early but cleanly.
+    private volatile boolean stopRequested;
 
     private EventGenerator(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -162,6 +164,15 @@ public final class EventGenerator {
     }
 
     /**
+     * Ends a run after the current slot: what was sent is committed and the manifest describes it (parameter
+     * {@code complete} false). For Ctrl-C: an aborted or abandoned transaction would hold read_committed consumers
+     * back until it times out.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
      * Confluent's TopicNameStrategy, as ConfluentAvro.topicValueSubject (not called: that class needs Flink, which the
      * generator's jar leaves out).
      */
@@ -198,6 +209,7 @@ public final class EventGenerator {
         private final Map<Malformation, Long> malformed = new EnumMap<>(Malformation.class);
 
         private long sequence;
+        private long slotsDone;
         private long eventsSent;
         private long ordersTopicRecords;
         private long viewsTopicRecords;
@@ -228,12 +240,13 @@ public final class EventGenerator {
             long startNanos = System.nanoTime();
             long lastCommitNanos = startNanos;
             long lastProgressNanos = startNanos;
-            for (long slot = 0; slot < slots; slot++) {
+            for (long slot = 0; slot < slots && !stopRequested; slot++) {
                 if (rate > 0) {
                     pace(startNanos + slot * 1_000_000_000L / rate);
                 }
                 long time = slotTime(slot);
                 fillSlot(slot, time);
+                slotsDone = slot + 1;
                 long now = System.nanoTime();
                 if (sinceCommit >= commitEvery || (sinceCommit > 0 && now - lastCommitNanos >= commitInterval.toNanos())) {
                     sink.commit();
@@ -246,7 +259,7 @@ public final class EventGenerator {
                 }
             }
             sink.commit();
-            progress.finished(new Progress(eventsSent, slots, slots, System.nanoTime() - startNanos));
+            progress.finished(new Progress(eventsSent, slotsDone, slots, System.nanoTime() - startNanos));
             return manifest();
         }
 
@@ -494,7 +507,7 @@ public final class EventGenerator {
             Counts counts = new Counts(eventsSent, ordersTopicRecords, viewsTopicRecords, validOrders, validViews,
                     spikeExtraOrders, spikeExtraViews, duplicates, lateOrders + lateViews, lateOrders, lateViews,
                     malformedTotal, byReason);
-            long lastTime = slotTime(slots - 1);
+            long lastTime = slotTime(Math.max(0, slotsDone - 1));
             return new Manifest(parameters(lastTime), counts, windowStart(lastTime), ledger.rows(traffic), lateEntries);
         }
 
@@ -512,6 +525,8 @@ public final class EventGenerator {
             p.put("rate", rate);
             p.put("eventsPerSecondOfEventTime", eventsPerSecondOfEventTime);
             p.put("slots", slots);
+            p.put("slotsWritten", slotsDone);
+            p.put("complete", slotsDone == slots);
             p.put("windowSizeMillis", windowMillis);
             p.put("eventTimeStart", startMillis);
             p.put("eventTimeStartIso", Manifest.iso(startMillis));

@@ -40,7 +40,9 @@ final class KafkaRecordSink implements RecordSink {
         config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200);
         // Unreachable brokers should fail the run within seconds, not the default minute.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
-        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
+        // A killed generator leaves its open transaction behind, and read_committed readers (the job) wait for it
+        // to time out: keep that short. A transaction lasts at most a second or 10,000 records.
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofSeconds(60).toMillis());
         producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();

@@ -237,6 +237,28 @@ class EventGeneratorTest {
     }
 
     @Test
+    void aStoppedRunCommitsWhatItSentAndItsManifestDescribesExactlyThat() {
+        EventGenerator generator = tinyRun().build();
+        InMemorySink sink = new InMemorySink() {
+            @Override
+            public void send(String topic, byte[] key, byte[] value) {
+                super.send(topic, key, value);
+                if (sent().size() == 1_234) {
+                    generator.requestStop();
+                }
+            }
+        };
+
+        Manifest manifest = generator.generate(sink, IDS);
+
+        assertThat(manifest.parameters()).containsEntry("complete", false);
+        assertThat((Long) manifest.parameters().get("slotsWritten")).isBetween(1_000L, 1_234L);
+        assertThat(sink.committed()).isEqualTo(sink.sent().size());
+        assertThat(manifest.counts().eventsSent()).isEqualTo(sink.sent().size());
+        assertThat(manifest.windowsByKey()).isEqualTo(analyse(sink.sent()).totals.rows());
+    }
+
+    @Test
     void byDefaultTheRunEndsNowAndNothingIsInTheFuture() {
         EventGenerator generator = EventGenerator.builder().clock(CLOCK).rate(0).count(60_000).build();
 
@@ -245,6 +267,7 @@ class EventGeneratorTest {
         Manifest manifest = generator.generate(new InMemorySink(), IDS);
         assertThat((Long) manifest.parameters().get("lastEventTime")).isLessThan(CLOCK.millis());
         assertThat(manifest.counts().eventsSent()).isEqualTo(60_000);
+        assertThat(manifest.parameters()).containsEntry("complete", true).containsEntry("slotsWritten", 60_000L);
     }
 
     @Test

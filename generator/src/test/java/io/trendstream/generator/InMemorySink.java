@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Keeps what the generator sends, in order, and which records each commit covered. */
-final class InMemorySink implements RecordSink {
+class InMemorySink implements RecordSink {
 
     /** One record as sent. */
     record Sent(String topic, byte[] key, byte[] value) {
