@@ -11,11 +11,11 @@ import java.lang.reflect.Field;
  *
  * <p>With one XA transaction per connection (what PostgreSQL needs), every transaction the writer
  * starts may run on another pooled connection. The connector's Sink V2 writer prepares its
- * statements once, on the first connection, and keeps executing them there: from the second
- * transaction on, rows are written outside the transaction being prepared and committed, and are
- * lost. The connector's legacy sink re-prepared its statements after each transaction start; the
- * Sink V2 writer does not, and keeps its output format private, hence the reflection. Pinned
- * connector version; {@code ExactlyOnceJdbcSinkITCase} fails if this stops working.
+ * statements once, on the first connection, and keeps executing them there, whichever connection
+ * the current transaction runs on. The connector's legacy sink re-prepared its statements after
+ * each transaction start; the Sink V2 writer does not, and keeps its output format private, hence
+ * the reflection (pinned connector version; a changed field fails the writer at start, loudly).
+ * {@code ExactlyOnceJdbcSinkITCase} checks that rows become visible only with their checkpoint.
  */
 final class StatementRebinder {
     private final JdbcOutputFormat<?, ?, ?> output;
