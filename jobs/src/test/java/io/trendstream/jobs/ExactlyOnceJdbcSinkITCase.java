@@ -6,6 +6,10 @@ import io.trendstream.sink.PreparedTransactionJanitor;
 import io.trendstream.stack.PostgresExtension;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -45,9 +49,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The XA sink's behaviours that PostgreSQL and Flink's sink lifecycle make tricky, on a real database. */
 class ExactlyOnceJdbcSinkITCase {
@@ -103,6 +109,51 @@ class ExactlyOnceJdbcSinkITCase {
     }
 
     @Test
+    void rowsBecomeVisibleOnlyWhenTheirCheckpointCompletes(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1)); // checkpoints only when triggered
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(200), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "numbers")
+                .map(new CountWritten()).name("count written")
+                .sinkTo(ExactlyOnceJdbcSink.of("numbers", new InsertNumber(), connection, 1)).name("sink under test");
+        CountWritten.WRITTEN.set(0);
+        JobClient job = env.executeAsync("visibility");
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> CountWritten.WRITTEN.get() >= 100);
+            assertThat(count("SELECT count(*) FROM numbers")).as("rows written, no checkpoint yet").isZero();
+
+            for (int checkpoint = 1; checkpoint <= 3; checkpoint++) {
+                long before = CountWritten.WRITTEN.get();
+                miniCluster.triggerCheckpoint(job.getJobID()).get();
+                long after = CountWritten.WRITTEN.get(); // the barrier passed the sink between before and after
+                // What was written before the barrier becomes visible with this checkpoint ...
+                await().atMost(Duration.ofMinutes(1)).until(() -> count("SELECT count(*) FROM numbers") >= before);
+                // ... and what is written after it does not, until the next one, on whatever connection
+                // the writer's next transaction runs.
+                await().atMost(Duration.ofMinutes(1)).until(() -> CountWritten.WRITTEN.get() >= after + 100);
+                assertThat(count("SELECT count(*) FROM numbers")).as("rows after checkpoint %s", checkpoint)
+                        .isLessThanOrEqualTo(after);
+                assertThat(count("SELECT count(*) FROM numbers")).isEqualTo(count("SELECT count(DISTINCT n) FROM numbers"));
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Counts what reaches the sink, through a static because the MiniCluster runs in this JVM. */
+    static final class CountWritten implements MapFunction<Long, Long> {
+        static final AtomicLong WRITTEN = new AtomicLong();
+
+        @Override
+        public Long map(Long value) {
+            WRITTEN.incrementAndGet();
+            return value;
+        }
+    }
+
+    @Test
     void janitorRollsBackOnlyTheConnectorsTransactionsFromAfterTheRestoredCheckpoint() throws Exception {
         byte[] jobId = new byte[16];
         prepareFlinkTransaction(TransactionId.create(jobId, 0, 2).withBranch(3), 1);
@@ -137,7 +188,10 @@ class ExactlyOnceJdbcSinkITCase {
     /** A bounded branch into the sink finishes first; a slower branch keeps checkpoints coming after that. */
     private void runBoundedInputThenMoreCheckpoints(Sink<Long> sink) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
+        // Frequent, overlapping checkpoints: after end of input, a second one reaches the writer before
+        // the first one's completion lets the task finish.
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(10));
+        conf.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, 4);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);

@@ -4,45 +4,72 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.records.DeadLetterReason;
 import io.trendstream.records.Ingested;
 import io.trendstream.serialization.DecodingException;
+import io.trendstream.serialization.SchemaRegistryRequestException;
+import io.trendstream.serialization.SchemaRegistryUnavailableException;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.InstantiationUtil;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Decodes and validates one Kafka record. A record that cannot be decoded, or that breaks the
  * event's rules, becomes a dead letter that keeps the raw key and value, the reason, and where it
- * was read from; it never fails the job. A schema registry that cannot be reached is not the
- * record's fault: that error propagates, so the job restarts instead of dead-lettering everything.
+ * was read from; it never fails the job. A schema registry that cannot be reached or refuses access
+ * is not the record's fault: that error propagates, so the job restarts instead of dead-lettering
+ * everything.
  */
 public final class IngestingDeserializer<T> implements KafkaRecordDeserializationSchema<Ingested<T>> {
     private static final long serialVersionUID = 1L;
 
-    private final DeserializationSchema<T> decoder;
+    private final DeserializationSchema<T> decoderTemplate;
     private final EventRules<T> rules;
     private final TypeInformation<Ingested<T>> producedType;
     private final Clock clock;
 
     public IngestingDeserializer(
             DeserializationSchema<T> decoder, EventRules<T> rules, TypeInformation<Ingested<T>> producedType, Clock clock) {
-        this.decoder = decoder;
+        this.decoderTemplate = decoder;
         this.rules = rules;
         this.producedType = producedType;
         this.clock = clock;
     }
 
+    private transient DeserializationSchema<T> decoder;
+    private transient DeserializationSchema.InitializationContext context;
+    private transient boolean opened;
+
     @Override
     public void open(DeserializationSchema.InitializationContext context) throws Exception {
-        decoder.open(context);
+        this.context = context;
+        this.opened = true;
+        this.decoder = freshDecoder();
+    }
+
+    /**
+     * A decoder in its initial state. Flink's Avro deserializer keeps one buffered Avro decoder across
+     * records; a record that fails half-way leaves bytes in its buffer that the next record would be
+     * read from. So after a failure the decoder is replaced, not reused.
+     */
+    private DeserializationSchema<T> freshDecoder() throws IOException {
+        try {
+            DeserializationSchema<T> fresh = InstantiationUtil.clone(decoderTemplate, getClass().getClassLoader());
+            if (opened) {
+                fresh.open(context);
+            }
+            return fresh;
+        } catch (Exception e) {
+            throw new IOException("Could not create the record decoder", e);
+        }
     }
 
     @Override
@@ -55,16 +82,19 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
         if (value == null || value.length == 0) {
             return deadLetter(record, DeadLetterReason.EMPTY_RECORD, "record has no value");
         }
+        if (decoder == null) {
+            decoder = freshDecoder(); // used without open(), as in unit tests
+        }
         T event;
         try {
             event = decoder.deserialize(value);
         } catch (IOException | RuntimeException e) {
-            // Empty: the registry failed (unreachable, refusing access); the record is not at fault.
-            Optional<DeadLetterReason> reason = DecodingException.deadLetterReasonOf(e);
-            if (reason.isEmpty()) {
-                throw e;
+            decoder = freshDecoder();
+            if (isRegistryFailure(e)) {
+                throw e; // the registry failed, not the record: restart rather than dead-letter everything
             }
-            return deadLetter(record, reason.get(), describe(e));
+            DeadLetterReason reason = e instanceof DecodingException decoding ? decoding.reason() : DeadLetterReason.UNDECODABLE;
+            return deadLetter(record, reason, describe(e));
         }
         if (event == null) {
             return deadLetter(record, DeadLetterReason.UNDECODABLE, "record decoded to nothing");
@@ -76,9 +106,22 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
         return Ingested.of(event, rules.eventTime(event));
     }
 
+    private static boolean isRegistryFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException || t instanceof SchemaRegistryRequestException
+                    || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(Throwable failure) {
-        return failure instanceof DecodingException || failure.getMessage() == null
-                ? String.valueOf(failure.getMessage()) : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (failure instanceof DecodingException decoding) {
+            return failure.getMessage() != null ? failure.getMessage() : decoding.reason().name();
+        }
+        String type = failure.getClass().getSimpleName();
+        return failure.getMessage() == null ? type : type + ": " + failure.getMessage();
     }
 
     private Ingested<T> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {

@@ -186,7 +186,7 @@ public final class SchemaRegistryClient {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new IOException("Schema registry at " + url + " answered with something other than JSON: "
+            throw new SchemaRegistryUnavailableException("Schema registry at " + url + " answered with something other than JSON: "
                     + "check that the URL points at a schema registry", e);
         }
     }
@@ -216,7 +216,7 @@ public final class SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(schema);
         } catch (RuntimeException e) {
-            throw new IOException("The schema registry returned an unparsable schema for " + path, e);
+            throw new SchemaRegistryUnavailableException("The schema registry returned an unparsable schema for " + path, e);
         }
     }
 

@@ -24,13 +24,24 @@ public final class CheckpointAlignedJdbcWriter<IN>
 
     private final StatefulSinkWriter<IN, JdbcWriterState> stateful;
     private final CommittingSinkWriter<IN, JdbcCommitable> committing;
+    private final TransactionStarted onTransactionStarted;
     private boolean preparedSinceLastSnapshot;
 
-    /** @param writer the connector's writer, which is both stateful and committing */
+    /** What to do once the writer has started a new transaction. */
+    @FunctionalInterface
+    interface TransactionStarted {
+        void run() throws IOException;
+    }
+
+    /**
+     * @param writer the connector's writer, which is both stateful and committing
+     * @param onTransactionStarted called after each snapshot, when the writer has started its next transaction
+     */
     public <W extends StatefulSinkWriter<IN, JdbcWriterState> & CommittingSinkWriter<IN, JdbcCommitable>>
-            CheckpointAlignedJdbcWriter(W writer) {
+            CheckpointAlignedJdbcWriter(W writer, TransactionStarted onTransactionStarted) {
         this.stateful = writer;
         this.committing = writer;
+        this.onTransactionStarted = onTransactionStarted;
     }
 
     @Override
@@ -69,7 +80,9 @@ public final class CheckpointAlignedJdbcWriter<IN>
             }
         }
         preparedSinceLastSnapshot = false;
-        return stateful.snapshotState(checkpointId);
+        List<JdbcWriterState> state = stateful.snapshotState(checkpointId);
+        onTransactionStarted.run();
+        return state;
     }
 
     @Override

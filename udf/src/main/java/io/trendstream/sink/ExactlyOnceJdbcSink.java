@@ -13,6 +13,7 @@ import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
+import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 import org.apache.flink.connector.jdbc.datasource.transactions.xa.domain.TransactionId;
@@ -43,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  *       them back on start.
  *   <li>The connector names XA transactions after job, subtask and checkpoint only, so two such sinks
  *       in one job collide in PostgreSQL; {@link SinkScopedWriterContext} gives each sink its own ids.
+ *   <li>With one XA transaction per connection, the connector's writer keeps writing on its first
+ *       connection while later transactions run on others, losing those rows; {@link StatementRebinder}
+ *       moves its statements to each new transaction's connection.
  *   <li>Publishes the duration of the last XA commit as a metric.
  * </ul>
  *
@@ -88,15 +92,18 @@ public final class ExactlyOnceJdbcSink<IN>
     @Override
     public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
         cleanUpAbandonedTransactions(context);
-        return new CheckpointAlignedJdbcWriter<>(delegate.createWriter(new SinkScopedWriterContext(context, name)));
+        return aligned(delegate.createWriter(new SinkScopedWriterContext(context, name)));
     }
 
     @Override
     public CheckpointAlignedJdbcWriter<IN> restoreWriter(WriterInitContext context, Collection<JdbcWriterState> states)
             throws IOException {
         cleanUpAbandonedTransactions(context);
-        return new CheckpointAlignedJdbcWriter<>(
-                delegate.restoreWriter(new SinkScopedWriterContext(context, name), mergeForLowerParallelism(states)));
+        return aligned(delegate.restoreWriter(new SinkScopedWriterContext(context, name), mergeForLowerParallelism(states)));
+    }
+
+    private static <IN> CheckpointAlignedJdbcWriter<IN> aligned(JdbcWriter<IN> writer) {
+        return new CheckpointAlignedJdbcWriter<>(writer, StatementRebinder.of(writer)::rebind);
     }
 
     /** One subtask per sink cleans up; transactions are global to the database, not per subtask. */

@@ -290,15 +290,16 @@ class IngestingDeserializerTest {
         IngestingDeserializer<OrderEvent> opened =
                 new IngestingDeserializer<>(decoder, new OrderEventRules(SKEW), TYPE, CLOCK);
 
+        ThrowingDecoder.OPENED.set(false);
         opened.open(null);
 
-        assertThat(decoder.opened).isTrue();
+        assertThat(ThrowingDecoder.OPENED).as("the decoder in use was opened").isTrue();
     }
 
     /** Fails every record with the given exception. */
     static final class ThrowingDecoder implements DeserializationSchema<OrderEvent> {
+        static final java.util.concurrent.atomic.AtomicBoolean OPENED = new java.util.concurrent.atomic.AtomicBoolean();
         private final Exception failure;
-        boolean opened;
 
         ThrowingDecoder(Exception failure) {
             this.failure = failure;
@@ -306,7 +307,7 @@ class IngestingDeserializerTest {
 
         @Override
         public void open(InitializationContext context) {
-            opened = true;
+            OPENED.set(true);
         }
 
         @Override

@@ -105,7 +105,9 @@ class CheckpointAlignedJdbcWriterTest {
     };
 
     private final FakeJdbcWriter connector = new FakeJdbcWriter();
-    private final CheckpointAlignedJdbcWriter<String> writer = new CheckpointAlignedJdbcWriter<>(connector);
+    private final List<Long> transactionsStartedAfterSnapshot = new ArrayList<>();
+    private final CheckpointAlignedJdbcWriter<String> writer = new CheckpointAlignedJdbcWriter<>(
+            connector, () -> transactionsStartedAfterSnapshot.add((long) connector.calls.size()));
 
     @AfterEach
     void clearInterrupt() {
@@ -129,6 +131,7 @@ class CheckpointAlignedJdbcWriterTest {
         List<JdbcWriterState> state = writer.snapshotState(1);
 
         assertThat(connector.calls).containsExactly("write a", "prepareCommit", "snapshotState 1");
+        assertThat(transactionsStartedAfterSnapshot).as("statements re-bound once, after the snapshot").containsExactly(3L);
         assertThat(committables).singleElement()
                 .satisfies(c -> assertThat(c.getXid()).isEqualTo(TX.withBranch(0)));
         assertThat(state).isSameAs(connector.state);
