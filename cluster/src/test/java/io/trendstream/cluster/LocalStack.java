@@ -41,9 +41,9 @@ final class LocalStack {
 
     LocalStack(Path root) throws IOException {
         this.root = root;
-        // Under target/, traversable by the OS user `postgres` (PostgreSQL runs as it when the test runs as root).
-        Path target = Files.createDirectories(root.resolve("cluster/target"));
-        this.home = Files.createTempDirectory(target, "ops-home-");
+        // In the temporary directory (/tmp), which the OS user `postgres` can reach wherever the checkout is: PostgreSQL
+        // runs as that user when the test runs as root. Kept after a failure, for its logs.
+        this.home = Files.createTempDirectory("trendstream-ops-");
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         env.put("TRENDSTREAM_HOME", home.toString());
         env.put("TRENDSTREAM_SAVEPOINT_DIR", home.resolve("savepoints").toString());
