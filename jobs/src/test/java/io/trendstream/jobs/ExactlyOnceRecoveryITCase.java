@@ -2,12 +2,12 @@ package io.trendstream.jobs;
 
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.TrendAlert;
-import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
 import io.trendstream.testing.RandomTraffic;
+import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.workflows.PipelineOutputs;
@@ -24,8 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,10 +59,14 @@ class ExactlyOnceRecoveryITCase {
 
     @RegisterExtension
     @Order(2)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
 
     @RegisterExtension
     @Order(3)
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    @RegisterExtension
+    @Order(4)
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
@@ -75,23 +77,11 @@ class ExactlyOnceRecoveryITCase {
     private static final int EVENTS_PER_WINDOW = 400;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    private static SchemaRegistryServer registry;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = SchemaRegistryServer.builder().port(0).bootstrapServers(KAFKA.bootstrapServers()).build();
-        registry.start();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        registry.close();
-    }
 
     @Test
     void databaseAndTopicsAreExactAfterTaskManagerCrashDuringCheckpoint(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path savepoints) throws Exception {
-        try (PipelineFixture pipeline = new PipelineFixture(KAFKA, POSTGRES, registry);
+        try (PipelineFixture pipeline = new PipelineFixture(KAFKA, POSTGRES, REGISTRY.server());
                 TopicWriter writer = new TopicWriter(pipeline.bootstrapServers())) {
             long base = (Instant.now().toEpochMilli() / MINUTE - 120) * MINUTE;
             RandomTraffic traffic = new RandomTraffic(42, 25, 60);
@@ -126,14 +116,13 @@ class ExactlyOnceRecoveryITCase {
                 }
                 // A producer retry and a malformed record in every window.
                 records.add(records.get(0));
-                records.add(raw(pipeline.ordersTopic, w % 2, null, ("garbage-" + w).getBytes()));
+                records.add(TopicWriter.record(pipeline.ordersTopic, w % 2, null, ("garbage-" + w).getBytes()));
                 malformed++;
                 writer.commit(records);
 
                 if (w == crashInWindow) {
-                    // A checkpoint hangs after the window sink prepared its transaction; then the TaskManager dies.
+                    // A checkpoint is in flight and cannot complete when the TaskManager dies.
                     assertThat(CheckpointStaller.stalled.await(60, TimeUnit.SECONDS)).as("a checkpoint stalled").isTrue();
-                    System.out.println("prepared transactions while the checkpoint hangs: " + pipeline.database.preparedTransactions());
                     miniCluster.terminateTaskManager(0).get();
                     CheckpointStaller.disarm();
                     miniCluster.startTaskManager();
@@ -184,7 +173,4 @@ class ExactlyOnceRecoveryITCase {
         }
     }
 
-    private static ProducerRecord<byte[], byte[]> raw(String topic, int partition, byte[] key, byte[] value) {
-        return new ProducerRecord<>(topic, partition, (Long) null, key, value);
-    }
 }

@@ -4,11 +4,11 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
-import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
+import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
@@ -21,8 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,10 +53,14 @@ class TrendPipelineITCase {
 
     @RegisterExtension
     @Order(2)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
 
     @RegisterExtension
     @Order(3)
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    @RegisterExtension
+    @Order(4)
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
@@ -67,22 +69,10 @@ class TrendPipelineITCase {
     private static final long MINUTE = 60_000;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private static SchemaRegistryServer registry;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = SchemaRegistryServer.builder().port(0).bootstrapServers(KAFKA.bootstrapServers()).build();
-        registry.start();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        registry.close();
-    }
 
     @Test
     void producesExactWindowsAlertsLateEventsAndDeadLetters() throws Exception {
-        try (PipelineFixture pipeline = new PipelineFixture(KAFKA, POSTGRES, registry);
+        try (PipelineFixture pipeline = new PipelineFixture(KAFKA, POSTGRES, REGISTRY.server());
                 TopicWriter writer = new TopicWriter(pipeline.bootstrapServers())) {
             // Windows of one minute, three hours ago, so that nothing is "in the future".
             long base = (Instant.now().toEpochMilli() / MINUTE - 180) * MINUTE;
@@ -161,10 +151,10 @@ class TrendPipelineITCase {
             byte[] truncated = Arrays.copyOf(validOrder, 9);
             truncated[5] = (byte) 0xFF; truncated[6] = (byte) 0xFF; truncated[7] = (byte) 0xFF; truncated[8] = (byte) 0xFF;
             Map<String, ProducerRecord<byte[], byte[]>> malformed = new TreeMap<>();
-            malformed.put("NOT_WIRE_FORMAT", raw(pipeline.ordersTopic, 0, "k1".getBytes(), "{\"json\": true}".getBytes()));
-            malformed.put("UNKNOWN_SCHEMA", raw(pipeline.ordersTopic, 1, null, new byte[] {0, 0, 0, 0x27, 0x0F, 2, 4}));
-            malformed.put("UNDECODABLE", raw(pipeline.ordersTopic, 0, null, truncated));
-            malformed.put("EMPTY_RECORD", raw(pipeline.ordersTopic, 1, "tombstone".getBytes(), null));
+            malformed.put("NOT_WIRE_FORMAT", TopicWriter.record(pipeline.ordersTopic, 0, "k1".getBytes(), "{\"json\": true}".getBytes()));
+            malformed.put("UNKNOWN_SCHEMA", TopicWriter.record(pipeline.ordersTopic, 1, null, new byte[] {0, 0, 0, 0x27, 0x0F, 2, 4}));
+            malformed.put("UNDECODABLE", TopicWriter.record(pipeline.ordersTopic, 0, null, truncated));
+            malformed.put("EMPTY_RECORD", TopicWriter.record(pipeline.ordersTopic, 1, "tombstone".getBytes(), null));
             malformed.put("NON_POSITIVE_QUANTITY", pipeline.order(order("o-bad-qty", "u1", base + 5 * MINUTE + 30_000, line("p-steady-1", 0, "10.00")), 0));
             malformed.put("NO_LINE_ITEMS", pipeline.order(order("o-no-lines", "u1", base + 5 * MINUTE + 30_000), 1));
             malformed.put("EVENT_TIME_IN_FUTURE", pipeline.order(order("o-future", "u1", Instant.now().plus(Duration.ofDays(1)).toEpochMilli(),
@@ -261,7 +251,4 @@ class TrendPipelineITCase {
         return bytes;
     }
 
-    private static ProducerRecord<byte[], byte[]> raw(String topic, int partition, byte[] key, byte[] value) {
-        return new ProducerRecord<>(topic, partition, (Long) null, key, value);
-    }
 }

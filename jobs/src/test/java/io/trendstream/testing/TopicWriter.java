@@ -27,6 +27,11 @@ public final class TopicWriter implements AutoCloseable {
         producer.initTransactions();
     }
 
+    /** A record for an explicit partition, with no timestamp of its own. */
+    public static ProducerRecord<byte[], byte[]> record(String topic, int partition, byte[] key, byte[] value) {
+        return new ProducerRecord<>(topic, partition, (Long) null, key, value);
+    }
+
     /** Sends the records in one committed transaction; returns where each landed, in order. */
     public List<RecordMetadata> commit(Iterable<ProducerRecord<byte[], byte[]>> records) {
         producer.beginTransaction();
