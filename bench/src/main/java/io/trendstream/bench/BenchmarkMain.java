@@ -52,7 +52,7 @@ public final class BenchmarkMain {
                     case "pipeline" -> results.add(measurement.measure("pipeline", "TrendPipelineJob.defineJob as shipped",
                             p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, main, p)));
                     case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2",
-                            p, options.variantTimeout, () -> StreamsPeer.start(stack, options, main, p)));
+                            p, options.variantTimeout, options.allowedLateness, () -> StreamsPeer.start(stack, options, main, p)));
                     default -> throw new IllegalArgumentException("Unknown variant " + variant);
                 }
                 log(summary(results.get(results.size() - 1)));

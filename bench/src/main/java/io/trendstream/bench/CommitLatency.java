@@ -33,11 +33,15 @@ final class CommitLatency {
         return firstSeen.containsKey(key);
     }
 
-    /** Wall-clock time of the first sample whose watermark had passed {@code windowEnd}, or -1. */
+    /**
+     * Wall-clock time of the first sample whose watermark had passed {@code windowEnd}, or -1 when unknown: never
+     * passed, or already passed at the first sample (the watermark became observable too late to time it).
+     */
     long closableAt(long windowEnd) {
-        for (long[] sample : watermarkSamples) {
+        for (int i = 0; i < watermarkSamples.size(); i++) {
+            long[] sample = watermarkSamples.get(i);
             if (sample[1] >= windowEnd - 1) { // a window [s, e) fires at watermark e - 1
-                return sample[0];
+                return i == 0 ? -1 : sample[0];
             }
         }
         return -1;

@@ -70,7 +70,12 @@ final class Dataset {
      * time minus the out-of-orderness) by a safety margin, because the watermark is the minimum over partitions.
      */
     Map<String, WindowCount> closedWindows() {
-        long closedBefore = lastEventTime() - outOfOrderness.toMillis() - CLOSE_MARGIN_MILLIS;
+        return closedWindows(Duration.ZERO);
+    }
+
+    /** As {@link #closedWindows()}, for a variant that emits a window only {@code delay} after its end (grace). */
+    Map<String, WindowCount> closedWindows(Duration delay) {
+        long closedBefore = lastEventTime() - outOfOrderness.toMillis() - CLOSE_MARGIN_MILLIS - delay.toMillis();
         Map<String, WindowCount> closed = new TreeMap<>();
         for (WindowCount row : manifest.windows()) {
             if (row.windowStart() + windowSizeMillis <= closedBefore) {

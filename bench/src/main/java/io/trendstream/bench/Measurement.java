@@ -34,9 +34,14 @@ final class Measurement {
     }
 
     VariantResult measure(String name, String description, int parallelism, Duration timeout, Starter starter) {
+        return measure(name, description, parallelism, timeout, Duration.ZERO, starter);
+    }
+
+    /** @param emitDelay how long after its end (in event time) the variant emits a window: its grace, if it waits for it */
+    VariantResult measure(String name, String description, int parallelism, Duration timeout, Duration emitDelay, Starter starter) {
         long wallStart = System.nanoTime();
         resources.start();
-        Map<String, WindowCount> expected = dataset.closedWindows();
+        Map<String, WindowCount> expected = dataset.closedWindows(emitDelay);
         Map<String, WindowCount> all = new TreeMap<>();
         dataset.windows().forEach(row -> all.put(row.key(), row));
         CommitLatency latency = new CommitLatency();
