@@ -17,8 +17,8 @@ final class BenchOptions {
     Duration outOfOrderness = Duration.ofSeconds(5);
     /** The shipped default (checkpoint.interval = 10 s). */
     Duration checkpointInterval = Duration.ofSeconds(10);
-    /** Variants to run, in order: ceiling, pipeline, streams. */
-    List<String> variants = new ArrayList<>(List.of("ceiling", "pipeline", "streams"));
+    /** Variants to run, in order: ceiling, pipeline, streams, streams-updates. */
+    List<String> variants = new ArrayList<>(List.of("ceiling", "pipeline", "streams", "streams-updates"));
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */
     boolean extraRuns = false;
     long secondSizeEvents = 0;
@@ -54,7 +54,7 @@ final class BenchOptions {
                 case "--results-dir" -> o.resultsDir = Path.of(value);
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
-                        + " --variants ceiling,pipeline,streams --extra-runs --second-size N --timeout-seconds S --results-dir DIR)");
+                        + " --variants ceiling,pipeline,streams,streams-updates --extra-runs --second-size N --timeout-seconds S --results-dir DIR)");
             }
         }
         o.command = given.isEmpty() ? "bin/bench" : "bin/bench " + String.join(" ", given);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,14 @@ public final class BenchmarkMain {
                     case "pipeline" -> results.add(measurement.measure("pipeline", "TrendPipelineJob.defineJob as shipped",
                             p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, main, p)));
                     case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2",
-                            p, options.variantTimeout, options.allowedLateness, () -> StreamsPeer.start(stack, options, main, p)));
+                            p, options.variantTimeout, options.allowedLateness,
+                            () -> StreamsPeer.start(stack, options, main, p, options.allowedLateness, true)));
+                    // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
+                    // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
+                    case "streams-updates" -> results.add(measurement.measure("kafka-streams-updates",
+                            "Kafka Streams peer, grace 2 h, emit on update (no latency: rows appear before windows close)",
+                            p, options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
+                            () -> StreamsPeer.start(stack, options, main, p, Duration.ofHours(2), false)));
                     default -> throw new IllegalArgumentException("Unknown variant " + variant);
                 }
                 log(summary(results.get(results.size() - 1)));

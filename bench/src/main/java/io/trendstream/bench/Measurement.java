@@ -29,16 +29,32 @@ final class Measurement {
         this.dataset = dataset;
     }
 
+    /** How a variant's rows become final. */
+    enum Mode {
+        /** Each closed window's row is written once, final: its first appearance is its commit (latency measured). */
+        FINAL_WHEN_CLOSED,
+        /** Rows are updated as input arrives; final only after all input is processed (no latency). */
+        FINAL_AFTER_INPUT
+    }
+
+    /** After all input is read and all rows seen, how long rows may still change (pending batches) before judging. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
     interface Starter {
         RunningVariant start() throws Exception;
     }
 
     VariantResult measure(String name, String description, int parallelism, Duration timeout, Starter starter) {
-        return measure(name, description, parallelism, timeout, Duration.ZERO, starter);
+        return measure(name, description, parallelism, timeout, Duration.ZERO, Mode.FINAL_WHEN_CLOSED, starter);
     }
 
     /** @param emitDelay how long after its end (in event time) the variant emits a window: its grace, if it waits for it */
     VariantResult measure(String name, String description, int parallelism, Duration timeout, Duration emitDelay, Starter starter) {
+        return measure(name, description, parallelism, timeout, emitDelay, Mode.FINAL_WHEN_CLOSED, starter);
+    }
+
+    VariantResult measure(String name, String description, int parallelism, Duration timeout, Duration emitDelay,
+                          Mode mode, Starter starter) {
         long wallStart = System.nanoTime();
         resources.start();
         Map<String, WindowCount> expected = dataset.closedWindows(emitDelay);
@@ -50,6 +66,7 @@ final class Measurement {
         Optional<FlinkRest.CheckpointStats> checkpoints = Optional.empty();
         ResultVerifier.Verdict verdict = null;
         long deadline = System.nanoTime() + timeout.toNanos();
+        long settleDeadline = -1;
         try (RunningVariant variant = starter.start()) {
             Optional<String> database = variant.database();
             try (Connection db = database.isPresent() ? stack.connect(database.get()) : null) {
@@ -80,7 +97,17 @@ final class Measurement {
                     }
                     boolean outputsDone = db == null || expected.keySet().stream().allMatch(latency::hasSeen);
                     if (allRead && outputsDone) {
-                        break;
+                        if (db == null || mode == Mode.FINAL_WHEN_CLOSED) {
+                            break;
+                        }
+                        if (settleDeadline < 0) {
+                            settleDeadline = System.nanoTime() + SETTLE.toNanos();
+                        }
+                        // Updated rows: done once they equal the manifest, judged as they are after the settle time.
+                        if (ResultVerifier.verify(expected, all, ResultVerifier.readRows(db)).correct()
+                                || System.nanoTime() > settleDeadline) {
+                            break;
+                        }
                     }
                     if (System.nanoTime() > deadline) {
                         status = "timeout after " + timeout.toSeconds() + " s (records read: " + read + " of "
@@ -120,7 +147,7 @@ final class Measurement {
         }
         Map<String, Long> windowEnds = new TreeMap<>();
         expected.values().forEach(row -> windowEnds.put(row.key(), row.windowStart() + dataset.windowSizeMillis));
-        long[] p = verdict == null ? null : latency.percentiles(windowEnds);
+        long[] p = verdict == null || mode != Mode.FINAL_WHEN_CLOSED ? null : latency.percentiles(windowEnds);
         FlinkRest.CheckpointStats cp = checkpoints.orElse(null);
         return new VariantResult(name, description, parallelism, dataset.manifest.counts().eventsSent(), dataset.totalRecords,
                 status, correct, verification, mismatches, rate, steady, cpuPerMillion,

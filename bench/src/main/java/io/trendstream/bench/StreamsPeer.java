@@ -59,7 +59,13 @@ final class StreamsPeer implements RunningVariant {
         this.stateDir = stateDir;
     }
 
-    static StreamsPeer start(BenchStack stack, BenchOptions options, Dataset dataset, int threads) throws Exception {
+    /**
+     * @param grace the windows' grace period (the job's allowed lateness, for the like-for-like peer)
+     * @param emitOnClose one final row per window when stream time passes its end + grace; otherwise every
+     *     (cached) update is upserted, and the row is final once all input is processed
+     */
+    static StreamsPeer start(BenchStack stack, BenchOptions options, Dataset dataset, int threads, Duration grace,
+                             boolean emitOnClose) throws Exception {
         String name = "streams" + UUID.randomUUID().toString().substring(0, 8);
         String jdbcUrl = stack.freshDatabase(name);
         String alertsTopic = name + "-alerts";
@@ -97,8 +103,8 @@ final class StreamsPeer implements RunningVariant {
                 .defaultBranch(Branched.withConsumer(valid -> valid
                         .mapValues(PeerIngest.Output::activity)
                         .groupByKey(Grouped.with("by-product", Serdes.String(), PeerSerdes.activity()))
-                        .windowedBy(TimeWindows.ofSizeAndGrace(options.windowSize, options.allowedLateness))
-                        .emitStrategy(EmitStrategy.onWindowClose())
+                        .windowedBy(TimeWindows.ofSizeAndGrace(options.windowSize, grace))
+                        .emitStrategy(emitOnClose ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate())
                         .aggregate(ActivityAccumulator::new, (productId, activity, acc) -> add(acc, activity),
                                 Materialized.<String, ActivityAccumulator, WindowStore<Bytes, byte[]>>as("product-windows")
                                         .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.accumulator()))
