@@ -11,6 +11,8 @@ final class BenchOptions {
     int products = 300;
     int users = 5_000;
     int partitions = 4;
+    /** Events per second of event time: with the window size, how many windows the data spans. */
+    long eventRate = 1_000;
     int parallelism = 2;
     Duration windowSize = Duration.ofMinutes(1);
     Duration allowedLateness = Duration.ofSeconds(30);
@@ -45,6 +47,7 @@ final class BenchOptions {
                 case "--events" -> o.events = Long.parseLong(value);
                 case "--products" -> o.products = Integer.parseInt(value);
                 case "--users" -> o.users = Integer.parseInt(value);
+                case "--event-rate" -> o.eventRate = Long.parseLong(value);
                 case "--partitions" -> o.partitions = Integer.parseInt(value);
                 case "--parallelism" -> o.parallelism = Integer.parseInt(value);
                 case "--checkpoint-interval" -> o.checkpointInterval = Duration.ofMillis(Long.parseLong(value));

@@ -97,6 +97,7 @@ public final class BenchmarkMain {
     private static ObjectNode settings(BenchOptions o) {
         ObjectNode s = new ObjectMapper().createObjectNode();
         s.put("events", o.events);
+        s.put("eventsPerSecondOfEventTime", o.eventRate);
         s.put("products", o.products);
         s.put("users", o.users);
         s.put("partitionsPerTopic", o.partitions);

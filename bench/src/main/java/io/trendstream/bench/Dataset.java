@@ -14,8 +14,6 @@ import java.util.TreeMap;
  * generator's manifest as the exact expected output. No faults except a small duplicate share.
  */
 final class Dataset {
-    /** Slots per second of event time: 1,000 makes 1 minute of event time per 60,000 events. */
-    static final long EVENTS_PER_SECOND_OF_EVENT_TIME = 1_000;
     static final double DUPLICATE_SHARE = 0.01;
     static final long SEED = 42;
 
@@ -50,7 +48,7 @@ final class Dataset {
                 .users(options.users)
                 .seed(SEED)
                 .rate(0)
-                .eventsPerSecondOfEventTime(EVENTS_PER_SECOND_OF_EVENT_TIME)
+                .eventsPerSecondOfEventTime(options.eventRate)
                 .count(events)
                 .windowSize(options.windowSize)
                 .lateShare(0)
@@ -85,7 +83,7 @@ final class Dataset {
         return closed;
     }
 
-    /** Partitions' newest event times differ by a few milliseconds at 1,000 events per second of event time. */
+    /** Partitions' newest event times differ by a few events' spacing in event time (milliseconds at the default rate). */
     private static final long CLOSE_MARGIN_MILLIS = 10_000;
 
     List<WindowCount> windows() {
