@@ -44,7 +44,7 @@ public final class BenchmarkMain {
             log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
                     + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
             Dataset main = preload(stack, options, options.events, "main");
-            Measurement measurement = new Measurement(stack, main);
+            Measurement measurement = new Measurement(stack, main, options.checkpointInterval);
             int p = options.parallelism;
             for (String variant : options.variants) {
                 switch (variant) {
@@ -73,7 +73,7 @@ public final class BenchmarkMain {
             }
             if (options.secondSizeEvents > 0) {
                 Dataset second = preload(stack, options, options.secondSizeEvents, "second");
-                results.add(new Measurement(stack, second).measure("pipeline", "as shipped, second input size", p,
+                results.add(new Measurement(stack, second, options.checkpointInterval).measure("pipeline", "as shipped, second input size", p,
                         options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, second, p)));
                 log(summary(results.get(results.size() - 1)));
             }

@@ -51,23 +51,27 @@ final class FlinkRest {
      * (the deserializer turns each into exactly one record). Empty until the metrics are available.
      */
     OptionalLong sourceRecordsOut() throws IOException, InterruptedException {
-        if (sourceMetricQueries == null || sourceMetricQueries.isEmpty()) {
-            sourceMetricQueries = new ArrayList<>();
+        if (sourceMetricQueries == null) {
+            // Every source vertex must show its metric, or a count would silently miss a topic.
+            List<String> queries = new ArrayList<>();
+            int sources = 0;
             for (JsonNode vertex : vertices()) {
                 if (!vertex.path("name").asText().startsWith("Source")) {
                     continue;
                 }
+                sources++;
                 String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
                 for (JsonNode metric : get(path)) {
                     String id = metric.path("id").asText();
                     if (id.startsWith("Source") && id.endsWith(".numRecordsOut")) {
-                        sourceMetricQueries.add(path + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+                        queries.add(path + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
                     }
                 }
             }
-            if (sourceMetricQueries.isEmpty()) {
+            if (sources == 0 || queries.size() < sources) {
                 return OptionalLong.empty();
             }
+            sourceMetricQueries = queries;
         }
         long sum = 0;
         for (String query : sourceMetricQueries) {

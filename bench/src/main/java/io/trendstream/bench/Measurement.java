@@ -24,9 +24,11 @@ final class Measurement {
     private final Dataset dataset;
     private final ResourceSampler resources = new ResourceSampler();
 
-    Measurement(BenchStack stack, Dataset dataset) {
+    Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval) {
         this.stack = stack;
         this.dataset = dataset;
+        this.settle = Duration.ofSeconds(30).compareTo(checkpointInterval.multipliedBy(3)) > 0
+                ? Duration.ofSeconds(30) : checkpointInterval.multipliedBy(3);
     }
 
     /** How a variant's rows become final. */
@@ -37,8 +39,11 @@ final class Measurement {
         FINAL_AFTER_INPUT
     }
 
-    /** After all input is read and all rows seen, how long rows may still change (pending batches) before judging. */
-    private static final Duration SETTLE = Duration.ofSeconds(30);
+    /**
+     * After all input is read: how long outputs may still take to appear (the next checkpoint's commit) or to change
+     * (pending batches) before the rows are judged as they are. At least three checkpoint intervals.
+     */
+    private final Duration settle;
 
     interface Starter {
         RunningVariant start() throws Exception;
@@ -96,12 +101,15 @@ final class Measurement {
                         pollRows(db, latency, now);
                     }
                     boolean outputsDone = db == null || expected.keySet().stream().allMatch(latency::hasSeen);
+                    if (allRead && settleDeadline < 0) {
+                        settleDeadline = System.nanoTime() + settle.toNanos();
+                    }
+                    if (allRead && !outputsDone && System.nanoTime() > settleDeadline) {
+                        break; // rows still missing after all input was read and committed: judged as they are
+                    }
                     if (allRead && outputsDone) {
                         if (db == null || mode == Mode.FINAL_WHEN_CLOSED) {
                             break;
-                        }
-                        if (settleDeadline < 0) {
-                            settleDeadline = System.nanoTime() + SETTLE.toNanos();
                         }
                         // Updated rows: done once they equal the manifest, judged as they are after the settle time.
                         if (ResultVerifier.verify(expected, all, ResultVerifier.readRows(db)).correct()

@@ -62,12 +62,13 @@ final class ResultsWriter {
         md.append("* command: `").append(command).append("`\n");
         md.append("* machine: ").append(machine).append('\n');
         md.append("* settings: `").append(settings.toString()).append("`\n\n");
-        md.append("| variant | p | result | events/s | steady s | CPU s / M events | peak heap MiB | peak RSS MiB"
+        md.append("| variant | p | input records | result | events/s | steady s | CPU s / M events | peak heap MiB | peak RSS MiB"
                 + " | checkpoints (n, avg/p99/max ms) | latency p50 / p99 / max ms (windows) |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (VariantResult r : results) {
             md.append("| ").append(r.name()).append(" | ").append(r.parallelism())
-                    .append(" | ").append(r.correct() ? "correct" : "**FAILED**: " + r.status())
+                    .append(" | ").append(r.inputRecords())
+                    .append(" | ").append(r.correct() ? "correct" : "**FAILED**: " + (r.status().equals("ok") ? "wrong results" : r.status()))
                     .append(" | ").append(r.correct() ? fmt(r.eventsPerSecond(), "%,.0f") : "(not counted)")
                     .append(" | ").append(fmt(r.steadySeconds(), "%.1f"))
                     .append(" | ").append(fmt(r.cpuSecondsPerMillionEvents(), "%.1f"))
