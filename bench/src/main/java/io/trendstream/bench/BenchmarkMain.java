@@ -1,0 +1,124 @@
+package io.trendstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code bin/bench}: starts Kafka, the schema registry and PostgreSQL, preloads a seeded dataset, then runs the
+ * ceiling, the pipeline and the Kafka Streams peer one after another against it, checks each one's database rows
+ * against the generator's manifest, and writes bench/results/latest.{json,md}. Exit status 0 when every variant
+ * produced correct results (targets met or not), 1 otherwise.
+ */
+public final class BenchmarkMain {
+
+    private BenchmarkMain() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(options) ? 0 : 1);
+    }
+
+    /** Runs the benchmark; true when every variant's results were correct. */
+    public static boolean run(String... args) throws Exception {
+        return run(BenchOptions.parse(args));
+    }
+
+    static boolean run(BenchOptions options) throws Exception {
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        List<VariantResult> results = new ArrayList<>();
+        try (BenchStack stack = BenchStack.start()) {
+            log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
+                    + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
+            Dataset main = preload(stack, options, options.events, "main");
+            Measurement measurement = new Measurement(stack, main, options.checkpointInterval);
+            int p = options.parallelism;
+            for (String variant : options.variants) {
+                switch (variant) {
+                    case "ceiling" -> results.add(measurement.measure("ceiling", "KafkaSource + IngestingDeserializer -> DiscardingSink",
+                            p, options.variantTimeout, () -> FlinkJobVariant.ceiling(stack, options, main, p)));
+                    case "pipeline" -> results.add(measurement.measure("pipeline", "TrendPipelineJob.defineJob as shipped",
+                            p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, main, p)));
+                    case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2",
+                            p, options.variantTimeout, options.allowedLateness,
+                            () -> StreamsPeer.start(stack, options, main, p, options.allowedLateness, true)));
+                    // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
+                    // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
+                    case "streams-updates" -> results.add(measurement.measure("kafka-streams-updates",
+                            "Kafka Streams peer, grace 2 h, emit on update (no latency: rows appear before windows close)",
+                            p, options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
+                            () -> StreamsPeer.start(stack, options, main, p, Duration.ofHours(2), false)));
+                    default -> throw new IllegalArgumentException("Unknown variant " + variant);
+                }
+                log(summary(results.get(results.size() - 1)));
+            }
+            if (options.extraRuns) {
+                int other = p == 1 ? 2 : 1;
+                results.add(measurement.measure("pipeline", "as shipped, other parallelism", other, options.variantTimeout,
+                        () -> FlinkJobVariant.pipeline(stack, options, main, other)));
+                log(summary(results.get(results.size() - 1)));
+            }
+            if (options.secondSizeEvents > 0) {
+                Dataset second = preload(stack, options, options.secondSizeEvents, "second");
+                results.add(new Measurement(stack, second, options.checkpointInterval).measure("pipeline", "as shipped, second input size", p,
+                        options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, second, p)));
+                log(summary(results.get(results.size() - 1)));
+            }
+        }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String md = ResultsWriter.write(options.resultsDir, options.command, ResultsWriter.machine(loadBefore, loadAfter),
+                loadBefore, loadAfter, settings(options), results, Targets.evaluate(results, options));
+        System.out.println(md);
+        return results.stream().allMatch(VariantResult::correct);
+    }
+
+    private static Dataset preload(BenchStack stack, BenchOptions options, long events, String tag) {
+        long start = System.nanoTime();
+        Dataset dataset = Dataset.preload(stack, options, events, tag);
+        log(String.format(Locale.ROOT, "preloaded %,d events (%,d records, %,d closed windows expected) in %.1f s",
+                dataset.manifest.counts().eventsSent(), dataset.totalRecords, dataset.closedWindows().size(),
+                (System.nanoTime() - start) / 1e9));
+        return dataset;
+    }
+
+    private static ObjectNode settings(BenchOptions o) {
+        ObjectNode s = new ObjectMapper().createObjectNode();
+        s.put("events", o.events);
+        s.put("eventsPerSecondOfEventTime", o.eventRate);
+        s.put("products", o.products);
+        s.put("users", o.users);
+        s.put("partitionsPerTopic", o.partitions);
+        s.put("parallelism", o.parallelism);
+        s.put("windowSize", o.windowSize.toString());
+        s.put("allowedLateness", o.allowedLateness.toString());
+        s.put("outOfOrderness", o.outOfOrderness.toString());
+        s.put("checkpointInterval", o.checkpointInterval.toString());
+        s.put("duplicateShare", Dataset.DUPLICATE_SHARE);
+        s.put("seed", Dataset.SEED);
+        s.put("pollMillis", Measurement.POLL.toMillis());
+        return s;
+    }
+
+    static String summary(VariantResult r) {
+        return String.format(Locale.ROOT, "%s p%d: %s, %s; %s events/s; latency p99 %s ms", r.name(), r.parallelism(),
+                r.correct() ? "correct" : "FAILED", r.status(), ResultsWriter.fmt(r.eventsPerSecond(), "%,.0f"),
+                Optional.ofNullable(r.latencyP99Millis()).map(String::valueOf).orElse("–"));
+    }
+
+    static void log(String message) {
+        System.err.println("[bench] " + message);
+    }
+}

@@ -1,0 +1,158 @@
+package io.trendstream.bench;
+
+import io.trendstream.config.PipelineConfig;
+import io.trendstream.config.PipelineOptions;
+import io.trendstream.jobs.KafkaConnectors;
+import io.trendstream.jobs.TrendPipelineJob;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** A Flink job on its own in-process MiniCluster (one per variant), observed through the cluster's REST API. */
+final class FlinkJobVariant implements RunningVariant {
+    /** The window operator's name starts with this (TrendPipelineWorkflow). */
+    private static final String WINDOW_VERTEX = "Window per product";
+
+    private final JobClient job;
+    private final FlinkRest rest;
+    private final String database;
+    private final boolean hasWindows;
+
+    private FlinkJobVariant(JobClient job, int restPort, String database, boolean hasWindows) {
+        this.job = job;
+        this.rest = new FlinkRest(restPort, job.getJobID().toHexString());
+        this.database = database;
+        this.hasWindows = hasWindows;
+    }
+
+    /** Ceiling: the pipeline's own KafkaSources (Confluent Avro decode + validation) into a DiscardingSink. */
+    static FlinkJobVariant ceiling(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
+        String name = "ceiling-" + shortId();
+        PipelineConfig config = pipelineConfig(stack, options, dataset, name, stack.postgres.jdbcUrl("postgres"));
+        int port = freePort();
+        StreamExecutionEnvironment env = environment(parallelism, port);
+        KafkaConnectors kafka = new KafkaConnectors(config);
+        env.fromSource(kafka.orders(), WatermarkStrategy.noWatermarks(), "Kafka: orders").sinkTo(new DiscardingSink<>());
+        env.fromSource(kafka.views(), WatermarkStrategy.noWatermarks(), "Kafka: product views").sinkTo(new DiscardingSink<>());
+        return new FlinkJobVariant(env.executeAsync("ceiling"), port, null, false);
+    }
+
+    /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
+    static FlinkJobVariant pipeline(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
+        String name = "pipeline" + shortId();
+        String jdbcUrl = stack.freshDatabase(name);
+        stack.kafka.createTopic(name + "-alerts", 1);
+        stack.kafka.createTopic(name + "-dead-letters", 1);
+        PipelineConfig config = pipelineConfig(stack, options, dataset, name, jdbcUrl);
+        int port = freePort();
+        StreamExecutionEnvironment env = environment(parallelism, port);
+        TrendPipelineJob.defineJob(env, config);
+        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), port, name, true);
+    }
+
+    private static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers", stack.bootstrapServers(),
+                "--kafka.topic.orders", dataset.ordersTopic,
+                "--kafka.topic.views", dataset.viewsTopic,
+                "--kafka.topic.alerts", name + "-alerts",
+                "--kafka.topic.dead-letters", name + "-dead-letters",
+                "--kafka.group-id", name,
+                "--kafka.transactional-id-prefix", name,
+                "--schema-registry.url", stack.registryServer.url(),
+                "--jdbc.url", jdbcUrl,
+                "--jdbc.user", stack.postgres.user(),
+                "--window.size", options.windowSize.toSeconds() + " s",
+                "--window.allowed-lateness", options.allowedLateness.toSeconds() + " s",
+                "--watermark.out-of-orderness", options.outOfOrderness.toSeconds() + " s",
+                "--checkpoint.interval", options.checkpointInterval.toMillis() + " ms",
+                "--job.name", "TrendStream bench " + name));
+        Map<String, String> environment = stack.password().map(p -> Map.of("TRENDSTREAM_JDBC_PASSWORD", p)).orElse(Map.of());
+        return PipelineConfig.resolve(args.toArray(String[]::new), environment, new Configuration());
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism, int restPort) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, restPort);
+        conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        // REST metrics are cached; refresh them often enough for 250 ms polling.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(250));
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public OptionalLong recordsRead() throws Exception {
+        return restOrEmpty(rest::sourceRecordsOut);
+    }
+
+    @Override
+    public OptionalLong closingWatermark() throws Exception {
+        return hasWindows ? restOrEmpty(() -> rest.inputWatermark(WINDOW_VERTEX)) : OptionalLong.empty();
+    }
+
+    @Override
+    public Optional<FlinkRest.CheckpointStats> checkpoints() throws Exception {
+        return hasWindows ? Optional.of(rest.checkpoints()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> database() {
+        return Optional.ofNullable(database);
+    }
+
+    @Override
+    public void checkAlive() throws Exception {
+        JobStatus status = job.getJobStatus().get();
+        if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING || status == JobStatus.FAILING) {
+            throw new IllegalStateException("Flink job is " + status + " (a restart would invalidate the measurement)");
+        }
+    }
+
+    private interface RestCall {
+        OptionalLong call() throws Exception;
+    }
+
+    /** While the job is being deployed the REST API answers 404 for its vertices: not yet known. */
+    private static OptionalLong restOrEmpty(RestCall call) throws Exception {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            job.cancel().get();
+        } catch (Exception e) {
+            // already terminal
+        }
+    }
+}

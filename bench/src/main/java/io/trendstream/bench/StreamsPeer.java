@@ -1,0 +1,174 @@
+package io.trendstream.bench;
+
+import io.trendstream.config.TrendSettings;
+import io.trendstream.events.OrderEvent;
+import io.trendstream.events.ProductView;
+import io.trendstream.functions.OrderEventRules;
+import io.trendstream.functions.ProductViewRules;
+import io.trendstream.records.ActivityAccumulator;
+import io.trendstream.records.ProductActivity;
+import io.trendstream.serialization.SchemaRegistrySettings;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Kafka Streams peer: the pipeline's topology as far as Kafka Streams allows it. Decode + validate + dedup
+ * (state store) -> DLQ branch | repartition by product -> tumbling windows with grace = allowed lateness, emitted
+ * once on window close -> EMA in a state store -> batched upserts into product_window_stats. exactly_once_v2.
+ */
+final class StreamsPeer implements RunningVariant {
+    /** Records the validation's "future" check against; as the job's default (validation.max-future-skew). */
+    private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
+
+    private final KafkaStreams streams;
+    private final AtomicLong recordsRead;
+    private final PeerStreamTime streamTime;
+    private final String database;
+    private final Path stateDir;
+
+    private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, PeerStreamTime streamTime, String database, Path stateDir) {
+        this.streams = streams;
+        this.recordsRead = recordsRead;
+        this.streamTime = streamTime;
+        this.database = database;
+        this.stateDir = stateDir;
+    }
+
+    /**
+     * @param grace the windows' grace period (the job's allowed lateness, for the like-for-like peer)
+     * @param emitOnClose one final row per window when stream time passes its end + grace; otherwise every
+     *     (cached) update is upserted, and the row is final once all input is processed
+     */
+    static StreamsPeer start(BenchStack stack, BenchOptions options, Dataset dataset, int threads, Duration grace,
+                             boolean emitOnClose) throws Exception {
+        String name = "streams" + UUID.randomUUID().toString().substring(0, 8);
+        String jdbcUrl = stack.freshDatabase(name);
+        String alertsTopic = name + "-alerts";
+        String deadLettersTopic = name + "-dead-letters";
+        stack.kafka.createTopic(alertsTopic, 1);
+        stack.kafka.createTopic(deadLettersTopic, 1);
+        Properties jdbc = new Properties();
+        jdbc.setProperty("user", stack.postgres.user());
+        stack.password().ifPresent(p -> jdbc.setProperty("password", p));
+        // Same rewriting of batches into multi-row statements as the job's connection gets, if any: plain driver defaults.
+
+        AtomicLong recordsRead = new AtomicLong();
+        PeerStreamTime streamTime = new PeerStreamTime(2 * options.partitions, options.outOfOrderness.toMillis());
+        SchemaRegistrySettings registry = stack.registry();
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PeerIngest.DEDUP_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PeerWindowSink.BASELINE_STORE), Serdes.String(), PeerSerdes.baseline()));
+
+        KStream<String, PeerIngest.Output> orders = builder
+                .stream(dataset.ordersTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new PeerIngest<>(() -> new ConfluentAvroSerde<>(OrderEvent.class, registry),
+                        new OrderEventRules(MAX_FUTURE_SKEW), recordsRead, streamTime), Named.as("ingest-orders"), PeerIngest.DEDUP_STORE);
+        KStream<String, PeerIngest.Output> views = builder
+                .stream(dataset.viewsTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new PeerIngest<>(() -> new ConfluentAvroSerde<>(ProductView.class, registry),
+                        new ProductViewRules(MAX_FUTURE_SKEW), recordsRead, streamTime), Named.as("ingest-views"), PeerIngest.DEDUP_STORE);
+
+        orders.merge(views).split(Named.as("route-"))
+                .branch((key, out) -> out.deadLetter() != null, Branched.withConsumer(dead -> dead
+                        .mapValues(PeerIngest.Output::deadLetter)
+                        .to(deadLettersTopic, Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letters"))
+                .defaultBranch(Branched.withConsumer(valid -> valid
+                        .mapValues(PeerIngest.Output::activity)
+                        .groupByKey(Grouped.with("by-product", Serdes.String(), PeerSerdes.activity()))
+                        .windowedBy(TimeWindows.ofSizeAndGrace(options.windowSize, grace))
+                        .emitStrategy(emitOnClose ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate())
+                        .aggregate(ActivityAccumulator::new, (productId, activity, acc) -> add(acc, activity),
+                                Materialized.<String, ActivityAccumulator, WindowStore<Bytes, byte[]>>as("product-windows")
+                                        .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.accumulator()))
+                        .toStream(Named.as("closed-windows"))
+                        .process(() -> new PeerWindowSink(jdbcUrl, jdbc, TrendSettings.defaults()),
+                                Named.as("ema-and-database"), PeerWindowSink.BASELINE_STORE)
+                        .to(alertsTopic, Produced.with(Serdes.String(), Serdes.String())), "activities"));
+
+        Path stateDir = Files.createTempDirectory("trendstream-bench-streams-");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // The transaction length, as the Flink job's checkpoint interval is its transaction length.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.checkpointInterval.toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        streams.start();
+        return new StreamsPeer(streams, recordsRead, streamTime, name, stateDir);
+    }
+
+    private static ActivityAccumulator add(ActivityAccumulator acc, ProductActivity activity) {
+        acc.add(activity);
+        return acc;
+    }
+
+    @Override
+    public OptionalLong recordsRead() {
+        return OptionalLong.of(recordsRead.get());
+    }
+
+    @Override
+    public OptionalLong closingWatermark() {
+        return streamTime.watermark();
+    }
+
+    @Override
+    public Optional<FlinkRest.CheckpointStats> checkpoints() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> database() {
+        return Optional.of(database);
+    }
+
+    @Override
+    public void checkAlive() {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+            throw new IllegalStateException("Kafka Streams is " + state);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        streams.close(Duration.ofSeconds(30));
+        streams.cleanUp();
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
