@@ -8,6 +8,7 @@ import io.trendstream.jobs.TrendPipelineJob;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -15,6 +16,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +96,13 @@ final class FlinkJobVariant implements RunningVariant {
         conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
         // REST metrics are cached; refresh them often enough for 250 ms polling.
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(250));
+        // Checkpoints on the file system, as deployed (flink-conf/config.yaml), not in the JobManager's memory.
+        try {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    Files.createTempDirectory("trendstream-bench-checkpoints").toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 

@@ -6,7 +6,6 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
-import io.trendstream.functions.ActivityAggregator;
 import io.trendstream.functions.DeadLetterRouter;
 import io.trendstream.functions.Deduplicator;
 import io.trendstream.functions.LateEventRecorder;
@@ -120,7 +119,7 @@ public final class TrendPipelineWorkflow {
                 .window(TumblingEventTimeWindows.of(windows.size()))
                 .allowedLateness(windows.allowedLateness())
                 .sideOutputLateData(LATE_ACTIVITY)
-                .aggregate(new ActivityAggregator(), new WindowAggregateFunction())
+                .process(new WindowAggregateFunction())
                 .name("Window per product (" + describe(windows.size()) + ")")
                 .uid(Uids.PRODUCT_WINDOWS);
 

@@ -2,6 +2,7 @@ package io.trendstream.functions;
 
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityAccumulator;
+import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,12 +12,17 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a window's totals into its {@link WindowAggregate} row. Fires when the watermark passes the
+ * Turns a window's activity into its {@link WindowAggregate} row. Fires when the watermark passes the
  * window's end and again for every late event within the allowed lateness, each time with the
  * complete totals. Also reports how far the event-time watermark trails the wall clock.
+ *
+ * <p>The window keeps its activity as list state and the totals are computed when it fires. An
+ * incremental aggregate would be cheaper to fire but, on RocksDB, reads and rewrites the window's
+ * whole set of distinct users for every event; appending to a list is a RocksDB merge, without a
+ * read (the benchmark's profile: bench/README.md).
  */
 public final class WindowAggregateFunction
-        extends ProcessWindowFunction<ActivityAccumulator, WindowAggregate, String, TimeWindow> {
+        extends ProcessWindowFunction<ProductActivity, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
     private transient volatile long lastWatermark = Long.MIN_VALUE;
@@ -29,9 +35,12 @@ public final class WindowAggregateFunction
     }
 
     @Override
-    public void process(String productId, Context context, Iterable<ActivityAccumulator> totals, Collector<WindowAggregate> out) {
+    public void process(String productId, Context context, Iterable<ProductActivity> activity, Collector<WindowAggregate> out) {
         lastWatermark = context.currentWatermark();
-        ActivityAccumulator acc = totals.iterator().next();
+        ActivityAccumulator acc = new ActivityAccumulator();
+        for (ProductActivity each : activity) {
+            acc.add(each);
+        }
         TimeWindow window = context.window();
         out.collect(new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 acc.orders, acc.units, acc.revenueCents, acc.users.size(), acc.views));

@@ -3,10 +3,7 @@ package io.trendstream.records;
 import java.util.HashSet;
 import java.util.Set;
 
-/**
- * Running totals of one product's window, kept in window state. A Flink POJO, so that fields can be
- * added across savepoints (POJO schema evolution).
- */
+/** Totals of one product's window, added up from its activity when the window fires. */
 public class ActivityAccumulator {
     public long orders;
     public long units;
@@ -28,12 +25,4 @@ public class ActivityAccumulator {
         users.add(activity.userId());
     }
 
-    public ActivityAccumulator merge(ActivityAccumulator other) {
-        orders += other.orders;
-        units += other.units;
-        revenueCents += other.revenueCents;
-        views += other.views;
-        users.addAll(other.users);
-        return this;
-    }
 }

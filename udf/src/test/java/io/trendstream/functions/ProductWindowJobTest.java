@@ -82,7 +82,7 @@ class ProductWindowJobTest {
                 .window(TumblingEventTimeWindows.of(SETTINGS.size()))
                 .allowedLateness(SETTINGS.allowedLateness())
                 .sideOutputLateData(LATE)
-                .aggregate(new ActivityAggregator(), new WindowAggregateFunction());
+                .process(new WindowAggregateFunction());
         DataStream<LateEvent> late = windows.getSideOutput(LATE).process(new LateEventRecorder(SETTINGS));
 
         List<String> out = windows.map(WindowAggregate::toString)

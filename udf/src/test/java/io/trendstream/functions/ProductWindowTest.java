@@ -2,7 +2,6 @@ package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
-import io.trendstream.records.ActivityAccumulator;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
@@ -41,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The per-product window stage, built as the job builds it: keyBy productId, tumbling event-time
  * windows of the configured size, the allowed lateness, late data to a side output, and
- * {@code aggregate(new ActivityAggregator(), new WindowAggregateFunction())}; the late side output
+ * {@code process(new WindowAggregateFunction())}; the late side output
  * goes through {@link LateEventRecorder}.
  */
 class ProductWindowTest {
@@ -68,8 +67,7 @@ class ProductWindowTest {
                 TypeInformation.of(ProductActivity.class), ProductActivity::productId, Types.STRING);
         builder.allowedLateness(settings.allowedLateness());
         builder.sideOutputLateData(lateTag);
-        return builder.aggregate(new ActivityAggregator(), new WindowAggregateFunction(),
-                TypeInformation.of(ActivityAccumulator.class));
+        return builder.process(new WindowAggregateFunction());
     }
 
     /** The state backend the operator runs on; heap state here. */
