@@ -4,8 +4,6 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.records.DeadLetterReason;
 import io.trendstream.records.Ingested;
 import io.trendstream.serialization.DecodingException;
-import io.trendstream.serialization.SchemaRegistryRequestException;
-import io.trendstream.serialization.SchemaRegistryUnavailableException;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,10 +14,10 @@ import org.apache.flink.util.InstantiationUtil;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Decodes and validates one Kafka record. A record that cannot be decoded, or that breaks the
@@ -90,11 +88,11 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
             event = decoder.deserialize(value);
         } catch (IOException | RuntimeException e) {
             decoder = freshDecoder();
-            if (isRegistryFailure(e)) {
+            Optional<DeadLetterReason> reason = DecodingException.deadLetterReasonOf(e);
+            if (reason.isEmpty()) {
                 throw e; // the registry failed, not the record: restart rather than dead-letter everything
             }
-            DeadLetterReason reason = e instanceof DecodingException decoding ? decoding.reason() : DeadLetterReason.UNDECODABLE;
-            return deadLetter(record, reason, describe(e));
+            return deadLetter(record, reason.get(), describe(e));
         }
         if (event == null) {
             return deadLetter(record, DeadLetterReason.UNDECODABLE, "record decoded to nothing");
@@ -104,16 +102,6 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
             return deadLetter(record, rejection.reason(), rejection.detail());
         }
         return Ingested.of(event, rules.eventTime(event));
-    }
-
-    private static boolean isRegistryFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SchemaRegistryUnavailableException || t instanceof SchemaRegistryRequestException
-                    || t instanceof InterruptedIOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String describe(Throwable failure) {

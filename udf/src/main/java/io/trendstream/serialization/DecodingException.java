@@ -1,7 +1,7 @@
 package io.trendstream.serialization;
 
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,8 +9,8 @@ import io.trendstream.records.DeadLetterReason;
 
 /**
  * A record that cannot be decoded, with the reason it goes to the dead-letter queue. Only problems of the record
- * itself are decoding exceptions; an unavailable registry is a plain {@link IOException}, so the job fails and
- * restarts instead of dead-lettering every record.
+ * itself are decoding exceptions; a failing registry is a {@link SchemaRegistryUnavailableException} or
+ * {@link SchemaRegistryRequestException}, so the job fails and restarts instead of dead-lettering every record.
  */
 public final class DecodingException extends IOException {
 
@@ -33,19 +33,19 @@ public final class DecodingException extends IOException {
 
     /**
      * Classifies what a Confluent Avro deserializer threw: the dead-letter reason if the record itself is at
-     * fault, empty if the job should fail instead (registry unreachable, failing or refusing access).
+     * fault, empty if the job should fail instead because the registry failed (unreachable, failing, refusing
+     * access, or the call was interrupted), anywhere in the cause chain.
      *
-     * <p>Header problems are {@link DecodingException}s. A body that ends early ({@link EOFException}) or does not
-     * decode or resolve to the reader schema (Avro throws runtime exceptions for those) is
-     * {@link DeadLetterReason#UNDECODABLE}. Every other {@link IOException} comes from the registry client.
+     * <p>Header problems are {@link DecodingException}s with their own reason. Anything else, such as a body
+     * that ends early or does not resolve to the reader schema, is {@link DeadLetterReason#UNDECODABLE}.
      */
     public static Optional<DeadLetterReason> deadLetterReasonOf(Throwable failure) {
-        if (failure instanceof DecodingException decoding) {
-            return Optional.of(decoding.reason());
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException || t instanceof SchemaRegistryRequestException
+                    || t instanceof InterruptedIOException) {
+                return Optional.empty();
+            }
         }
-        if (failure instanceof EOFException || failure instanceof RuntimeException) {
-            return Optional.of(DeadLetterReason.UNDECODABLE);
-        }
-        return Optional.empty();
+        return Optional.of(failure instanceof DecodingException decoding ? decoding.reason() : DeadLetterReason.UNDECODABLE);
     }
 }
