@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 final class Measurement {
     static final Duration POLL = Duration.ofMillis(250);
+    /** How often progress goes to stderr, so a slow or stuck variant shows while it runs. */
+    private static final Duration PROGRESS = Duration.ofSeconds(10);
 
     private final BenchStack stack;
     private final Dataset dataset;
@@ -76,6 +78,7 @@ final class Measurement {
             Optional<String> database = variant.database();
             try (Connection db = database.isPresent() ? stack.connect(database.get()) : null) {
                 boolean allRead = false;
+                long nextProgress = System.currentTimeMillis() + PROGRESS.toMillis();
                 while (true) {
                     variant.checkAlive();
                     long now = System.currentTimeMillis();
@@ -116,6 +119,13 @@ final class Measurement {
                                 || System.nanoTime() > settleDeadline) {
                             break;
                         }
+                    }
+                    if (now >= nextProgress) {
+                        nextProgress = now + PROGRESS.toMillis();
+                        System.err.printf("[bench] %s p%d: %s of %,d records read, watermark %s, %,d closed-window rows seen%n",
+                                name, parallelism, read.isPresent() ? String.format("%,d", read.getAsLong()) : "?",
+                                dataset.totalRecords, watermark.isPresent() ? java.time.Instant.ofEpochMilli(watermark.getAsLong()) : "-",
+                                latency.seenCount());
                     }
                     if (System.nanoTime() > deadline) {
                         status = "timeout after " + timeout.toSeconds() + " s (records read: " + read + " of "

@@ -15,6 +15,9 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
@@ -50,7 +53,7 @@ public final class TrendPipelineJob {
     public static void defineJob(StreamExecutionEnvironment env, PipelineConfig config) {
         configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(DEDUP_TTL),
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(),
                 kafka.orders(), kafka.views(), productionOutputs(config, kafka));
     }
 
@@ -63,6 +66,10 @@ public final class TrendPipelineJob {
         if (config.get(ROCKSDB_STATE)) {
             runtime.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             runtime.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            // Most dedup lookups are for ids never seen: a bloom filter answers them without reading SST blocks.
+            runtime.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            // A handful of window timers per product: on the heap they cost no RocksDB write per element.
+            runtime.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         } else {
             runtime.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }

@@ -7,7 +7,6 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.functions.DeadLetterRouter;
-import io.trendstream.functions.Deduplicator;
 import io.trendstream.functions.LateEventRecorder;
 import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.TrendDetector;
@@ -33,10 +32,10 @@ import java.time.Duration;
  * The pipeline, as the dashboard shows it:
  *
  * <pre>
- * Kafka: orders -> Route dead letters: orders -> Deduplicate orders -> Order lines to product activity -+
- *                         \-> dead letters                                                               |-> Window per product -> Detect trends -> alerts
- * Kafka: views  -> Route dead letters: views  -> Deduplicate views  -> View to product activity ---------+        |          \-> window stats
- *                         \-> dead letters                                                                        \-> Describe late events -> late events
+ * Kafka: orders -> Route dead letters: orders -> Order lines to product activity -+
+ *                         \-> dead letters                                           |-> Window per product -> Detect trends -> alerts
+ * Kafka: views  -> Route dead letters: views  -> View to product activity ---------+   (each event once)  |        \-> window stats
+ *                         \-> dead letters                                                                \-> Describe late events -> late events
  * </pre>
  *
  * Sources and outputs are parameters, so that tests run this same graph with their own.
@@ -52,8 +51,6 @@ public final class TrendPipelineWorkflow {
         public static final String VIEWS_SOURCE = "source-views";
         public static final String ORDERS_DEAD_LETTERS = "dead-letters-orders";
         public static final String VIEWS_DEAD_LETTERS = "dead-letters-views";
-        public static final String ORDERS_DEDUP = "dedup-orders";
-        public static final String VIEWS_DEDUP = "dedup-views";
         public static final String ORDER_ACTIVITY = "activity-orders";
         public static final String VIEW_ACTIVITY = "activity-views";
         public static final String PRODUCT_WINDOWS = "product-windows";
@@ -69,7 +66,6 @@ public final class TrendPipelineWorkflow {
             StreamExecutionEnvironment env,
             WindowSettings windows,
             TrendSettings trends,
-            Duration dedupTtl,
             Source<Ingested<OrderEvent>, ?, ?> orderSource,
             Source<Ingested<ProductView>, ?, ?> viewSource,
             PipelineOutputs outputs) {
@@ -94,25 +90,16 @@ public final class TrendPipelineWorkflow {
                 .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
 
         DataStream<ProductActivity> orderActivity = orders
-                .keyBy(OrderEvent::getEventId)
-                .process(new Deduplicator<OrderEvent>(dedupTtl, "orders"))
-                .returns(new AvroTypeInfo<>(OrderEvent.class))
-                .name("Deduplicate orders")
-                .uid(Uids.ORDERS_DEDUP)
                 .flatMap(new OrderToActivities())
                 .name("Order lines to product activity")
                 .uid(Uids.ORDER_ACTIVITY);
 
         DataStream<ProductActivity> viewActivity = views
-                .keyBy(ProductView::getEventId)
-                .process(new Deduplicator<ProductView>(dedupTtl, "views"))
-                .returns(new AvroTypeInfo<>(ProductView.class))
-                .name("Deduplicate views")
-                .uid(Uids.VIEWS_DEDUP)
                 .map(new ViewToActivity())
                 .name("View to product activity")
                 .uid(Uids.VIEW_ACTIVITY);
 
+        // Windows count each event once (by event id), so retries need no dedup stage and no state of their own.
         SingleOutputStreamOperator<WindowAggregate> windowStats = orderActivity
                 .union(viewActivity)
                 .keyBy(ProductActivity::productId)
@@ -120,7 +107,7 @@ public final class TrendPipelineWorkflow {
                 .allowedLateness(windows.allowedLateness())
                 .sideOutputLateData(LATE_ACTIVITY)
                 .process(new WindowAggregateFunction())
-                .name("Window per product (" + describe(windows.size()) + ")")
+                .name("Window per product (" + describe(windows.size()) + ", each event once)")
                 .uid(Uids.PRODUCT_WINDOWS);
 
         DataStream<LateEvent> lateEvents = windowStats

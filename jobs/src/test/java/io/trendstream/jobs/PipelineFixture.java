@@ -117,7 +117,7 @@ final class PipelineFixture implements AutoCloseable {
         TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafkaConnectors = new KafkaConnectors(config);
         TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(),
-                config.get(PipelineOptions.DEDUP_TTL), kafkaConnectors.orders(), kafkaConnectors.views(),
+                kafkaConnectors.orders(), kafkaConnectors.views(),
                 decorate.apply(TrendPipelineJob.productionOutputs(config, kafkaConnectors)));
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
         return job;

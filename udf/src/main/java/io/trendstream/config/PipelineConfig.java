@@ -124,7 +124,6 @@ public final class PipelineConfig {
         notNegative(OUT_OF_ORDERNESS);
         positive(SOURCE_IDLENESS);
         positive(MAX_FUTURE_SKEW);
-        positive(DEDUP_TTL);
         positive(CHECKPOINT_INTERVAL);
         positive(PARTITION_DISCOVERY_INTERVAL);
         positive(RESTART_DELAY);

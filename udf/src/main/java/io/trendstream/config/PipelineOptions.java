@@ -123,10 +123,6 @@ public final class PipelineOptions {
             ConfigOptions.key("validation.max-future-skew").durationType().defaultValue(Duration.ofMinutes(10))
                     .withDescription("An event time further than this ahead of the wall clock is a dead letter.");
 
-    public static final ConfigOption<Duration> DEDUP_TTL =
-            ConfigOptions.key("dedup.ttl").durationType().defaultValue(Duration.ofHours(24))
-                    .withDescription("How long an event id is remembered to drop producer retries.");
-
     // ---------------------------------------------------------------- Trend detection
 
     public static final ConfigOption<Double> EMA_ALPHA =

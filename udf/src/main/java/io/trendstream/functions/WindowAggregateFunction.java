@@ -2,47 +2,98 @@ package io.trendstream.functions;
 
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityAccumulator;
+import io.trendstream.records.ActivityKind;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * Turns a window's activity into its {@link WindowAggregate} row. Fires when the watermark passes the
- * window's end and again for every late event within the allowed lateness, each time with the
- * complete totals. Also reports how far the event-time watermark trails the wall clock.
+ * Turns a window's activity into its {@link WindowAggregate} row, counting each event once. Fires when
+ * the watermark passes the window's end and again for every late event within the allowed lateness,
+ * each time with the complete totals. Also reports how far the event-time watermark trails the wall clock.
+ *
+ * <p>Deduplication happens here, by event id among the window's activity: a retried event is the same
+ * record with the same event time, so it always lands in the same product's window as the original.
+ * A retry that arrives after the window is closed is late like any other event (late side output) and
+ * cannot change a total. Compared with a keyed dedup stage with remembered ids, this needs no state of
+ * its own, no read per event and nothing that grows with time (the benchmark's profile: bench/README.md).
  *
  * <p>The window keeps its activity as list state and the totals are computed when it fires. An
  * incremental aggregate would be cheaper to fire but, on RocksDB, reads and rewrites the window's
- * whole set of distinct users for every event; appending to a list is a RocksDB merge, without a
- * read (the benchmark's profile: bench/README.md).
+ * whole set of distinct users for every event; appending to a list is a RocksDB merge, without a read.
  */
 public final class WindowAggregateFunction
         extends ProcessWindowFunction<ProductActivity, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
+    /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
+    static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES =
+            new ValueStateDescriptor<>("reported-duplicates", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+
     private transient volatile long lastWatermark = Long.MIN_VALUE;
+    private transient Map<ActivityKind, Counter> duplicatesDropped;
 
     @Override
     public void open(OpenContext openContext) {
-        getRuntimeContext().getMetricGroup().addGroup(PipelineMetrics.GROUP)
-                .gauge(PipelineMetrics.WATERMARK_LAG_MS, (Gauge<Long>) () ->
-                        lastWatermark == Long.MIN_VALUE ? 0L : Math.max(0L, System.currentTimeMillis() - lastWatermark));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(PipelineMetrics.GROUP);
+        metrics.gauge(PipelineMetrics.WATERMARK_LAG_MS, (Gauge<Long>) () ->
+                lastWatermark == Long.MIN_VALUE ? 0L : Math.max(0L, System.currentTimeMillis() - lastWatermark));
+        duplicatesDropped = new EnumMap<>(ActivityKind.class);
+        for (ActivityKind kind : ActivityKind.values()) {
+            duplicatesDropped.put(kind, metrics.addGroup(PipelineMetrics.SOURCE_LABEL, PipelineMetrics.sourceOf(kind))
+                    .counter(PipelineMetrics.DUPLICATES_DROPPED));
+        }
     }
 
     @Override
-    public void process(String productId, Context context, Iterable<ProductActivity> activity, Collector<WindowAggregate> out) {
+    public void process(String productId, Context context, Iterable<ProductActivity> activity, Collector<WindowAggregate> out)
+            throws Exception {
         lastWatermark = context.currentWatermark();
         ActivityAccumulator acc = new ActivityAccumulator();
+        Set<String> counted = new HashSet<>();
+        long[] duplicates = new long[ActivityKind.values().length];
         for (ProductActivity each : activity) {
-            acc.add(each);
+            if (counted.add(each.eventId())) {
+                acc.add(each);
+            } else {
+                duplicates[each.kind().ordinal()]++;
+            }
         }
+        reportDuplicates(context, duplicates);
         TimeWindow window = context.window();
         out.collect(new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 acc.orders, acc.units, acc.revenueCents, acc.users.size(), acc.views));
+    }
+
+    private void reportDuplicates(Context context, long[] duplicates) throws Exception {
+        if (duplicates[ActivityKind.ORDER.ordinal()] + duplicates[ActivityKind.VIEW.ordinal()] == 0) {
+            return; // the usual case: no state access at all
+        }
+        ValueState<long[]> reported = context.windowState().getState(REPORTED_DUPLICATES);
+        long[] before = reported.value();
+        for (ActivityKind kind : ActivityKind.values()) {
+            duplicatesDropped.get(kind).inc(duplicates[kind.ordinal()] - (before == null ? 0 : before[kind.ordinal()]));
+        }
+        reported.update(duplicates);
+    }
+
+    @Override
+    public void clear(Context context) {
+        context.windowState().getState(REPORTED_DUPLICATES).clear();
     }
 }

@@ -1,5 +1,7 @@
 package io.trendstream.metrics;
 
+import io.trendstream.records.ActivityKind;
+
 /**
  * Names of the job's own metrics. All live in the user scope group {@value #GROUP} of the operator
  * that registers them; those with a label use {@code addGroup(key, value)}, which the Prometheus
@@ -20,7 +22,10 @@ public final class PipelineMetrics {
     /** Counter: events that arrived after their window closed and went to the late-data output. */
     public static final String LATE_EVENTS = "lateEvents";
 
-    /** Counter, label {@value #SOURCE_LABEL}: events dropped because their event id was already seen. */
+    /**
+     * Counter, label {@value #SOURCE_LABEL}: duplicate deliveries not counted because their event id was already
+     * in the product's window; an order counts once for each product window it touches.
+     */
     public static final String DUPLICATES_DROPPED = "duplicatesDropped";
 
     /** Counter, label {@value #SEVERITY_LABEL} (MEDIUM, HIGH): trend alerts raised. */
@@ -33,6 +38,14 @@ public final class PipelineMetrics {
     /** Gauge, milliseconds, label {@value #SINK_LABEL}: how long the last database commit (XA commit) took. */
     public static final String SINK_COMMIT_LATENCY_MS = "sinkCommitLatencyMs";
     public static final String SINK_LABEL = "sink";
+
+    /** The {@value #SOURCE_LABEL} label of an activity's kind: orders or views, as the topics are called. */
+    public static String sourceOf(ActivityKind kind) {
+        return switch (kind) {
+            case ORDER -> "orders";
+            case VIEW -> "views";
+        };
+    }
 
     private PipelineMetrics() {}
 }

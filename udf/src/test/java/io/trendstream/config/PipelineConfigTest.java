@@ -68,7 +68,6 @@ class PipelineConfigTest {
         assertThat(config.get(JDBC_PASSWORD)).isNull();
         assertThat(config.get(JDBC_BATCH_SIZE)).isEqualTo(1000);
         assertThat(config.get(MAX_FUTURE_SKEW)).isEqualTo(Duration.ofMinutes(10));
-        assertThat(config.get(DEDUP_TTL)).isEqualTo(Duration.ofHours(24));
         assertThat(config.get(CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.get(ROCKSDB_STATE)).isTrue();
         assertThat(config.get(RESTART_ATTEMPTS)).isEqualTo(10);

@@ -75,9 +75,14 @@ class ProductWindowTest {
         return new HashMapStateBackend();
     }
 
+    /** The metrics of the current harness. */
+    protected CapturedMetrics windowMetrics;
+
     private KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> newHarness() throws Exception {
+        windowMetrics = new CapturedMetrics();
         KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING,
+                        windowMetrics.environment());
         h.setStateBackend(stateBackend());
         return h;
     }
@@ -114,6 +119,86 @@ class ProductWindowTest {
             side.forEach(r -> late.add(r.getValue()));
         }
         return late;
+    }
+
+    // ------------------------------------------------------------------ each event once
+
+    @Test
+    void countsARetriedEventOnceInItsWindow() throws Exception {
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        ProductActivity view = view("v-1", "p-1", "u-2", W0 + 2_000);
+        process(order, view, order, view, order);
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1));
+    }
+
+    @Test
+    void countsAnOrderOnEachOfItsProductsOnceWhenItIsRetried() throws Exception {
+        // The activities of one order of two products, delivered twice.
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), order("o-1", "p-2", "u-1", W0 + 1_000, 3, 900),
+                order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), order("o-1", "p-2", "u-1", W0 + 1_000, 3, 900));
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0),
+                new WindowAggregate("p-2", W0, W1, 1, 3, 900, 1, 0));
+    }
+
+    @Test
+    void aRetryWithinTheAllowedLatenessReFiresTheWindowWithUnchangedTotals() throws Exception {
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        process(order);
+        harness.processWatermark(W1 - 1);
+
+        process(order);
+
+        WindowAggregate once = new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 1, 0);
+        assertThat(harness.extractOutputValues()).containsExactly(once, once);
+    }
+
+    @Test
+    void aRetryAfterTheAllowedLatenessIsLateAndChangesNothing() throws Exception {
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        process(order);
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        process(order);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 1, 0));
+        assertThat(lateOutput()).containsExactly(order);
+    }
+
+    @Test
+    void countsEachDroppedDuplicateOncePerSourceAcrossReFirings() throws Exception {
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100);
+        ProductActivity view = view("v-1", "p-1", "u-1", W0 + 2_000);
+        process(order, order, view);
+        harness.processWatermark(W1 - 1);
+        process(view); // late retry within the lateness: re-fires
+
+        process(order("o-2", "p-1", "u-2", W0 + 3_000, 1, 100)); // re-fires again, no new duplicate
+
+        assertThat(harness.extractOutputValues()).hasSize(3);
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isEqualTo(1);
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void countsTheSameEventIdInAnotherWindowAsAnotherEvent() throws Exception {
+        // Event ids are unique per event; the window is what deduplication is scoped to.
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), order("o-1", "p-1", "u-1", W1 + 1_000, 1, 100));
+
+        harness.processWatermark(W2 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 1, 100, 1, 0),
+                new WindowAggregate("p-1", W1, W2, 1, 1, 100, 1, 0));
     }
 
     // ------------------------------------------------------------------ totals
