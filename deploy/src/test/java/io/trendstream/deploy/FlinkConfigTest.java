@@ -28,6 +28,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,7 @@ class FlinkConfigTest {
     private static final List<Class<?>> OPTION_CLASSES = List.of(
             CheckpointingOptions.class, StateBackendOptions.class, RestartStrategyOptions.class,
             RestOptions.class, JobManagerOptions.class, TaskManagerOptions.class, CoreOptions.class,
-            BlobServerOptions.class);
+            BlobServerOptions.class, RocksDBOptions.class, RocksDBConfigurableOptions.class);
 
     /** Reporter-specific keys of the reporter named "prom" (not ConfigOptions of flink-core). */
     private static final Set<String> PROM_REPORTER_KEYS = Set.of(
@@ -102,6 +104,14 @@ class FlinkConfigTest {
         assertThat(conf.get(CoreOptions.FLINK_JVM_OPTIONS))
                 .contains("--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED")
                 .doesNotContain("\n");
+    }
+
+    @Test
+    void rocksDbKeepsTimersOnTheHeapAndUsesBloomFilters() {
+        Map<String, String> flat = load().toMap();
+        // The job sets the same (TrendPipelineJob.configureRuntime); measured in bench/README.md.
+        assertThat(flat).containsEntry(RocksDBOptions.TIMER_SERVICE_FACTORY.key(), "HEAP")
+                .containsEntry(RocksDBConfigurableOptions.USE_BLOOM_FILTER.key(), "true");
     }
 
     @Test
