@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The runner's command line; every option has a default so that {@code bin/bench} alone runs the benchmark. */
 final class BenchOptions {
@@ -17,6 +19,22 @@ final class BenchOptions {
     Duration windowSize = Duration.ofMinutes(1);
     Duration allowedLateness = Duration.ofSeconds(30);
     Duration outOfOrderness = Duration.ofSeconds(5);
+    /**
+     * The like-for-like Kafka Streams peer's window grace; null: {@link #PEER_GRACE_SHARE} of the replayed event-time
+     * span, rounded up to whole windows (see bench/README.md, "The Kafka Streams peer").
+     */
+    Duration peerGrace = null;
+    /**
+     * In a replay, Kafka Streams' tasks progress at about the same number of records per second, so a partition with
+     * fewer records per second of event time runs ahead in event time: up to (1 - least/most records per partition)
+     * of the span (0.37 for 200 products on 4 partitions, 0.29 for 300), plus the tasks' staggered start. Measured:
+     * 0.28-0.51 of the span (bench/README.md). 0.6 leaves a margin.
+     */
+    static final double PEER_GRACE_SHARE = 0.6;
+    /** The peer's max.task.idle.ms. */
+    Duration peerTaskIdle = Duration.ZERO;
+    /** Further Kafka Streams settings for the peers (streams, streams-updates), as given: key=value,key=value. */
+    Map<String, String> peerConfig = new TreeMap<>();
     /** The shipped default (checkpoint.interval = 10 s). */
     Duration checkpointInterval = Duration.ofSeconds(10);
     /** Variants to run, in order: ceiling, pipeline, streams, streams-updates. */
@@ -27,6 +45,16 @@ final class BenchOptions {
     Duration variantTimeout = Duration.ofMinutes(10);
     Path resultsDir = Path.of("bench/results");
     String command = "bin/bench";
+
+    /** The peer's grace for a replay of {@code dataset}: the given one, or the share of its span in whole windows. */
+    Duration peerGrace(Dataset dataset) {
+        if (peerGrace != null) {
+            return peerGrace;
+        }
+        long window = windowSize.toMillis();
+        long share = (long) Math.ceil(PEER_GRACE_SHARE * dataset.eventTimeSpanMillis());
+        return Duration.ofMillis((share + window - 1) / window * window);
+    }
 
     static BenchOptions parse(String[] args) {
         BenchOptions o = new BenchOptions();
@@ -50,6 +78,17 @@ final class BenchOptions {
                 case "--event-rate" -> o.eventRate = Long.parseLong(value);
                 case "--partitions" -> o.partitions = Integer.parseInt(value);
                 case "--parallelism" -> o.parallelism = Integer.parseInt(value);
+                case "--peer-grace" -> o.peerGrace = value.equals("auto") ? null : Duration.ofSeconds(Long.parseLong(value));
+                case "--peer-task-idle-ms" -> o.peerTaskIdle = Duration.ofMillis(Long.parseLong(value));
+                case "--peer-config" -> {
+                    for (String pair : value.split(",")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length != 2) {
+                            throw new IllegalArgumentException("--peer-config needs key=value[,key=value...]: " + pair);
+                        }
+                        o.peerConfig.put(kv[0].trim(), kv[1].trim());
+                    }
+                }
                 case "--checkpoint-interval" -> o.checkpointInterval = Duration.ofMillis(Long.parseLong(value));
                 case "--variants" -> o.variants = new ArrayList<>(List.of(value.split(",")));
                 case "--second-size" -> o.secondSizeEvents = Long.parseLong(value);
@@ -57,6 +96,7 @@ final class BenchOptions {
                 case "--results-dir" -> o.resultsDir = Path.of(value);
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
+                        + " --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
                         + " --variants ceiling,pipeline,streams,streams-updates --extra-runs --second-size N --timeout-seconds S --results-dir DIR)");
             }
         }

@@ -40,11 +40,18 @@ public final class BenchmarkMain {
     static boolean run(BenchOptions options) throws Exception {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<VariantResult> results = new ArrayList<>();
+        Duration peerGrace;
         try (BenchStack stack = BenchStack.start()) {
             log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
                     + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
             Dataset main = preload(stack, options, options.events, "main");
             Measurement measurement = new Measurement(stack, main, options.checkpointInterval);
+            peerGrace = options.peerGrace(main);
+            if (options.variants.contains("streams")) {
+                log("Kafka Streams peer: grace " + peerGrace.toSeconds() + " s (" + (options.peerGrace != null ? "--peer-grace"
+                        : BenchOptions.PEER_GRACE_SHARE + " x the event-time span") + "), so "
+                        + main.closedWindows(peerGrace).size() + " closed windows are compared");
+            }
             int p = options.parallelism;
             for (String variant : options.variants) {
                 switch (variant) {
@@ -52,9 +59,11 @@ public final class BenchmarkMain {
                             p, options.variantTimeout, () -> FlinkJobVariant.ceiling(stack, options, main, p)));
                     case "pipeline" -> results.add(measurement.measure("pipeline", "TrendPipelineJob.defineJob as shipped",
                             p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, main, p)));
-                    case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2",
-                            p, options.variantTimeout, options.allowedLateness,
-                            () -> StreamsPeer.start(stack, options, main, p, options.allowedLateness, true)));
+                    case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2,"
+                                    + " emit on window close, grace " + peerGrace.toSeconds() + " s, max.task.idle.ms "
+                                    + options.peerTaskIdle.toMillis(),
+                            p, options.variantTimeout, peerGrace,
+                            () -> StreamsPeer.start(stack, options, main, p, peerGrace, true)));
                     // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
                     // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
                     case "streams-updates" -> results.add(measurement.measure("kafka-streams-updates",
@@ -80,7 +89,7 @@ public final class BenchmarkMain {
         }
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         String md = ResultsWriter.write(options.resultsDir, options.command, ResultsWriter.machine(loadBefore, loadAfter),
-                loadBefore, loadAfter, settings(options), results, Targets.evaluate(results, options));
+                loadBefore, loadAfter, settings(options, peerGrace), results, Targets.evaluate(results, options));
         System.out.println(md);
         return results.stream().allMatch(VariantResult::correct);
     }
@@ -94,7 +103,7 @@ public final class BenchmarkMain {
         return dataset;
     }
 
-    private static ObjectNode settings(BenchOptions o) {
+    private static ObjectNode settings(BenchOptions o, Duration peerGrace) {
         ObjectNode s = new ObjectMapper().createObjectNode();
         s.put("events", o.events);
         s.put("eventsPerSecondOfEventTime", o.eventRate);
@@ -105,6 +114,11 @@ public final class BenchmarkMain {
         s.put("windowSize", o.windowSize.toString());
         s.put("allowedLateness", o.allowedLateness.toString());
         s.put("outOfOrderness", o.outOfOrderness.toString());
+        s.put("peerGrace", peerGrace.toString());
+        s.put("peerGraceRule", o.peerGrace != null ? "--peer-grace"
+                : BenchOptions.PEER_GRACE_SHARE + " x event-time span, in whole windows");
+        s.put("peerMaxTaskIdleMs", o.peerTaskIdle.toMillis());
+        o.peerConfig.forEach((k, v) -> s.put("peer:" + k, v));
         s.put("checkpointInterval", o.checkpointInterval.toString());
         s.put("duplicateShare", Dataset.DUPLICATE_SHARE);
         s.put("seed", Dataset.SEED);

@@ -59,6 +59,11 @@ final class Dataset {
         return new Dataset(ordersTopic, viewsTopic, manifest, options.windowSize.toMillis(), options.outOfOrderness);
     }
 
+    /** From the first to the last event time of the replay. */
+    long eventTimeSpanMillis() {
+        return lastEventTime() - ((Number) manifest.parameters().get("eventTimeStart")).longValue();
+    }
+
     long lastEventTime() {
         return ((Number) manifest.parameters().get("lastEventTime")).longValue();
     }

@@ -72,6 +72,7 @@ final class Measurement {
         String status = "ok";
         Optional<FlinkRest.CheckpointStats> checkpoints = Optional.empty();
         ResultVerifier.Verdict verdict = null;
+        Optional<String> notes = Optional.empty();
         long deadline = System.nanoTime() + timeout.toNanos();
         long settleDeadline = -1;
         try (RunningVariant variant = starter.start()) {
@@ -90,7 +91,7 @@ final class Measurement {
                             firstRecords = read.getAsLong();
                             firstCpu = resources.cpuNanosNow();
                         }
-                        if (read.getAsLong() >= dataset.totalRecords) {
+                        if (read.getAsLong() >= dataset.totalRecords && variant.drained()) {
                             allRead = true;
                             lastWall = now;
                             lastCpu = resources.cpuNanosNow();
@@ -135,6 +136,7 @@ final class Measurement {
                     Thread.sleep(POLL.toMillis()); // the sampling period, not synchronisation: the loop polls conditions
                 }
                 checkpoints = variant.checkpoints();
+                notes = variant.notes();
                 if (db != null) {
                     verdict = ResultVerifier.verify(expected, all, ResultVerifier.readRows(db));
                 }
@@ -152,9 +154,16 @@ final class Measurement {
             verification = verdict.matchingRows() + "/" + verdict.expectedRows() + " closed-window rows equal the manifest"
                     + (verdict.extraOpenRows() > 0 ? " (+" + verdict.extraOpenRows() + " rows of not-yet-closed windows, not compared)" : "");
             mismatches = verdict.mismatches();
+            if (emitDelay.compareTo(Duration.ZERO) > 0) {
+                verification += "; emitted on close after a grace of " + emitDelay.toSeconds() + " s, so windows ending"
+                        + " within grace + out-of-orderness + 10 s of the last event time are not compared";
+            }
         } else {
             correct = status.equals("ok") && lastWall > 0;
             verification = correct ? "no output; all " + dataset.totalRecords + " records read" : "not verified";
+        }
+        if (notes.isPresent()) {
+            verification += "; " + notes.get();
         }
         Double rate = null, steady = null, cpuPerMillion = null;
         if (firstWall > 0 && lastWall > firstWall) {

@@ -21,6 +21,14 @@ final class PeerStreamTime {
         newestByPartition.merge(partition, eventTime, Math::max);
     }
 
+    /** Each input partition's newest event time, in seconds after the slowest partition's (progress log). */
+    String aheadSeconds() {
+        long min = newestByPartition.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return new java.util.TreeMap<>(newestByPartition).entrySet().stream()
+                .map(e -> e.getKey().replaceAll(".*-(orders|views)-", "$1") + "=" + (e.getValue() - min) / 1000)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
     OptionalLong watermark() {
         if (newestByPartition.size() < partitions) {
             return OptionalLong.empty();

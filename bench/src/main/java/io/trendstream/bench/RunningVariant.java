@@ -9,6 +9,16 @@ interface RunningVariant extends AutoCloseable {
     /** Input records read so far (valid or not, duplicates included); empty while not yet known. */
     OptionalLong recordsRead() throws Exception;
 
+    /**
+     * Asked once every record is read: whether all of the input has also reached the window stage. Flink's windows
+     * back-pressure its sources, so for Flink this is always true; Kafka Streams' repartition topic decouples its
+     * window stage from its input, which can lag far behind the reading. The measurement's "all read" waits for this,
+     * so that events/s covers the whole topology.
+     */
+    default boolean drained() throws Exception {
+        return true;
+    }
+
     /** The event time up to which windows may close (the window operator's watermark); empty if unknown. */
     OptionalLong closingWatermark() throws Exception;
 
@@ -17,6 +27,11 @@ interface RunningVariant extends AutoCloseable {
 
     /** The database the variant writes window rows to; empty for the ceiling, which writes nothing. */
     Optional<String> database();
+
+    /** Diagnostics for the report (appended to the verification), read before the variant is closed. */
+    default Optional<String> notes() {
+        return Optional.empty();
+    }
 
     /** Fails the measurement early when the variant itself failed. */
     void checkAlive() throws Exception;

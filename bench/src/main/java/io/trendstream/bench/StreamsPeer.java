@@ -1,5 +1,6 @@
 package io.trendstream.bench;
 
+import io.trendstream.config.PipelineOptions;
 import io.trendstream.config.TrendSettings;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
@@ -10,6 +11,7 @@ import io.trendstream.records.ProductActivity;
 import io.trendstream.serialization.SchemaRegistrySettings;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -38,8 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Kafka Streams peer: the pipeline's topology as far as Kafka Streams allows it. Decode + validate + dedup
- * (state store) -> DLQ branch | repartition by product -> tumbling windows with grace = allowed lateness, emitted
- * once on window close -> EMA in a state store -> batched upserts into product_window_stats. exactly_once_v2.
+ * (state store) -> DLQ branch | repartition by product -> tumbling windows emitted once on window close -> EMA in a
+ * state store -> batched upserts into product_window_stats. exactly_once_v2. The windows' grace must cover the
+ * disorder Kafka Streams sees at the window stage, which in a replay is much more than the job's allowed lateness
+ * (see {@link BenchOptions#PEER_GRACE_SHARE}); {@link PeerDisorder} measures it in every run.
  */
 final class StreamsPeer implements RunningVariant {
     /** Records the validation's "future" check against; as the job's default (validation.max-future-skew). */
@@ -50,8 +55,14 @@ final class StreamsPeer implements RunningVariant {
     private final PeerStreamTime streamTime;
     private final String database;
     private final Path stateDir;
+    private final PeerDisorder disorder;
+    /** Activities the input makes after dedup (one per view, one per product of an order): the manifest's totals. */
+    private final long activities;
 
-    private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, PeerStreamTime streamTime, String database, Path stateDir) {
+    private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, PeerStreamTime streamTime, String database, Path stateDir,
+                        PeerDisorder disorder, long activities) {
+        this.disorder = disorder;
+        this.activities = activities;
         this.streams = streams;
         this.recordsRead = recordsRead;
         this.streamTime = streamTime;
@@ -60,7 +71,7 @@ final class StreamsPeer implements RunningVariant {
     }
 
     /**
-     * @param grace the windows' grace period (the job's allowed lateness, for the like-for-like peer)
+     * @param grace the windows' grace period (for the like-for-like peer: sized to the replay, {@link BenchOptions#peerGrace})
      * @param emitOnClose one final row per window when stream time passes its end + grace; otherwise every
      *     (cached) update is upserted, and the row is final once all input is processed
      */
@@ -80,6 +91,7 @@ final class StreamsPeer implements RunningVariant {
         AtomicLong recordsRead = new AtomicLong();
         PeerStreamTime streamTime = new PeerStreamTime(2 * options.partitions, options.outOfOrderness.toMillis());
         SchemaRegistrySettings registry = stack.registry();
+        PeerDisorder disorder = new PeerDisorder(options.windowSize.toMillis(), grace.toMillis());
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -102,12 +114,20 @@ final class StreamsPeer implements RunningVariant {
                         .to(deadLettersTopic, Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letters"))
                 .defaultBranch(Branched.withConsumer(valid -> valid
                         .mapValues(PeerIngest.Output::activity)
-                        .groupByKey(Grouped.with("by-product", Serdes.String(), PeerSerdes.activity()))
+                        .repartition(Repartitioned.<String, ProductActivity>as("by-product")
+                                .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.activity()))
+                        .processValues(disorder::probe, Named.as("disorder-probe"))
+                        .groupByKey(Grouped.with(Serdes.String(), PeerSerdes.activity()))
                         .windowedBy(TimeWindows.ofSizeAndGrace(options.windowSize, grace))
                         .emitStrategy(emitOnClose ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate())
                         .aggregate(ActivityAccumulator::new, (productId, activity, acc) -> add(acc, activity),
                                 Materialized.<String, ActivityAccumulator, WindowStore<Bytes, byte[]>>as("product-windows")
-                                        .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.accumulator()))
+                                        .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.accumulator())
+                                        // Default: size + grace, the least allowed. Then a window can leave the
+                                        // store as its task's stream time passes its close, before the emission
+                                        // (throttled to once a second, on a record) has fetched it: in a 3M-event
+                                        // replay 160 of 6,000 windows were never emitted.
+                                        .withRetention(options.windowSize.plus(grace).multipliedBy(2)))
                         .toStream(Named.as("closed-windows"))
                         .process(() -> new PeerWindowSink(jdbcUrl, jdbc, TrendSettings.defaults()),
                                 Named.as("ema-and-database"), PeerWindowSink.BASELINE_STORE)
@@ -122,11 +142,54 @@ final class StreamsPeer implements RunningVariant {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // The transaction length, as the Flink job's checkpoint interval is its transaction length.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.checkpointInterval.toMillis());
+        // As the job's Kafka sinks (kafka.transaction-timeout, default 15 min). Kafka Streams' own default under
+        // exactly-once is 10 s, no longer than this commit interval: the broker then aborts open transactions, which
+        // fences the thread and makes it reprocess from the last commit.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) PipelineOptions.KAFKA_TRANSACTION_TIMEOUT.defaultValue().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A task of the first sub-topology holds one orders and one views partition (merged). At 0 (Kafka Streams'
+        // default) it already waits to fetch what is on the broker before processing one partition ahead of the
+        // other, so a preloaded backlog is read in timestamp order within a task; a positive value only adds waiting
+        // for producers. It cannot order records across tasks, which is where the replay's disorder comes from.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, options.peerTaskIdle.toMillis());
+        props.putAll(options.peerConfig);
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.start();
-        return new StreamsPeer(streams, recordsRead, streamTime, name, stateDir);
+        if (Boolean.getBoolean(PROGRESS_PROPERTY)) {
+            logProgress(streams, recordsRead, streamTime, disorder);
+        }
+        long activities = dataset.windows().stream().mapToLong(w -> w.orders() + w.views()).sum();
+        return new StreamsPeer(streams, recordsRead, streamTime, name, stateDir, disorder, activities);
+    }
+
+    /**
+     * With -Dtrendstream.bench.peerProgress=true (BENCH_JAVA_OPTS), once a second to stderr: records read, each input
+     * partition's newest event time in seconds ahead of the slowest one, the threads' tasks, and the disorder so far.
+     * This is how the replay's disorder was diagnosed (bench/README.md, "The Kafka Streams peer").
+     */
+    static final String PROGRESS_PROPERTY = "trendstream.bench.peerProgress";
+
+    private static void logProgress(KafkaStreams streams, AtomicLong recordsRead, PeerStreamTime streamTime, PeerDisorder disorder) {
+        long start = System.currentTimeMillis();
+        Thread logger = new Thread(() -> {
+            while (streams.state() != KafkaStreams.State.NOT_RUNNING) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                StringBuilder tasks = new StringBuilder();
+                streams.metadataForLocalThreads().forEach(m -> tasks.append(' ').append(m.threadName().replaceAll(".*-", ""))
+                        .append(m.activeTasks().stream().map(t -> t.taskId().toString()).sorted().toList()));
+                System.err.println("[peer] t=" + (System.currentTimeMillis() - start) / 1000 + " s, read " + recordsRead.get()
+                        + ", window stage " + disorder.seen() + "; ahead (s): " + streamTime.aheadSeconds() + ";" + tasks
+                        + "; " + disorder.summary());
+            }
+        }, "peer-progress");
+        logger.setDaemon(true);
+        logger.start();
     }
 
     private static ActivityAccumulator add(ActivityAccumulator acc, ProductActivity activity) {
@@ -137,6 +200,11 @@ final class StreamsPeer implements RunningVariant {
     @Override
     public OptionalLong recordsRead() {
         return OptionalLong.of(recordsRead.get());
+    }
+
+    @Override
+    public boolean drained() {
+        return disorder.seen() >= activities;
     }
 
     @Override
@@ -152,6 +220,16 @@ final class StreamsPeer implements RunningVariant {
     @Override
     public Optional<String> database() {
         return Optional.of(database);
+    }
+
+    @Override
+    public Optional<String> notes() {
+        double dropped = streams.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("dropped-records-total")
+                        && m.getKey().group().equals("stream-task-metrics"))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue())
+                .sum();
+        return Optional.of(disorder.summary() + "; Kafka Streams dropped-records-total " + (long) dropped);
     }
 
     @Override

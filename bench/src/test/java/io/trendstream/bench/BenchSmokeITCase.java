@@ -50,9 +50,10 @@ class BenchSmokeITCase {
         for (String name : List.of("ceiling", "pipeline", "kafka-streams-updates")) {
             assertThat(byName.get(name).path("correct").asBoolean()).as(name + ": " + byName.get(name)).isTrue();
         }
-        // The like-for-like peer (grace = allowed lateness, emit on close) is judged too; in a replay its stream
-        // time runs ahead of slower partitions and it drops their records (see bench/README.md), so only the
-        // judgement is asserted, not its outcome.
+        // The like-for-like peer (emit on close, grace sized to the replay's disorder) is judged too. At this size
+        // the replay compresses event time several hundred times, so a fraction of a second of uneven progress
+        // between its tasks is more disorder than its grace allows for (see bench/README.md): only the judgement is
+        // asserted, not its outcome.
         assertThat(byName.get("kafka-streams").path("verification").asText()).contains("closed-window rows equal the manifest");
         assertThat(Files.readString(results.resolve("latest.md"))).contains("| pipeline |", "| target |");
     }
