@@ -53,6 +53,9 @@ public final class BenchmarkMain {
                         + main.closedWindows(peerGrace).size() + " closed windows are compared");
             }
             int p = options.parallelism;
+            if (options.warmupEvents > 0) {
+                warmUp(stack, options, p);
+            }
             for (String variant : options.variants) {
                 switch (variant) {
                     case "ceiling" -> results.add(measurement.measure("ceiling", "KafkaSource + IngestingDeserializer -> DiscardingSink",
@@ -94,6 +97,28 @@ public final class BenchmarkMain {
         return results.stream().allMatch(VariantResult::correct);
     }
 
+    /** Runs every selected variant once on a separate small dataset and forgets the results (see --warmup-events). */
+    private static void warmUp(BenchStack stack, BenchOptions options, int p) throws Exception {
+        Dataset warmup = preload(stack, options, options.warmupEvents, "warmup");
+        Measurement measurement = new Measurement(stack, warmup, options.checkpointInterval);
+        Duration grace = options.peerGrace(warmup);
+        for (String variant : options.variants) {
+            VariantResult r = switch (variant) {
+                case "ceiling" -> measurement.measure("warm-up ceiling", "unmeasured", p, options.variantTimeout,
+                        () -> FlinkJobVariant.ceiling(stack, options, warmup, p));
+                case "pipeline" -> measurement.measure("warm-up pipeline", "unmeasured", p, options.variantTimeout,
+                        () -> FlinkJobVariant.pipeline(stack, options, warmup, p));
+                case "streams" -> measurement.measure("warm-up kafka-streams", "unmeasured", p, options.variantTimeout, grace,
+                        () -> StreamsPeer.start(stack, options, warmup, p, grace, true));
+                case "streams-updates" -> measurement.measure("warm-up kafka-streams-updates", "unmeasured", p,
+                        options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
+                        () -> StreamsPeer.start(stack, options, warmup, p, Duration.ofHours(2), false));
+                default -> throw new IllegalArgumentException("Unknown variant " + variant);
+            };
+            log(r.name() + " p" + r.parallelism() + ": " + r.status() + " (not reported)");
+        }
+    }
+
     private static Dataset preload(BenchStack stack, BenchOptions options, long events, String tag) {
         long start = System.nanoTime();
         Dataset dataset = Dataset.preload(stack, options, events, tag);
@@ -120,6 +145,7 @@ public final class BenchmarkMain {
         s.put("peerMaxTaskIdleMs", o.peerTaskIdle.toMillis());
         o.peerConfig.forEach((k, v) -> s.put("peer:" + k, v));
         s.put("checkpointInterval", o.checkpointInterval.toString());
+        s.put("warmupEvents", o.warmupEvents);
         s.put("duplicateShare", Dataset.DUPLICATE_SHARE);
         s.put("seed", Dataset.SEED);
         s.put("pollMillis", Measurement.POLL.toMillis());

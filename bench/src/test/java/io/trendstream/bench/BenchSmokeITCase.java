@@ -32,7 +32,7 @@ class BenchSmokeITCase {
     void everyVariantRunsAndIsJudgedAgainstTheManifest() throws Exception {
         // 20k events at 100 per second of event time: 200 s, so a few 1-minute windows close.
         BenchmarkMain.run("--events", "20000", "--event-rate", "100", "--products", "10", "--users", "100",
-                "--checkpoint-interval", "1000", "--timeout-seconds", "90", "--results-dir", results.toString());
+                "--checkpoint-interval", "1000", "--warmup-events", "5000", "--timeout-seconds", "90", "--results-dir", results.toString());
 
         JsonNode root = new ObjectMapper().readTree(results.resolve("latest.json").toFile());
         assertThat(root.path("command").asText()).startsWith("bin/bench");
