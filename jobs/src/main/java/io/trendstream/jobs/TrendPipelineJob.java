@@ -53,7 +53,7 @@ public final class TrendPipelineJob {
     public static void defineJob(StreamExecutionEnvironment env, PipelineConfig config) {
         configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(),
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(BUNDLE_SIZE),
                 kafka.orders(), kafka.views(), productionOutputs(config, kafka));
     }
 

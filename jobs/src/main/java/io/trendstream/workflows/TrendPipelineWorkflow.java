@@ -6,18 +6,21 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
+import io.trendstream.functions.ActivityBundler;
 import io.trendstream.functions.DeadLetterRouter;
 import io.trendstream.functions.LateEventRecorder;
 import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.TrendDetector;
 import io.trendstream.functions.ViewToActivity;
 import io.trendstream.functions.WindowAggregateFunction;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.Ingested;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -43,7 +46,9 @@ import java.time.Duration;
  */
 public final class TrendPipelineWorkflow {
 
-    public static final OutputTag<ProductActivity> LATE_ACTIVITY = new OutputTag<>("late-activity") {};
+    public static final OutputTag<ActivityBundle> LATE_ACTIVITY = new OutputTag<>("late-activity") {};
+
+    private static final TypeInformation<ActivityBundle> BUNDLE_TYPE = TypeInformation.of(ActivityBundle.class);
 
     /** Operator uids; part of the savepoint compatibility contract. */
     public static final class Uids {
@@ -53,6 +58,8 @@ public final class TrendPipelineWorkflow {
         public static final String VIEWS_DEAD_LETTERS = "dead-letters-views";
         public static final String ORDER_ACTIVITY = "activity-orders";
         public static final String VIEW_ACTIVITY = "activity-views";
+        public static final String ORDERS_BUNDLER = "bundle-orders";
+        public static final String VIEWS_BUNDLER = "bundle-views";
         public static final String PRODUCT_WINDOWS = "product-windows";
         public static final String LATE_EVENTS = "late-events";
         public static final String TREND_DETECTOR = "trend-detector";
@@ -66,6 +73,7 @@ public final class TrendPipelineWorkflow {
             StreamExecutionEnvironment env,
             WindowSettings windows,
             TrendSettings trends,
+            int bundleSize,
             Source<Ingested<OrderEvent>, ?, ?> orderSource,
             Source<Ingested<ProductView>, ?, ?> viewSource,
             PipelineOutputs outputs) {
@@ -89,20 +97,24 @@ public final class TrendPipelineWorkflow {
         DataStream<DeadLetter> deadLetters = orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
                 .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
 
-        DataStream<ProductActivity> orderActivity = orders
+        DataStream<ActivityBundle> orderActivity = orders
                 .flatMap(new OrderToActivities())
                 .name("Order lines to product activity")
-                .uid(Uids.ORDER_ACTIVITY);
+                .uid(Uids.ORDER_ACTIVITY)
+                .transform("Bundle orders per product window", BUNDLE_TYPE, new ActivityBundler(windows, bundleSize))
+                .uid(Uids.ORDERS_BUNDLER);
 
-        DataStream<ProductActivity> viewActivity = views
+        DataStream<ActivityBundle> viewActivity = views
                 .map(new ViewToActivity())
                 .name("View to product activity")
-                .uid(Uids.VIEW_ACTIVITY);
+                .uid(Uids.VIEW_ACTIVITY)
+                .transform("Bundle views per product window", BUNDLE_TYPE, new ActivityBundler(windows, bundleSize))
+                .uid(Uids.VIEWS_BUNDLER);
 
         // Windows count each event once (by event id), so retries need no dedup stage and no state of their own.
         SingleOutputStreamOperator<WindowAggregate> windowStats = orderActivity
                 .union(viewActivity)
-                .keyBy(ProductActivity::productId)
+                .keyBy(ActivityBundle::productId)
                 .window(TumblingEventTimeWindows.of(windows.size()))
                 .allowedLateness(windows.allowedLateness())
                 .sideOutputLateData(LATE_ACTIVITY)

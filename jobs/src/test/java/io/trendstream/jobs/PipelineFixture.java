@@ -116,7 +116,7 @@ final class PipelineFixture implements AutoCloseable {
         env.setParallelism(parallelism);
         TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafkaConnectors = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(),
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(PipelineOptions.BUNDLE_SIZE),
                 kafkaConnectors.orders(), kafkaConnectors.views(),
                 decorate.apply(TrendPipelineJob.productionOutputs(config, kafkaConnectors)));
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));

@@ -134,6 +134,7 @@ public final class PipelineConfig {
         check(MEDIUM_RATIO, v -> v > 1, "must be greater than 1");
         check(HIGH_RATIO, v -> v >= get(MEDIUM_RATIO), "must be at least trend.medium-ratio (" + get(MEDIUM_RATIO) + ")");
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
+        check(BUNDLE_SIZE, v -> v > 0, "must be positive");
         check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
         check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
     }

@@ -2,6 +2,7 @@ package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
 
@@ -12,9 +13,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Describes activity that missed its window for good (past the allowed lateness): which window it
- * belonged to and where the watermark stood when it arrived, for the late_events table.
+ * belonged to and where the watermark stood when it arrived, for the late_events table; one row per
+ * event of a late bundle.
  */
-public final class LateEventRecorder extends ProcessFunction<ProductActivity, LateEvent> {
+public final class LateEventRecorder extends ProcessFunction<ActivityBundle, LateEvent> {
     private static final long serialVersionUID = 1L;
 
     private final WindowSettings windows;
@@ -30,10 +32,12 @@ public final class LateEventRecorder extends ProcessFunction<ProductActivity, La
     }
 
     @Override
-    public void processElement(ProductActivity activity, Context ctx, Collector<LateEvent> out) {
-        lateEvents.inc();
-        out.collect(new LateEvent(activity.eventId(), activity.productId(), activity.kind(), activity.eventTime(),
-                windows.windowStart(activity.eventTime()), activity.units(), activity.revenueCents(),
-                ctx.timerService().currentWatermark()));
+    public void processElement(ActivityBundle bundle, Context ctx, Collector<LateEvent> out) {
+        for (ProductActivity activity : bundle.activities()) {
+            lateEvents.inc();
+            out.collect(new LateEvent(activity.eventId(), activity.productId(), activity.kind(), activity.eventTime(),
+                    windows.windowStart(activity.eventTime()), activity.units(), activity.revenueCents(),
+                    ctx.timerService().currentWatermark()));
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.trendstream.functions;
 
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityAccumulator;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
@@ -33,12 +34,13 @@ import java.util.Set;
  * cannot change a total. Compared with a keyed dedup stage with remembered ids, this needs no state of
  * its own, no read per event and nothing that grows with time (the benchmark's profile: bench/README.md).
  *
- * <p>The window keeps its activity as list state and the totals are computed when it fires. An
+ * <p>The window keeps its activity as list state, in the bundles {@link ActivityBundler} collected in
+ * the source tasks, and the totals are computed when it fires. An
  * incremental aggregate would be cheaper to fire but, on RocksDB, reads and rewrites the window's
  * whole set of distinct users for every event; appending to a list is a RocksDB merge, without a read.
  */
 public final class WindowAggregateFunction
-        extends ProcessWindowFunction<ProductActivity, WindowAggregate, String, TimeWindow> {
+        extends ProcessWindowFunction<ActivityBundle, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
     /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
@@ -61,17 +63,19 @@ public final class WindowAggregateFunction
     }
 
     @Override
-    public void process(String productId, Context context, Iterable<ProductActivity> activity, Collector<WindowAggregate> out)
+    public void process(String productId, Context context, Iterable<ActivityBundle> bundles, Collector<WindowAggregate> out)
             throws Exception {
         lastWatermark = context.currentWatermark();
         ActivityAccumulator acc = new ActivityAccumulator();
         Set<String> counted = new HashSet<>();
         long[] duplicates = new long[ActivityKind.values().length];
-        for (ProductActivity each : activity) {
-            if (counted.add(each.eventId())) {
-                acc.add(each);
-            } else {
-                duplicates[each.kind().ordinal()]++;
+        for (ActivityBundle bundle : bundles) {
+            for (ProductActivity each : bundle.activities()) {
+                if (counted.add(each.eventId())) {
+                    acc.add(each);
+                } else {
+                    duplicates[each.kind().ordinal()]++;
+                }
             }
         }
         reportDuplicates(context, duplicates);

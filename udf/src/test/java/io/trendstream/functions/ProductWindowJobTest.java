@@ -1,6 +1,7 @@
 package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,7 +43,7 @@ class ProductWindowJobTest {
 
     private static final WindowSettings SETTINGS = new WindowSettings(
             Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(1));
-    private static final OutputTag<ProductActivity> LATE = new OutputTag<>("late-activity") {};
+    private static final OutputTag<ActivityBundle> LATE = new OutputTag<>("late-activity") {};
 
     private static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
     private static final long W1 = W0 + 60_000;
@@ -78,7 +80,8 @@ class ProductWindowJobTest {
         SingleOutputStreamOperator<WindowAggregate> windows = env.fromData(events)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<ProductActivity>forGenerator(ctx -> new PerEventWatermarks())
                         .withTimestampAssigner((activity, ts) -> activity.eventTime()))
-                .keyBy(ProductActivity::productId)
+                .transform("bundle", TypeInformation.of(ActivityBundle.class), new ActivityBundler(SETTINGS, 1_000))
+                .keyBy(ActivityBundle::productId)
                 .window(TumblingEventTimeWindows.of(SETTINGS.size()))
                 .allowedLateness(SETTINGS.allowedLateness())
                 .sideOutputLateData(LATE)

@@ -2,6 +2,7 @@ package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
@@ -47,7 +48,7 @@ class ProductWindowTest {
 
     private static final WindowSettings SETTINGS = new WindowSettings(
             Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(1));
-    private static final OutputTag<ProductActivity> LATE = new OutputTag<>("late-activity") {};
+    private static final OutputTag<ActivityBundle> LATE = new OutputTag<>("late-activity") {};
 
     /** Start of a window: a whole minute. */
     protected static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
@@ -56,15 +57,15 @@ class ProductWindowTest {
     /** Last watermark at which an event of window W0 is still counted: W0's max timestamp + lateness - 1. */
     protected static final long LAST_WATERMARK_ACCEPTING_W0 = W1 - 1 + 10_000 - 1;
 
-    protected KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> harness;
+    protected KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> harness;
 
     /** The job's window stage as an operator. */
-    static OneInputStreamOperator<ProductActivity, WindowAggregate> windowStage(WindowSettings settings,
-            OutputTag<ProductActivity> lateTag) {
+    static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
+            OutputTag<ActivityBundle> lateTag) {
         TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(settings.size());
-        WindowOperatorBuilder<ProductActivity, String, TimeWindow> builder = new WindowOperatorBuilder<>(
+        WindowOperatorBuilder<ActivityBundle, String, TimeWindow> builder = new WindowOperatorBuilder<>(
                 assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
-                TypeInformation.of(ProductActivity.class), ProductActivity::productId, Types.STRING);
+                TypeInformation.of(ActivityBundle.class), ActivityBundle::productId, Types.STRING);
         builder.allowedLateness(settings.allowedLateness());
         builder.sideOutputLateData(lateTag);
         return builder.process(new WindowAggregateFunction());
@@ -78,10 +79,10 @@ class ProductWindowTest {
     /** The metrics of the current harness. */
     protected CapturedMetrics windowMetrics;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> newHarness() throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
         windowMetrics = new CapturedMetrics();
-        KeyedOneInputStreamOperatorTestHarness<String, ProductActivity, WindowAggregate> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ProductActivity::productId, Types.STRING,
+        KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ActivityBundle::productId, Types.STRING,
                         windowMetrics.environment());
         h.setStateBackend(stateBackend());
         return h;
@@ -100,7 +101,8 @@ class ProductWindowTest {
 
     protected void process(ProductActivity... activities) throws Exception {
         for (ProductActivity activity : activities) {
-            harness.processElement(activity, activity.eventTime());
+            // As the bundler sends it when the watermark or a checkpoint comes right after this event.
+            harness.processElement(ActivityBundle.of(activity, SETTINGS.windowStart(activity.eventTime())), activity.eventTime());
         }
     }
 
@@ -113,10 +115,10 @@ class ProductWindowTest {
     }
 
     private List<ProductActivity> lateOutput() {
-        Queue<StreamRecord<ProductActivity>> side = harness.getSideOutput(LATE);
+        Queue<StreamRecord<ActivityBundle>> side = harness.getSideOutput(LATE);
         List<ProductActivity> late = new ArrayList<>();
         if (side != null) {
-            side.forEach(r -> late.add(r.getValue()));
+            side.forEach(r -> late.addAll(List.of(r.getValue().activities())));
         }
         return late;
     }
@@ -187,6 +189,19 @@ class ProductWindowTest {
                 .isEqualTo(1);
         assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void countsEveryActivityOfABundleAndARetryOnceAcrossBundles() throws Exception {
+        ProductActivity o1 = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        ProductActivity o2 = order("o-2", "p-1", "u-2", W0 + 2_000, 1, 500);
+        ProductActivity v1 = view("v-1", "p-1", "u-3", W0 + 3_000);
+        harness.processElement(new ActivityBundle("p-1", W0, new ProductActivity[] {o1, o2, v1}), W0 + 3_000);
+        harness.processElement(new ActivityBundle("p-1", W0, new ProductActivity[] {o2, v1}), W0 + 3_000); // retries
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 2_500, 3, 1));
     }
 
     @Test
@@ -365,11 +380,11 @@ class ProductWindowTest {
                 view("v-9", "p-7", "u-9", W0 + 59_999));
 
         CapturedMetrics metrics = new CapturedMetrics();
-        try (OneInputStreamOperatorTestHarness<ProductActivity, LateEvent> recorder = new OneInputStreamOperatorTestHarness<>(
+        try (OneInputStreamOperatorTestHarness<ActivityBundle, LateEvent> recorder = new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(new LateEventRecorder(SETTINGS)), metrics.environment())) {
             recorder.open();
             recorder.processWatermark(harness.getCurrentWatermark());
-            for (StreamRecord<ProductActivity> late : harness.getSideOutput(LATE)) {
+            for (StreamRecord<ActivityBundle> late : harness.getSideOutput(LATE)) {
                 recorder.processElement(late);
             }
 

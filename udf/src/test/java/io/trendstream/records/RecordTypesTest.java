@@ -28,7 +28,7 @@ class RecordTypesTest {
 
     @ParameterizedTest
     @ValueSource(classes = {TrendBaseline.class, ActivityAccumulator.class, ProductActivity.class,
-            WindowAggregate.class, LateEvent.class})
+            WindowAggregate.class, LateEvent.class, ActivityBundle.class})
     void isAFlinkPojo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
     }
@@ -71,6 +71,20 @@ class RecordTypesTest {
         assertThat(Ingested.failed(DeadLetter.newBuilder().setReason("EMPTY_RECORD").setDetail("")
                 .setSourceTopic("t").setSourcePartition(0).setSourceOffset(0).setSourceTimestamp(Instant.EPOCH).build())
                 .getEventTime()).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void aBundleTravelsWithFlinksArrayAndPojoSerializersAndSurvivesSerialization() throws Exception {
+        TypeInformation<ActivityBundle> type = TypeInformation.of(ActivityBundle.class);
+        assertThat(((PojoTypeInfo<ActivityBundle>) type).getTypeAt("activities"))
+                .isInstanceOf(org.apache.flink.api.java.typeutils.ObjectArrayTypeInfo.class);
+        ActivityBundle bundle = new ActivityBundle("p-1", 60_000L, new ProductActivity[] {
+                ProductActivity.order("o-1", "p-1", "u-1", 61_000L, 2, 1_998), ProductActivity.view("v-1", "p-1", "u-2", 62_000L)});
+        TypeSerializer<ActivityBundle> serializer = type.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(bundle, out);
+
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(bundle);
     }
 
     private static Ingested<OrderEvent> roundTrip(Ingested<OrderEvent> value) throws Exception {

@@ -1,0 +1,161 @@
+package io.trendstream.functions;
+
+import io.trendstream.config.WindowSettings;
+import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.ProductActivity;
+
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The bundler collects activity per product and window in the source task and sends it on before
+ * anything that could change how the window operator treats it: a watermark, a checkpoint barrier,
+ * the end of input; and when it is full.
+ */
+class ActivityBundlerTest {
+
+    private static final WindowSettings WINDOWS = new WindowSettings(
+            Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(1));
+    private static final long W0 = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
+    private static final long W1 = W0 + 60_000;
+    private static final int MAX = 5;
+
+    private OneInputStreamOperatorTestHarness<ProductActivity, ActivityBundle> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(new ActivityBundler(WINDOWS, MAX));
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static ProductActivity order(String id, String product, long time) {
+        return ProductActivity.order(id, product, "u-1", time, 1, 100);
+    }
+
+    private static ProductActivity view(String id, String product, long time) {
+        return ProductActivity.view(id, product, "u-1", time);
+    }
+
+    private void process(ProductActivity... activities) throws Exception {
+        for (ProductActivity a : activities) {
+            harness.processElement(a, a.eventTime());
+        }
+    }
+
+    /** What left the operator, bundles and watermarks, in order. */
+    private List<Object> output() {
+        List<Object> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            out.add(o instanceof StreamRecord<?> r ? r.getValue() : o);
+        }
+        return out;
+    }
+
+    @Test
+    void holdsActivityUntilTheNextWatermarkAndSendsItBeforeTheWatermark() throws Exception {
+        ProductActivity a = order("o-1", "p-1", W0 + 1_000);
+        ProductActivity b = view("v-1", "p-1", W0 + 2_000);
+        process(a, b);
+        assertThat(harness.getOutput()).isEmpty();
+
+        harness.processWatermark(W0 + 500);
+
+        assertThat(output()).containsExactly(
+                new ActivityBundle("p-1", W0, new ProductActivity[] {a, b}), new Watermark(W0 + 500));
+    }
+
+    @Test
+    void bundlesPerProductAndWindow() throws Exception {
+        ProductActivity p1w0 = order("o-1", "p-1", W0 + 1_000);
+        ProductActivity p2w0 = order("o-2", "p-2", W0 + 2_000);
+        ProductActivity p1w1 = view("v-1", "p-1", W1 + 1_000);
+        ProductActivity p1w0Again = view("v-2", "p-1", W0 + 59_999);
+        process(p1w0, p2w0, p1w1, p1w0Again);
+
+        harness.processWatermark(W0);
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new ActivityBundle("p-1", W0, new ProductActivity[] {p1w0, p1w0Again}),
+                new ActivityBundle("p-2", W0, new ProductActivity[] {p2w0}),
+                new ActivityBundle("p-1", W1, new ProductActivity[] {p1w1}));
+    }
+
+    @Test
+    void stampsABundleWithTheLatestEventTimeInIt() throws Exception {
+        process(order("o-1", "p-1", W0 + 30_000), order("o-2", "p-1", W0 + 10_000));
+
+        harness.processWatermark(W0);
+
+        assertThat(harness.extractOutputStreamRecords()).singleElement()
+                .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(W0 + 30_000));
+    }
+
+    @Test
+    void sendsEverythingBeforeACheckpointBarrierSoThatNothingNeedsState() throws Exception {
+        ProductActivity a = order("o-1", "p-1", W0 + 1_000);
+        process(a);
+
+        harness.prepareSnapshotPreBarrier(1L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new ActivityBundle("p-1", W0, new ProductActivity[] {a}));
+        assertThat(harness.snapshot(1L, 1L).getManagedOperatorState()).isEmpty();
+    }
+
+    @Test
+    void sendsWhenItHoldsTheMaximumNumberOfActivities() throws Exception {
+        for (int i = 0; i < MAX - 1; i++) {
+            process(order("o-" + i, "p-" + (i % 2), W0 + i));
+        }
+        assertThat(harness.getOutput()).isEmpty();
+
+        process(order("o-last", "p-0", W0 + 100));
+
+        List<ActivityBundle> sent = harness.extractOutputValues();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.stream().mapToInt(b -> b.activities().length).sum()).isEqualTo(MAX);
+    }
+
+    @Test
+    void sendsWhatItHoldsAtTheEndOfInput() throws Exception {
+        ProductActivity a = view("v-1", "p-1", W0 + 1_000);
+        process(a);
+
+        harness.endInput();
+        harness.getOneInputOperator().finish();
+
+        assertThat(harness.extractOutputValues()).containsExactly(new ActivityBundle("p-1", W0, new ProductActivity[] {a}));
+    }
+
+    @Test
+    void sendsNothingForAWatermarkWhenItHoldsNothing() throws Exception {
+        harness.processWatermark(W0);
+        harness.processWatermark(W1);
+
+        assertThat(output()).containsExactly(new Watermark(W0), new Watermark(W1));
+    }
+
+    @Test
+    void refusesAMaximumBelowOne() {
+        assertThatThrownBy(() -> new ActivityBundler(WINDOWS, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxActivities");
+    }
+}
