@@ -112,7 +112,7 @@ public final class PipelineOptions {
                     .withDescription("A late event within this time after the window's end updates its row; a later one goes to late_events.");
 
     public static final ConfigOption<Integer> BUNDLE_SIZE =
-            ConfigOptions.key("window.bundle-size").intType().defaultValue(2000)
+            ConfigOptions.key("window.bundle-size").intType().defaultValue(10000)
                     .withDescription("Activities a source subtask collects per product and window before sending them to the window operator; also sent at every watermark and checkpoint, so results do not depend on it.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
