@@ -16,7 +16,6 @@ import io.trendstream.functions.WindowAggregateFunction;
 import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.Ingested;
 import io.trendstream.records.LateEvent;
-import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -35,10 +34,10 @@ import java.time.Duration;
  * The pipeline, as the dashboard shows it:
  *
  * <pre>
- * Kafka: orders -> Route dead letters: orders -> Order lines to product activity -+
- *                         \-> dead letters                                           |-> Window per product -> Detect trends -> alerts
- * Kafka: views  -> Route dead letters: views  -> View to product activity ---------+   (each event once)  |        \-> window stats
- *                         \-> dead letters                                                                \-> Describe late events -> late events
+ * Kafka: orders -> Route dead letters: orders -> Order lines to product activity -> Bundle orders -+
+ *                         \-> dead letters                                                            |-> Window per product -> Detect trends -> alerts
+ * Kafka: views  -> Route dead letters: views  -> View to product activity ---------> Bundle views  -+   (each event once)  |        \-> window stats
+ *                         \-> dead letters                                                                                 \-> Describe late events -> late events
  * </pre>
  *
  * Sources and outputs are parameters, so that tests run this same graph with their own.
