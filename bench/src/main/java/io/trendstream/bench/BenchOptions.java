@@ -35,6 +35,8 @@ final class BenchOptions {
     Duration peerTaskIdle = Duration.ZERO;
     /** Further Kafka Streams settings for the peers (streams, streams-updates), as given: key=value,key=value. */
     Map<String, String> peerConfig = new TreeMap<>();
+    /** Pipeline settings (PipelineOptions keys) for the pipeline runs, as given: key=value,key=value. Default: none (as shipped). */
+    Map<String, String> pipelineConfig = new TreeMap<>();
     /** The shipped default (checkpoint.interval = 10 s). */
     Duration checkpointInterval = Duration.ofSeconds(10);
     /** Variants to run, in order: ceiling, pipeline, streams, streams-updates. */
@@ -95,6 +97,15 @@ final class BenchOptions {
                         o.peerConfig.put(kv[0].trim(), kv[1].trim());
                     }
                 }
+                case "--pipeline-config" -> {
+                    for (String pair : value.split(",")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length != 2) {
+                            throw new IllegalArgumentException("--pipeline-config needs key=value[,key=value...]: " + pair);
+                        }
+                        o.pipelineConfig.put(kv[0].trim(), kv[1].trim());
+                    }
+                }
                 case "--checkpoint-interval" -> o.checkpointInterval = Duration.ofMillis(Long.parseLong(value));
                 case "--variants" -> o.variants = new ArrayList<>(List.of(value.split(",")));
                 case "--second-size" -> o.secondSizeEvents = Long.parseLong(value);
@@ -103,7 +114,7 @@ final class BenchOptions {
                 case "--results-dir" -> o.resultsDir = Path.of(value);
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
-                        + " --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
+                        + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
                         + " --variants ceiling,pipeline,streams,streams-updates --extra-runs --second-size N --warmup-events N --timeout-seconds S --results-dir DIR)");
             }
         }

@@ -144,6 +144,7 @@ public final class BenchmarkMain {
                 : BenchOptions.PEER_GRACE_SHARE + " x event-time span, in whole windows");
         s.put("peerMaxTaskIdleMs", o.peerTaskIdle.toMillis());
         o.peerConfig.forEach((k, v) -> s.put("peer:" + k, v));
+        o.pipelineConfig.forEach((k, v) -> s.put("pipeline:" + k, v));
         s.put("checkpointInterval", o.checkpointInterval.toString());
         s.put("warmupEvents", o.warmupEvents);
         s.put("duplicateShare", Dataset.DUPLICATE_SHARE);

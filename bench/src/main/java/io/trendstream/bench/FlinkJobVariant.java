@@ -86,6 +86,7 @@ final class FlinkJobVariant implements RunningVariant {
                 "--watermark.out-of-orderness", options.outOfOrderness.toSeconds() + " s",
                 "--checkpoint.interval", options.checkpointInterval.toMillis() + " ms",
                 "--job.name", "TrendStream bench " + name));
+        options.pipelineConfig.forEach((key, value) -> args.addAll(List.of("--" + key, value)));
         Map<String, String> environment = stack.password().map(p -> Map.of("TRENDSTREAM_JDBC_PASSWORD", p)).orElse(Map.of());
         return PipelineConfig.resolve(args.toArray(String[]::new), environment, new Configuration());
     }
