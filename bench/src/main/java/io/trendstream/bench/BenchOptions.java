@@ -88,24 +88,8 @@ final class BenchOptions {
                 case "--parallelism" -> o.parallelism = Integer.parseInt(value);
                 case "--peer-grace" -> o.peerGrace = value.equals("auto") ? null : Duration.ofSeconds(Long.parseLong(value));
                 case "--peer-task-idle-ms" -> o.peerTaskIdle = Duration.ofMillis(Long.parseLong(value));
-                case "--peer-config" -> {
-                    for (String pair : value.split(",")) {
-                        String[] kv = pair.split("=", 2);
-                        if (kv.length != 2) {
-                            throw new IllegalArgumentException("--peer-config needs key=value[,key=value...]: " + pair);
-                        }
-                        o.peerConfig.put(kv[0].trim(), kv[1].trim());
-                    }
-                }
-                case "--pipeline-config" -> {
-                    for (String pair : value.split(",")) {
-                        String[] kv = pair.split("=", 2);
-                        if (kv.length != 2) {
-                            throw new IllegalArgumentException("--pipeline-config needs key=value[,key=value...]: " + pair);
-                        }
-                        o.pipelineConfig.put(kv[0].trim(), kv[1].trim());
-                    }
-                }
+                case "--peer-config" -> putPairs(name, value, o.peerConfig);
+                case "--pipeline-config" -> putPairs(name, value, o.pipelineConfig);
                 case "--checkpoint-interval" -> o.checkpointInterval = Duration.ofMillis(Long.parseLong(value));
                 case "--variants" -> o.variants = new ArrayList<>(List.of(value.split(",")));
                 case "--second-size" -> o.secondSizeEvents = Long.parseLong(value);
@@ -120,5 +104,16 @@ final class BenchOptions {
         }
         o.command = given.isEmpty() ? "bin/bench" : "bin/bench " + String.join(" ", given);
         return o;
+    }
+
+    /** Adds {@code key=value[,key=value...]} to {@code into}. */
+    private static void putPairs(String option, String value, Map<String, String> into) {
+        for (String pair : value.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException(option + " needs key=value[,key=value...]: " + pair);
+            }
+            into.put(kv[0].trim(), kv[1].trim());
+        }
     }
 }
