@@ -19,11 +19,12 @@ import java.util.Map;
  * so that the keyed window operator handles one record, one RocksDB append and one trigger call per
  * bundle instead of per event (the benchmark's profile: bench/README.md).
  *
- * <p>Changes nothing about results or guarantees: the buffer is emitted before every watermark is
- * forwarded, so each activity reaches the window operator under the same watermark as without
- * bundling (on time, late within the allowed lateness, or too late, as before); before every
- * checkpoint barrier, so it holds nothing that a checkpoint would have to store; when it holds
- * {@code maxActivities}; and at the end of input.
+ * <p>Changes nothing about results or guarantees. The buffer is emitted before every watermark is
+ * forwarded, so no activity is overtaken by a watermark of its own source and the window operator
+ * decides lateness as without bundling; before every checkpoint barrier, so it holds nothing that a
+ * checkpoint would have to store; when it holds {@code maxActivities}; and at the end of input. An
+ * activity waits at most until the first of these: in a quiet stream whose watermark does not
+ * advance, until the next checkpoint.
  */
 public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle>
         implements OneInputStreamOperator<ProductActivity, ActivityBundle> {
