@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +21,8 @@ import java.util.Map;
  * bundle instead of per event (the benchmark's profile: bench/README.md).
  *
  * <p>Changes nothing about results or guarantees. The buffer is emitted before every watermark is
- * forwarded, so no activity is overtaken by a watermark of its own source and the window operator
- * decides lateness as without bundling; before every checkpoint barrier, so it holds nothing that a
+ * forwarded, and before its source is marked idle, so no activity is overtaken by a watermark of its
+ * own source and the window operator decides lateness as without bundling; before every checkpoint barrier, so it holds nothing that a
  * checkpoint would have to store; when it holds {@code maxActivities}; and at the end of input. An
  * activity waits at most until the first of these: in a quiet stream whose watermark does not
  * advance, until the next checkpoint.
@@ -80,6 +81,13 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     public void processWatermark(Watermark mark) throws Exception {
         flush();
         super.processWatermark(mark);
+    }
+
+    /** An idle input no longer holds the watermark back downstream: what it holds must be there first. */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        flush();
+        super.processWatermarkStatus(status);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.trendstream.records.ProductActivity;
 
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,17 @@ class ActivityBundlerTest {
         harness.getOneInputOperator().finish();
 
         assertThat(harness.extractOutputValues()).containsExactly(new ActivityBundle("p-1", W0, new ProductActivity[] {a}));
+    }
+
+    @Test
+    void sendsWhatItHoldsBeforeItsSourceIsMarkedIdle() throws Exception {
+        // Downstream, an idle input stops holding the watermark back: its activity must arrive before that.
+        ProductActivity a = order("o-1", "p-1", W0 + 1_000);
+        process(a);
+
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+
+        assertThat(output()).containsExactly(new ActivityBundle("p-1", W0, new ProductActivity[] {a}), WatermarkStatus.IDLE);
     }
 
     @Test
