@@ -57,24 +57,7 @@ public final class BenchmarkMain {
                 warmUp(stack, options, p);
             }
             for (String variant : options.variants) {
-                switch (variant) {
-                    case "ceiling" -> results.add(measurement.measure("ceiling", "KafkaSource + IngestingDeserializer -> DiscardingSink",
-                            p, options.variantTimeout, () -> FlinkJobVariant.ceiling(stack, options, main, p)));
-                    case "pipeline" -> results.add(measurement.measure("pipeline", "TrendPipelineJob.defineJob as shipped",
-                            p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, main, p)));
-                    case "streams" -> results.add(measurement.measure("kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2,"
-                                    + " emit on window close, grace " + peerGrace.toSeconds() + " s, max.task.idle.ms "
-                                    + options.peerTaskIdle.toMillis(),
-                            p, options.variantTimeout, peerGrace,
-                            () -> StreamsPeer.start(stack, options, main, p, peerGrace, true)));
-                    // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
-                    // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
-                    case "streams-updates" -> results.add(measurement.measure("kafka-streams-updates",
-                            "Kafka Streams peer, grace 2 h, emit on update (no latency: rows appear before windows close)",
-                            p, options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
-                            () -> StreamsPeer.start(stack, options, main, p, Duration.ofHours(2), false)));
-                    default -> throw new IllegalArgumentException("Unknown variant " + variant);
-                }
+                results.add(measureVariant(variant, "", stack, options, measurement, main, p, peerGrace));
                 log(summary(results.get(results.size() - 1)));
             }
             if (options.extraRuns) {
@@ -103,20 +86,32 @@ public final class BenchmarkMain {
         Measurement measurement = new Measurement(stack, warmup, options.checkpointInterval);
         Duration grace = options.peerGrace(warmup);
         for (String variant : options.variants) {
-            VariantResult r = switch (variant) {
-                case "ceiling" -> measurement.measure("warm-up ceiling", "unmeasured", p, options.variantTimeout,
-                        () -> FlinkJobVariant.ceiling(stack, options, warmup, p));
-                case "pipeline" -> measurement.measure("warm-up pipeline", "unmeasured", p, options.variantTimeout,
-                        () -> FlinkJobVariant.pipeline(stack, options, warmup, p));
-                case "streams" -> measurement.measure("warm-up kafka-streams", "unmeasured", p, options.variantTimeout, grace,
-                        () -> StreamsPeer.start(stack, options, warmup, p, grace, true));
-                case "streams-updates" -> measurement.measure("warm-up kafka-streams-updates", "unmeasured", p,
-                        options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
-                        () -> StreamsPeer.start(stack, options, warmup, p, Duration.ofHours(2), false));
-                default -> throw new IllegalArgumentException("Unknown variant " + variant);
-            };
+            VariantResult r = measureVariant(variant, "warm-up ", stack, options, measurement, warmup, p, grace);
             log(r.name() + " p" + r.parallelism() + ": " + r.status() + " (not reported)");
         }
+    }
+
+    /** One run of a variant (ceiling, pipeline, streams, streams-updates) on {@code dataset}, reported as prefix + its name. */
+    private static VariantResult measureVariant(String variant, String prefix, BenchStack stack, BenchOptions options,
+                                                Measurement measurement, Dataset dataset, int p, Duration peerGrace) {
+        return switch (variant) {
+            case "ceiling" -> measurement.measure(prefix + "ceiling", "KafkaSource + IngestingDeserializer -> DiscardingSink",
+                    p, options.variantTimeout, () -> FlinkJobVariant.ceiling(stack, options, dataset, p));
+            case "pipeline" -> measurement.measure(prefix + "pipeline", "TrendPipelineJob.defineJob as shipped",
+                    p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, dataset, p));
+            case "streams" -> measurement.measure(prefix + "kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2,"
+                            + " emit on window close, grace " + peerGrace.toSeconds() + " s, max.task.idle.ms "
+                            + options.peerTaskIdle.toMillis(),
+                    p, options.variantTimeout, peerGrace,
+                    () -> StreamsPeer.start(stack, options, dataset, p, peerGrace, true));
+            // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
+            // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
+            case "streams-updates" -> measurement.measure(prefix + "kafka-streams-updates",
+                    "Kafka Streams peer, grace 2 h, emit on update (no latency: rows appear before windows close)",
+                    p, options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
+                    () -> StreamsPeer.start(stack, options, dataset, p, Duration.ofHours(2), false));
+            default -> throw new IllegalArgumentException("Unknown variant " + variant);
+        };
     }
 
     private static Dataset preload(BenchStack stack, BenchOptions options, long events, String tag) {
