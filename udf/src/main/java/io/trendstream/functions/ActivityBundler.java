@@ -21,11 +21,11 @@ import java.util.Map;
  * bundle instead of per event (the benchmark's profile: bench/README.md).
  *
  * <p>Changes nothing about results or guarantees. The buffer is emitted before every watermark is
- * forwarded, and before its source is marked idle, so no activity is overtaken by a watermark of its
- * own source and the window operator decides lateness as without bundling; before every checkpoint barrier, so it holds nothing that a
- * checkpoint would have to store; when it holds {@code maxActivities}; and at the end of input. An
- * activity waits at most until the first of these: in a quiet stream whose watermark does not
- * advance, until the next checkpoint.
+ * forwarded and before its source is marked idle, so no activity is overtaken by a watermark of its
+ * own source and the window operator decides lateness as without bundling; before every checkpoint
+ * barrier, so it holds nothing that a checkpoint would have to store; when it holds
+ * {@code maxActivities}; and at the end of input. An activity waits at most until the first of
+ * these: in a quiet stream whose watermark does not advance, until the next checkpoint.
  */
 public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle>
         implements OneInputStreamOperator<ProductActivity, ActivityBundle> {

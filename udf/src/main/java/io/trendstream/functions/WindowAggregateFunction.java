@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,9 +36,9 @@ import java.util.Set;
  * its own, no read per event and nothing that grows with time (the benchmark's profile: bench/README.md).
  *
  * <p>The window keeps its activity as list state, in the bundles {@link ActivityBundler} collected in
- * the source tasks, and the totals are computed when it fires. An
- * incremental aggregate would be cheaper to fire but, on RocksDB, reads and rewrites the window's
- * whole set of distinct users for every event; appending to a list is a RocksDB merge, without a read.
+ * the source tasks, and the totals are computed when it fires. An incremental aggregate would be
+ * cheaper to fire but, on RocksDB, reads and rewrites the window's whole set of distinct users for
+ * every event; appending to a list is a RocksDB merge, without a read.
  */
 public final class WindowAggregateFunction
         extends ProcessWindowFunction<ActivityBundle, WindowAggregate, String, TimeWindow> {
@@ -85,7 +86,7 @@ public final class WindowAggregateFunction
     }
 
     private void reportDuplicates(Context context, long[] duplicates) throws Exception {
-        if (duplicates[ActivityKind.ORDER.ordinal()] + duplicates[ActivityKind.VIEW.ordinal()] == 0) {
+        if (Arrays.stream(duplicates).allMatch(n -> n == 0)) {
             return; // the usual case: no state access at all
         }
         ValueState<long[]> reported = context.windowState().getState(REPORTED_DUPLICATES);
