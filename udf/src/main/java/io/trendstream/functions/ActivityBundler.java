@@ -34,16 +34,22 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     private final WindowSettings windows;
     private final int maxActivities;
 
-    private transient Map<BundleKey, Open> open;
+    /** Per product, its bundles being filled (one per window; more than one only around a window's end). */
+    private transient Map<String, Open> open;
     private transient int buffered;
     private transient StreamRecord<ActivityBundle> reuse;
 
-    private record BundleKey(String productId, long windowStart) {}
-
     /** A bundle being filled, with the latest event time in it (the bundle's timestamp). */
     private static final class Open {
+        final long windowStart;
         final List<ProductActivity> activities = new ArrayList<>();
         long maxEventTime = Long.MIN_VALUE;
+        /** The product's bundle of a later-opened window, if any. */
+        Open next;
+
+        Open(long windowStart) {
+            this.windowStart = windowStart;
+        }
     }
 
     /**
@@ -68,8 +74,18 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     @Override
     public void processElement(StreamRecord<ProductActivity> element) {
         ProductActivity activity = element.getValue();
-        Open bundle = open.computeIfAbsent(
-                new BundleKey(activity.productId(), windows.windowStart(activity.eventTime())), k -> new Open());
+        long windowStart = windows.windowStart(activity.eventTime());
+        Open bundle = open.get(activity.productId());
+        if (bundle == null) {
+            bundle = new Open(windowStart);
+            open.put(activity.productId(), bundle);
+        }
+        while (bundle.windowStart != windowStart) {
+            if (bundle.next == null) {
+                bundle.next = new Open(windowStart);
+            }
+            bundle = bundle.next;
+        }
         bundle.activities.add(activity);
         bundle.maxEventTime = Math.max(bundle.maxEventTime, activity.eventTime());
         if (++buffered >= maxActivities) {
@@ -106,9 +122,12 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         if (buffered == 0) {
             return;
         }
-        open.forEach((key, bundle) -> output.collect(reuse.replace(
-                new ActivityBundle(key.productId(), key.windowStart(), bundle.activities.toArray(ProductActivity[]::new)),
-                bundle.maxEventTime)));
+        open.forEach((productId, first) -> {
+            for (Open bundle = first; bundle != null; bundle = bundle.next) {
+                output.collect(reuse.replace(new ActivityBundle(productId, bundle.windowStart,
+                        bundle.activities.toArray(new ProductActivity[0])), bundle.maxEventTime));
+            }
+        });
         open.clear();
         buffered = 0;
     }

@@ -1,16 +1,34 @@
 package io.trendstream.records;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Activity of one product in one window, collected before the shuffle so that the window operator
- * takes one record (one state append, one trigger call) for many events. An array, not a list, so
- * that Flink serializes it with its own array serializer rather than Kryo.
+ * takes one record (one state append, one trigger call) for many events. Flink serializes it with
+ * {@link ActivityBundleSerializer}, which writes the product once per bundle.
  *
  * @param windowStart start of the tumbling window every activity in the bundle belongs to
- * @param activities the activities, in arrival order; never modified after construction
+ * @param activities the activities of {@code productId}, in arrival order; never modified after construction
  */
+@TypeInfo(ActivityBundleTypeInfo.Factory.class)
 public record ActivityBundle(String productId, long windowStart, ProductActivity[] activities) {
+
+    /**
+     * @throws IllegalArgumentException when an activity is of another product: a bundle is one product's,
+     *     and its serializer writes the product once
+     */
+    public ActivityBundle {
+        Objects.requireNonNull(productId, "productId");
+        for (ProductActivity activity : activities) {
+            if (!productId.equals(activity.productId())) {
+                throw new IllegalArgumentException(
+                        "activity " + activity.eventId() + " is of product " + activity.productId() + ", not " + productId);
+            }
+        }
+    }
 
     /** A bundle of one activity. */
     public static ActivityBundle of(ProductActivity activity, long windowStart) {

@@ -93,7 +93,7 @@ class ActivityBundlerTest {
 
         harness.processWatermark(W0);
 
-        assertThat(harness.extractOutputValues()).containsExactly(
+        assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
                 new ActivityBundle("p-1", W0, new ProductActivity[] {p1w0, p1w0Again}),
                 new ActivityBundle("p-2", W0, new ProductActivity[] {p2w0}),
                 new ActivityBundle("p-1", W1, new ProductActivity[] {p1w1}));

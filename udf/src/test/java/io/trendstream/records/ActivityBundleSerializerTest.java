@@ -1,0 +1,78 @@
+package io.trendstream.records;
+
+import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Flink's contract tests for a serializer (copy, duplicate, snapshot, sequences), plus the format's edges. */
+class ActivityBundleSerializerTest extends SerializerTestBase<ActivityBundle> {
+    private static final long W = 1_700_000_040_000L;
+
+    @Override
+    protected TypeSerializer<ActivityBundle> createSerializer() {
+        return new ActivityBundleSerializer();
+    }
+
+    @Override
+    protected int getLength() {
+        return -1;
+    }
+
+    @Override
+    protected Class<ActivityBundle> getTypeClass() {
+        return ActivityBundle.class;
+    }
+
+    @Override
+    protected ActivityBundle[] getTestData() {
+        return new ActivityBundle[] {
+            new ActivityBundle("p-1", W, new ProductActivity[] {
+                ProductActivity.order("o-1", "p-1", "u-1", W + 1_000, 2, 1_998),
+                ProductActivity.view("v-1", "p-1", "u-2", W + 59_999),
+                ProductActivity.order("o-2", "p-1", "u-1", W, 1, 0)}),
+            new ActivityBundle("p-2", 0L, new ProductActivity[0]),
+            // the edges of every field: nulls, non-ASCII text, extreme numbers, an event time before its window
+            new ActivityBundle("produit-é-✓", Long.MIN_VALUE + 1, new ProductActivity[] {
+                ProductActivity.order("o-3", "produit-é-✓", null, Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE)}),
+            new ActivityBundle("p-3", W, new ProductActivity[] {
+                ProductActivity.order(null, "p-3", "", W - 5_000, -1, Long.MIN_VALUE),
+                ProductActivity.view("v-" + "x".repeat(300), "p-3", "u-\uD83D\uDE00", Long.MIN_VALUE)}),
+        };
+    }
+
+    @Test
+    void writesTheProductOncePerBundle() throws IOException {
+        String longProduct = "p-" + "x".repeat(1_000);
+        ProductActivity[] activities = new ProductActivity[10];
+        for (int i = 0; i < activities.length; i++) {
+            activities[i] = ProductActivity.view("v-" + i, longProduct, "u-" + i, W + i);
+        }
+
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        new ActivityBundleSerializer().serialize(new ActivityBundle(longProduct, W, activities), out);
+
+        assertThat(out.length()).isLessThan(2 * longProduct.length());
+    }
+
+    @Test
+    void rejectsAnUnknownActivityKind() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        new ActivityBundleSerializer().serialize(
+                new ActivityBundle("p", W, new ProductActivity[] {ProductActivity.view("v", "p", "u", W)}), out);
+        byte[] bytes = out.getCopyOfBuffer();
+        // product "p" (2 bytes), window start (8), count (1), event id "v" (2), user id "u" (2): then the kind
+        bytes[15] = 7;
+
+        assertThatThrownBy(() -> new ActivityBundleSerializer().deserialize(new DataInputDeserializer(bytes)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unknown activity kind 7");
+    }
+}
