@@ -2,7 +2,9 @@ package io.trendstream.records;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * offset from the window start, and for orders units and revenue cents as zig-zag varints. The product is
  * written once: every activity of a bundle is of the bundle's product. Strings are a varint of their
  * UTF-8 length + 1 ({@code 0} for null) and the bytes. A new format needs a new snapshot class, so that
- * state written in this one stays readable.
+ * state written in this one stays readable; state written while bundles were Flink POJOs is migrated
+ * ({@link Snapshot}).
  */
 public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundle> {
     private static final long serialVersionUID = 1L;
@@ -129,6 +132,19 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ActivityBundle> {
         public Snapshot() {
             super(ActivityBundleSerializer::new);
+        }
+
+        /**
+         * Also reads state saved while bundles were Flink POJOs (before this serializer): Flink reads it with
+         * the POJO serializer restored from the savepoint and writes it in this format.
+         */
+        @Override
+        public TypeSerializerSchemaCompatibility<ActivityBundle> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<ActivityBundle> previous) {
+            if (previous instanceof PojoSerializerSnapshot) {
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(previous);
         }
     }
 

@@ -12,6 +12,8 @@ import io.trendstream.testing.CapturedMetrics;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -62,10 +64,15 @@ class ProductWindowTest {
     /** The job's window stage as an operator. */
     static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
             OutputTag<ActivityBundle> lateTag) {
+        return windowStage(settings, lateTag, TypeInformation.of(ActivityBundle.class));
+    }
+
+    private static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
+            OutputTag<ActivityBundle> lateTag, TypeInformation<ActivityBundle> bundleType) {
         TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(settings.size());
         WindowOperatorBuilder<ActivityBundle, String, TimeWindow> builder = new WindowOperatorBuilder<>(
                 assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
-                TypeInformation.of(ActivityBundle.class), ActivityBundle::productId, Types.STRING);
+                bundleType, ActivityBundle::productId, Types.STRING);
         builder.allowedLateness(settings.allowedLateness());
         builder.sideOutputLateData(lateTag);
         return builder.process(new WindowAggregateFunction());
@@ -80,10 +87,15 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
+        return newHarness(TypeInformation.of(ActivityBundle.class));
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness(
+            TypeInformation<ActivityBundle> bundleType) throws Exception {
         windowMetrics = new CapturedMetrics();
         KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE), ActivityBundle::productId, Types.STRING,
-                        windowMetrics.environment());
+                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE, bundleType), ActivityBundle::productId,
+                        Types.STRING, windowMetrics.environment());
         h.setStateBackend(stateBackend());
         return h;
     }
@@ -303,6 +315,34 @@ class ProductWindowTest {
         harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 0));
+    }
+
+    @Test
+    void restoresOpenWindowsSavedWhileBundlesWereFlinkPojos() throws Exception {
+        harness.close();
+        harness = newHarness(bundlesAsFlinkPojos());
+        harness.open();
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
+        OperatorSubtaskState savepoint = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.setup();
+        harness.initializeState(savepoint);
+        harness.open();
+        process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    }
+
+    /** How Flink typed {@link ActivityBundle} before it had its own serializer: a POJO with an array of POJOs. */
+    private static TypeInformation<ActivityBundle> bundlesAsFlinkPojos() throws NoSuchFieldException {
+        return new PojoTypeInfo<>(ActivityBundle.class, List.of(
+                new PojoField(ActivityBundle.class.getDeclaredField("productId"), Types.STRING),
+                new PojoField(ActivityBundle.class.getDeclaredField("windowStart"), Types.LONG),
+                new PojoField(ActivityBundle.class.getDeclaredField("activities"),
+                        Types.OBJECT_ARRAY(TypeInformation.of(ProductActivity.class)))));
     }
 
     // ------------------------------------------------------------------ lateness
