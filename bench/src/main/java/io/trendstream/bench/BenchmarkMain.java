@@ -60,6 +60,14 @@ public final class BenchmarkMain {
                 results.add(measureVariant(variant, "", stack, options, measurement, main, p, peerGrace));
                 log(summary(results.get(results.size() - 1)));
             }
+            for (int pair = 2; pair <= options.pairs; pair++) {
+                for (String variant : List.of("ceiling", "pipeline")) {
+                    if (options.variants.contains(variant)) {
+                        results.add(measureVariant(variant, "", stack, options, measurement, main, p, peerGrace));
+                        log(summary(results.get(results.size() - 1)) + " (pair " + pair + ")");
+                    }
+                }
+            }
             if (options.extraRuns) {
                 int other = p == 1 ? 2 : 1;
                 results.add(measurement.measure("pipeline", "as shipped, other parallelism", other, options.variantTimeout,
@@ -131,6 +139,7 @@ public final class BenchmarkMain {
         s.put("users", o.users);
         s.put("partitionsPerTopic", o.partitions);
         s.put("parallelism", o.parallelism);
+        s.put("pairs", o.pairs);
         s.put("windowSize", o.windowSize.toString());
         s.put("allowedLateness", o.allowedLateness.toString());
         s.put("outOfOrderness", o.outOfOrderness.toString());
