@@ -45,7 +45,7 @@ final class BenchOptions {
      * How many times the ceiling and the pipeline run on the main dataset, alternately: the ceiling target is judged
      * on the median of the pairs' ratios, so that one run on a shared machine decides less.
      */
-    int pairs = 1;
+    int pairs = 3;
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */
     boolean extraRuns = false;
     long secondSizeEvents = 0;
