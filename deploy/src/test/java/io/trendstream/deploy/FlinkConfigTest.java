@@ -31,6 +31,8 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.rocksdb.CompressionType;
+
 import org.junit.jupiter.api.Test;
 
 /** Reads flink-conf/config.yaml with Flink's own parser and checks the settings the pipeline depends on. */
@@ -112,6 +114,13 @@ class FlinkConfigTest {
         // The job sets the same (TrendPipelineJob.configureRuntime); measured in bench/README.md.
         assertThat(flat).containsEntry(RocksDBOptions.TIMER_SERVICE_FACTORY.key(), "HEAP")
                 .containsEntry(RocksDBConfigurableOptions.USE_BLOOM_FILTER.key(), "true");
+    }
+
+    @Test
+    void rocksDbLeavesTheShortLivedLevelsUncompressed() {
+        // As the job sets it: window contents are read back from levels 0 and 1.
+        assertThat(load().get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(
+                CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION);
     }
 
     @Test

@@ -19,11 +19,13 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.rocksdb.CompressionType;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 import static io.trendstream.config.PipelineOptions.*;
 
@@ -69,6 +71,10 @@ public final class TrendPipelineJob {
             // Point lookups of keys that are often absent (a window's duplicate count, a new product's baseline)
             // are answered by a bloom filter without reading SST blocks. On in the benchmark's runs, not measured alone.
             runtime.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            // Window contents live minutes: they are written, flushed to level 0 or 1, read once when the window
+            // fires and deleted. Compressing them cost the flush thread most of its time (bench/README.md).
+            runtime.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(
+                    CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION));
             // A handful of window timers per product: on the heap they cost no RocksDB write per element.
             runtime.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         } else {
