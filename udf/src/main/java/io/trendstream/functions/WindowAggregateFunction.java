@@ -67,8 +67,14 @@ public final class WindowAggregateFunction
     public void process(String productId, Context context, Iterable<ActivityBundle> bundles, Collector<WindowAggregate> out)
             throws Exception {
         lastWatermark = context.currentWatermark();
+        int activities = 0;
+        for (ActivityBundle bundle : bundles) {
+            activities += bundle.activities().length;
+        }
+        // Sized once: a window holds thousands of activities, and growing the sets step by step rehashes them all.
         ActivityAccumulator acc = new ActivityAccumulator();
-        Set<String> counted = new HashSet<>();
+        acc.users = new HashSet<>(capacityFor(activities));
+        Set<String> counted = new HashSet<>(capacityFor(activities));
         long[] duplicates = new long[ActivityKind.values().length];
         for (ActivityBundle bundle : bundles) {
             for (ProductActivity each : bundle.activities()) {
@@ -83,6 +89,10 @@ public final class WindowAggregateFunction
         TimeWindow window = context.window();
         out.collect(new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 acc.orders, acc.units, acc.revenueCents, acc.users.size(), acc.views));
+    }
+
+    private static int capacityFor(int elements) {
+        return (int) (elements / 0.75f) + 1;
     }
 
     private void reportDuplicates(Context context, long[] duplicates) throws Exception {
