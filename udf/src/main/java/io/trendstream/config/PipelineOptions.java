@@ -113,7 +113,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> BUNDLE_SIZE =
             ConfigOptions.key("window.bundle-size").intType().defaultValue(10000)
-                    .withDescription("Activities a source subtask collects per product and window before sending them to the window operator; also sent at every watermark and checkpoint, so results do not depend on it.");
+                    .withDescription("Activities a source subtask collects per product and window before sending them to the window operator; also sent when the watermark reaches the end of a window they belong to and at every checkpoint, so results do not depend on it.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("watermark.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(30))

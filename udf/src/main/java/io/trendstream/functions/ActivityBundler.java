@@ -20,12 +20,14 @@ import java.util.Map;
  * so that the keyed window operator handles one record, one RocksDB append and one trigger call per
  * bundle instead of per event (the benchmark's profile: bench/README.md).
  *
- * <p>Changes nothing about results or guarantees. The buffer is emitted before every watermark is
- * forwarded and before its source is marked idle, so no activity is overtaken by a watermark of its
- * own source and the window operator decides lateness as without bundling; before every checkpoint
- * barrier, so it holds nothing that a checkpoint would have to store; when it holds
- * {@code maxActivities}; and at the end of input. An activity waits at most until the first of
- * these: in a quiet stream whose watermark does not advance, until the next checkpoint.
+ * <p>Changes nothing about results or guarantees. The buffer is emitted before a watermark that reaches
+ * the end of a window it holds activity of, and before its source is marked idle: until then the window
+ * operator can neither fire nor close those windows, so it counts the activity and decides lateness as
+ * without bundling. (A watermark that reaches no held window passes on its own: otherwise the periodic
+ * watermarks, every 200 ms, would cut the bundles short.) It is also emitted before every checkpoint
+ * barrier, so it holds nothing that a checkpoint would have to store; when it holds {@code maxActivities};
+ * and at the end of input. So an activity waits at most until its window's end passes, the next
+ * checkpoint, or the buffer fills, and never delays a window's result.
  */
 public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle>
         implements OneInputStreamOperator<ProductActivity, ActivityBundle> {
@@ -37,6 +39,9 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     /** Per product, its bundles being filled (one per window; more than one only around a window's end). */
     private transient Map<String, Open> open;
     private transient int buffered;
+    /** The last millisecond of the earliest window held: a watermark at or past it makes the window operator fire it. */
+    private transient long earliestWindowEnd;
+    private transient long windowMillis;
     private transient StreamRecord<ActivityBundle> reuse;
 
     /** A bundle being filled, with the latest event time in it (the bundle's timestamp). */
@@ -68,6 +73,8 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     public void open() throws Exception {
         super.open();
         open = new LinkedHashMap<>();
+        earliestWindowEnd = Long.MAX_VALUE;
+        windowMillis = windows.size().toMillis();
         reuse = new StreamRecord<>(null);
     }
 
@@ -86,6 +93,7 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
             }
             bundle = bundle.next;
         }
+        earliestWindowEnd = Math.min(earliestWindowEnd, windowStart + windowMillis - 1);
         bundle.activities.add(activity);
         bundle.maxEventTime = Math.max(bundle.maxEventTime, activity.eventTime());
         if (++buffered >= maxActivities) {
@@ -95,7 +103,9 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        if (mark.getTimestamp() >= earliestWindowEnd) {
+            flush();
+        }
         super.processWatermark(mark);
     }
 
@@ -130,5 +140,6 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         });
         open.clear();
         buffered = 0;
+        earliestWindowEnd = Long.MAX_VALUE;
     }
 }

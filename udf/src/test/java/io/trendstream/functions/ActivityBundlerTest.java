@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The bundler collects activity per product and window in the source task and sends it on before
- * anything that could change how the window operator treats it: a watermark, a checkpoint barrier,
- * the end of input; and when it is full.
+ * anything that could change how the window operator treats it: a watermark that reaches the end of a
+ * window it holds, its source going idle, a checkpoint barrier, the end of input; and when it is full.
  */
 class ActivityBundlerTest {
 
@@ -71,16 +71,50 @@ class ActivityBundlerTest {
     }
 
     @Test
-    void holdsActivityUntilTheNextWatermarkAndSendsItBeforeTheWatermark() throws Exception {
+    void holdsActivityAcrossWatermarksThatReachNoneOfItsWindowsEnds() throws Exception {
+        process(order("o-1", "p-1", W0 + 1_000), view("v-1", "p-1", W0 + 2_000));
+
+        harness.processWatermark(W0 + 500);
+        harness.processWatermark(W1 - 2);
+
+        assertThat(output()).containsExactly(new Watermark(W0 + 500), new Watermark(W1 - 2));
+    }
+
+    @Test
+    void sendsActivityBeforeTheWatermarkThatReachesItsWindowsEnd() throws Exception {
         ProductActivity a = order("o-1", "p-1", W0 + 1_000);
         ProductActivity b = view("v-1", "p-1", W0 + 2_000);
         process(a, b);
-        assertThat(harness.getOutput()).isEmpty();
 
-        harness.processWatermark(W0 + 500);
+        harness.processWatermark(W1 - 1); // the window's last millisecond: the window operator fires it
 
         assertThat(output()).containsExactly(
-                new ActivityBundle("p-1", W0, new ProductActivity[] {a, b}), new Watermark(W0 + 500));
+                new ActivityBundle("p-1", W0, new ProductActivity[] {a, b}), new Watermark(W1 - 1));
+    }
+
+    @Test
+    void sendsEverythingItHoldsOnceOneWindowEnds() throws Exception {
+        ProductActivity early = order("o-1", "p-1", W0 + 1_000);
+        ProductActivity later = order("o-2", "p-2", W1 + 1_000);
+        process(later, early);
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(output()).containsExactlyInAnyOrder(new ActivityBundle("p-1", W0, new ProductActivity[] {early}),
+                new ActivityBundle("p-2", W1, new ProductActivity[] {later}), new Watermark(W1 - 1));
+        assertThat(output().get(2)).isEqualTo(new Watermark(W1 - 1));
+    }
+
+    @Test
+    void sendsALateActivityBeforeTheNextWatermark() throws Exception {
+        harness.processWatermark(W1 + 5_000); // W0 has fired; within its allowed lateness a late event re-fires it
+        ProductActivity late = order("o-1", "p-1", W0 + 1_000);
+        process(late);
+
+        harness.processWatermark(W1 + 5_001);
+
+        assertThat(output()).containsExactly(new Watermark(W1 + 5_000),
+                new ActivityBundle("p-1", W0, new ProductActivity[] {late}), new Watermark(W1 + 5_001));
     }
 
     @Test
@@ -91,7 +125,7 @@ class ActivityBundlerTest {
         ProductActivity p1w0Again = view("v-2", "p-1", W0 + 59_999);
         process(p1w0, p2w0, p1w1, p1w0Again);
 
-        harness.processWatermark(W0);
+        harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
                 new ActivityBundle("p-1", W0, new ProductActivity[] {p1w0, p1w0Again}),
@@ -103,7 +137,7 @@ class ActivityBundlerTest {
     void stampsABundleWithTheLatestEventTimeInIt() throws Exception {
         process(order("o-1", "p-1", W0 + 30_000), order("o-2", "p-1", W0 + 10_000));
 
-        harness.processWatermark(W0);
+        harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputStreamRecords()).singleElement()
                 .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(W0 + 30_000));
