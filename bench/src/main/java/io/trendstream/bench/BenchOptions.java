@@ -54,7 +54,7 @@ final class BenchOptions {
      * of Kafka's clients, Avro, Flink, RocksDB's JNI and Kafka Streams there, not in the measured runs (on 2 cores
      * the compiler threads otherwise take a large share of a short run's CPU). 0 turns it off.
      */
-    long warmupEvents = 200_000;
+    long warmupEvents = 1_000_000;
     Duration variantTimeout = Duration.ofMinutes(10);
     Path resultsDir = Path.of("bench/results");
     String command = "bin/bench";
