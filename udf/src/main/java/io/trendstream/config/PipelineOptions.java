@@ -153,7 +153,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Boolean> ROCKSDB_STATE =
             ConfigOptions.key("state.rocksdb").booleanType().defaultValue(true)
-                    .withDescription("RocksDB state backend with incremental checkpoints (false: heap state, faster where the open windows fit in memory; see bench/README.md).");
+                    .withDescription("RocksDB state backend with incremental checkpoints (false: heap state, for open windows that fit in memory; not measurably faster in the benchmark, see bench/README.md).");
 
     public static final ConfigOption<Integer> RESTART_ATTEMPTS =
             ConfigOptions.key("restart.attempts").intType().defaultValue(10)
