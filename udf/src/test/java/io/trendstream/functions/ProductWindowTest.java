@@ -304,13 +304,8 @@ class ProductWindowTest {
     @Test
     void keepsOpenWindowsAcrossSnapshotAndRestore() throws Exception {
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000));
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
 
-        harness = newHarness();
-        harness.setup();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFrom(harness.snapshot(1L, 1L));
         process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
         harness.processWatermark(W1 - 1);
 
@@ -323,17 +318,21 @@ class ProductWindowTest {
         harness = newHarness(bundlesAsFlinkPojos());
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
-        OperatorSubtaskState savepoint = harness.snapshot(1L, 1L);
-        harness.close();
 
-        harness = newHarness();
-        harness.setup();
-        harness.initializeState(savepoint);
-        harness.open();
+        restartFrom(harness.snapshot(1L, 1L));
         process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
         harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    }
+
+    /** Closes the operator and starts the job's window stage anew from {@code snapshot}, as after a restore. */
+    private void restartFrom(OperatorSubtaskState snapshot) throws Exception {
+        harness.close();
+        harness = newHarness();
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
     }
 
     /** How Flink typed {@link ActivityBundle} before it had its own serializer: a POJO with an array of POJOs. */
