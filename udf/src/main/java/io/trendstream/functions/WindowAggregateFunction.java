@@ -72,9 +72,8 @@ public final class WindowAggregateFunction
             activities += bundle.activities().length;
         }
         // Sized once: a window holds thousands of activities, and growing the sets step by step rehashes them all.
-        ActivityAccumulator acc = new ActivityAccumulator();
-        acc.users = new HashSet<>(capacityFor(activities));
-        Set<String> counted = new HashSet<>(capacityFor(activities));
+        ActivityAccumulator acc = new ActivityAccumulator(activities);
+        Set<String> counted = new HashSet<>(ActivityAccumulator.hashCapacityFor(activities));
         long[] duplicates = new long[ActivityKind.values().length];
         for (ActivityBundle bundle : bundles) {
             for (ProductActivity each : bundle.activities()) {
@@ -89,10 +88,6 @@ public final class WindowAggregateFunction
         TimeWindow window = context.window();
         out.collect(new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 acc.orders, acc.units, acc.revenueCents, acc.users.size(), acc.views));
-    }
-
-    private static int capacityFor(int elements) {
-        return (int) (elements / 0.75f) + 1;
     }
 
     private void reportDuplicates(Context context, long[] duplicates) throws Exception {

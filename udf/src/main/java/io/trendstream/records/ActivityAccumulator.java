@@ -9,9 +9,21 @@ public class ActivityAccumulator {
     public long units;
     public long revenueCents;
     public long views;
-    public Set<String> users = new HashSet<>();
+    public Set<String> users;
 
-    public ActivityAccumulator() {}
+    public ActivityAccumulator() {
+        users = new HashSet<>();
+    }
+
+    /** For totalling a known number of activities: the set of users is sized once instead of growing and rehashing. */
+    public ActivityAccumulator(int activities) {
+        users = new HashSet<>(hashCapacityFor(activities));
+    }
+
+    /** A hash set's initial capacity that holds {@code elements} without growing (default load factor). */
+    public static int hashCapacityFor(int elements) {
+        return (int) (elements / 0.75f) + 1;
+    }
 
     public void add(ProductActivity activity) {
         switch (activity.kind()) {
@@ -24,5 +36,4 @@ public class ActivityAccumulator {
         }
         users.add(activity.userId());
     }
-
 }
