@@ -84,21 +84,26 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         long windowStart = windows.windowStart(activity.eventTime());
         Open bundle = open.get(activity.productId());
         if (bundle == null) {
-            bundle = new Open(windowStart);
+            bundle = openBundle(windowStart);
             open.put(activity.productId(), bundle);
         }
         while (bundle.windowStart != windowStart) {
             if (bundle.next == null) {
-                bundle.next = new Open(windowStart);
+                bundle.next = openBundle(windowStart);
             }
             bundle = bundle.next;
         }
-        earliestWindowEnd = Math.min(earliestWindowEnd, windowStart + windowMillis - 1);
         bundle.activities.add(activity);
         bundle.maxEventTime = Math.max(bundle.maxEventTime, activity.eventTime());
         if (++buffered >= maxActivities) {
             flush();
         }
+    }
+
+    /** A new bundle, whose window may now be the earliest held. */
+    private Open openBundle(long windowStart) {
+        earliestWindowEnd = Math.min(earliestWindowEnd, windowStart + windowMillis - 1);
+        return new Open(windowStart);
     }
 
     @Override
