@@ -45,12 +45,12 @@ final class Targets {
             if (!ceilings.get(i).correct() || !pipelines.get(i).correct()
                     || ceilings.get(i).eventsPerSecond() == null || pipelines.get(i).eventsPerSecond() == null) {
                 // a failed run in any pair: no verdict, rather than a median of the runs that happened to work
-                return new ResultsWriter.Target(name, goal, "–", "not measured (variant missing, failed or incorrect)");
+                return notMeasured(name, goal);
             }
             ratios.add(pipelines.get(i).eventsPerSecond() / ceilings.get(i).eventsPerSecond());
         }
         if (ratios.isEmpty()) {
-            return new ResultsWriter.Target(name, goal, "–", "not measured (variant missing, failed or incorrect)");
+            return notMeasured(name, goal);
         }
         List<Double> sorted = ratios.stream().sorted().toList();
         int n = sorted.size();
@@ -73,10 +73,14 @@ final class Targets {
 
     private static ResultsWriter.Target ratio(String name, String goal, Optional<VariantResult> a, Optional<VariantResult> b, double min) {
         if (a.isEmpty() || b.isEmpty() || a.get().eventsPerSecond() == null || b.get().eventsPerSecond() == null) {
-            return new ResultsWriter.Target(name, goal, "–", "not measured (variant missing, failed or incorrect)");
+            return notMeasured(name, goal);
         }
         double r = a.get().eventsPerSecond() / b.get().eventsPerSecond();
         return new ResultsWriter.Target(name, goal, String.format(Locale.ROOT, "%.2f x", r), r >= min ? "met" : "missed");
+    }
+
+    private static ResultsWriter.Target notMeasured(String name, String goal) {
+        return new ResultsWriter.Target(name, goal, "–", "not measured (variant missing, failed or incorrect)");
     }
 
     private static Optional<VariantResult> first(List<VariantResult> results, String name, int parallelism) {
