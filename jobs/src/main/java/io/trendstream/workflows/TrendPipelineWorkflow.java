@@ -8,6 +8,7 @@ import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.functions.ActivityBundler;
 import io.trendstream.functions.DeadLetterRouter;
+import io.trendstream.functions.DurableWatermark;
 import io.trendstream.functions.LateEventRecorder;
 import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.TrendDetector;
@@ -20,9 +21,12 @@ import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -35,9 +39,9 @@ import java.time.Duration;
  *
  * <pre>
  * Kafka: orders -> Route dead letters: orders -> Order lines to product activity -> Bundle orders -+
- *                         \-> dead letters                                                            |-> Window per product -> Detect trends -> alerts
- * Kafka: views  -> Route dead letters: views  -> View to product activity ---------> Bundle views  -+   (each event once)  |        \-> window stats
- *                         \-> dead letters                                                                                 \-> Describe late events -> late events
+ *                         \-> dead letters                                                            |-> Keep the watermark -> Window per product -> Detect trends -> alerts
+ * Kafka: views  -> Route dead letters: views  -> View to product activity ---------> Bundle views  -+   across restarts       (each event once)  |        \-> window stats
+ *                         \-> dead letters                                                                                                     \-> Describe late events -> late events
  * </pre>
  *
  * Sources and outputs are parameters, so that tests run this same graph with their own.
@@ -59,6 +63,7 @@ public final class TrendPipelineWorkflow {
         public static final String VIEW_ACTIVITY = "activity-views";
         public static final String ORDERS_BUNDLER = "bundle-orders";
         public static final String VIEWS_BUNDLER = "bundle-views";
+        public static final String DURABLE_WATERMARK = "durable-watermark";
         public static final String PRODUCT_WINDOWS = "product-windows";
         public static final String LATE_EVENTS = "late-events";
         public static final String TREND_DETECTOR = "trend-detector";
@@ -111,9 +116,7 @@ public final class TrendPipelineWorkflow {
                 .uid(Uids.VIEWS_BUNDLER);
 
         // Windows count each event once (by event id), so retries need no dedup stage and no state of their own.
-        SingleOutputStreamOperator<WindowAggregate> windowStats = orderActivity
-                .union(viewActivity)
-                .keyBy(ActivityBundle::productId)
+        SingleOutputStreamOperator<WindowAggregate> windowStats = withDurableWatermark(orderActivity.union(viewActivity))
                 .window(TumblingEventTimeWindows.of(windows.size()))
                 .allowedLateness(windows.allowedLateness())
                 .sideOutputLateData(LATE_ACTIVITY)
@@ -137,6 +140,21 @@ public final class TrendPipelineWorkflow {
         outputs.alerts().apply(alerts);
         outputs.lateEvents().apply(lateEvents);
         outputs.deadLetters().apply(deadLetters);
+    }
+
+    /**
+     * The activity keyed by product, behind a {@link DurableWatermark} that keeps the window stage's watermark
+     * across restarts (so a restore cannot reopen a window it closed). The operator holds no keyed state, so it
+     * takes the keyBy's partitioning as a plain stream (no keyed state backend of its own) and the window
+     * operator re-keys it in place: both run in one task, with nothing shuffled in between.
+     */
+    private static KeyedStream<ActivityBundle, String> withDurableWatermark(DataStream<ActivityBundle> activity) {
+        KeyedStream<ActivityBundle, String> byProduct = activity.keyBy(ActivityBundle::productId);
+        DataStream<ActivityBundle> partitioned = new DataStream<>(byProduct.getExecutionEnvironment(), byProduct.getTransformation());
+        DataStream<ActivityBundle> durable = partitioned
+                .transform("Keep the watermark across restarts", BUNDLE_TYPE, new DurableWatermark<>())
+                .uid(Uids.DURABLE_WATERMARK);
+        return DataStreamUtils.reinterpretAsKeyedStream(durable, ActivityBundle::productId, Types.STRING);
     }
 
     /**

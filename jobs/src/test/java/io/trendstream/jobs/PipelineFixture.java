@@ -15,6 +15,7 @@ import io.trendstream.workflows.TrendPipelineWorkflow;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -104,6 +105,17 @@ final class PipelineFixture implements AutoCloseable {
 
     JobClient start(PipelineConfig config, int parallelism) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        TrendPipelineJob.defineJob(env, config);
+        job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
+        return job;
+    }
+
+    /** The job as shipped, restored from a savepoint, as {@code flink run -s <savepoint> -p <parallelism>} does. */
+    JobClient startFromSavepoint(PipelineConfig config, int parallelism, String savepoint) throws Exception {
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
         env.setParallelism(parallelism);
         TrendPipelineJob.defineJob(env, config);
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));

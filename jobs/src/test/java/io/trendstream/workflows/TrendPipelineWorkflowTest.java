@@ -50,9 +50,9 @@ class TrendPipelineWorkflowTest {
     }
 
     @Test
-    void theWindowTaskWritesItsRowsAndLateEventsInTheSameTask() {
+    void theWindowTaskKeepsItsWatermarkAndWritesItsRowsAndLateEventsInTheSameTask() {
         assertThat(taskNames()).anySatisfy(name -> assertThat(name)
-                .startsWith("Window per product (5 min, each event once)")
+                .startsWith("Keep the watermark across restarts -> Window per product (5 min, each event once)")
                 .contains("Describe late events", "Database: product_window_stats: Writer", "Database: late_events: Writer"));
     }
 

@@ -18,9 +18,11 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +31,8 @@ import java.util.Set;
  * the watermark passes the window's end and again for every late event within the allowed lateness,
  * each time with the complete totals. Also reports how far the event-time watermark trails the wall clock.
  *
- * <p>Deduplication happens here, by event id among the window's activity: a retried event is the same
+ * <p>Deduplication happens here, by event id among the window's activity of the same kind (an order and a
+ * view are different events even when a producer gives them the same id): a retried event is the same
  * record with the same event time, so it always lands in the same product's window as the original.
  * A retry that arrives after the window is closed is late like any other event (late side output) and
  * cannot change a total. Compared with a keyed dedup stage with remembered ids, this needs no state of
@@ -67,17 +70,24 @@ public final class WindowAggregateFunction
     public void process(String productId, Context context, Iterable<ActivityBundle> bundles, Collector<WindowAggregate> out)
             throws Exception {
         lastWatermark = context.currentWatermark();
-        int activities = 0;
-        for (ActivityBundle bundle : bundles) {
-            activities += bundle.activities().length;
-        }
-        // Sized once: a window holds thousands of activities, and growing the sets step by step rehashes them all.
-        ActivityAccumulator acc = new ActivityAccumulator(activities);
-        Set<String> counted = new HashSet<>(ActivityAccumulator.hashCapacityFor(activities));
-        long[] duplicates = new long[ActivityKind.values().length];
+        ActivityKind[] kinds = ActivityKind.values();
+        int[] activitiesOfKind = new int[kinds.length];
         for (ActivityBundle bundle : bundles) {
             for (ProductActivity each : bundle.activities()) {
-                if (counted.add(each.eventId())) {
+                activitiesOfKind[each.kind().ordinal()]++;
+            }
+        }
+        // Sized once: a window holds thousands of activities, and growing the sets step by step rehashes them all.
+        ActivityAccumulator acc = new ActivityAccumulator(Arrays.stream(activitiesOfKind).sum());
+        // Event ids are unique per kind of event: an order and a view may share one, and are two events.
+        List<Set<String>> countedOfKind = new ArrayList<>(kinds.length);
+        for (ActivityKind kind : kinds) {
+            countedOfKind.add(new HashSet<>(ActivityAccumulator.hashCapacityFor(activitiesOfKind[kind.ordinal()])));
+        }
+        long[] duplicates = new long[kinds.length];
+        for (ActivityBundle bundle : bundles) {
+            for (ProductActivity each : bundle.activities()) {
+                if (countedOfKind.get(each.kind().ordinal()).add(each.eventId())) {
                     acc.add(each);
                 } else {
                     duplicates[each.kind().ordinal()]++;

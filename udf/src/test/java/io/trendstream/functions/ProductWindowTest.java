@@ -217,6 +217,18 @@ class ProductWindowTest {
     }
 
     @Test
+    void countsAnOrderAndAViewWithTheSameEventIdAsTwoEvents() throws Exception {
+        // Ids are unique per kind of event: orders and views come from different producers and topics.
+        process(order("e-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("e-1", "p-1", "u-2", W0 + 2_000));
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders")).isZero();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views")).isZero();
+    }
+
+    @Test
     void countsTheSameEventIdInAnotherWindowAsAnotherEvent() throws Exception {
         // Event ids are unique per event; the window is what deduplication is scoped to.
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), order("o-1", "p-1", "u-1", W1 + 1_000, 1, 100));
