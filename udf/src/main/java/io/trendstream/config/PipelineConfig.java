@@ -133,6 +133,7 @@ public final class PipelineConfig {
         check(WARM_UP_WINDOWS, v -> v >= 0, "must be 0 or more");
         check(MEDIUM_RATIO, v -> v > 1, "must be greater than 1");
         check(HIGH_RATIO, v -> v >= get(MEDIUM_RATIO), "must be at least trend.medium-ratio (" + get(MEDIUM_RATIO) + ")");
+        check(BASELINE_TTL, v -> v.compareTo(get(WINDOW_SIZE)) > 0, "must be longer than window.size (" + get(WINDOW_SIZE) + ")");
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
         check(BUNDLE_SIZE, v -> v > 0, "must be positive");
         check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
@@ -201,7 +202,7 @@ public final class PipelineConfig {
     // ------------------------------------------------------------ typed views for the operators
 
     public TrendSettings trendSettings() {
-        return new TrendSettings(get(EMA_ALPHA), get(WARM_UP_WINDOWS), get(MEDIUM_RATIO), get(HIGH_RATIO));
+        return new TrendSettings(get(EMA_ALPHA), get(WARM_UP_WINDOWS), get(MEDIUM_RATIO), get(HIGH_RATIO), get(BASELINE_TTL));
     }
 
     public WindowSettings windowSettings() {

@@ -145,6 +145,12 @@ public final class PipelineOptions {
             ConfigOptions.key("trend.high-ratio").doubleType().defaultValue(2.0)
                     .withDescription("Window value / baseline at or above which a HIGH alert is raised.");
 
+    public static final ConfigOption<Duration> BASELINE_TTL =
+            ConfigOptions.key("trend.baseline-ttl").durationType().defaultValue(Duration.ofHours(1))
+                    .withDescription("A product with no window for this long (event time) has its baseline forgotten: "
+                            + "it warms up again when it returns, and a vanished product's state is freed. Shorter gaps "
+                            + "count as windows without activity, which the baseline decays over.");
+
     // ---------------------------------------------------------------- Runtime
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =

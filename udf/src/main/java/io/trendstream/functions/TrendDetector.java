@@ -26,6 +26,12 @@ import java.util.Map;
  * before it, then folded in. Windows are judged once: a later firing of the same window (a late
  * event within the allowed lateness) updates its database row but not the baseline, so an EMA
  * never counts a window twice.
+ *
+ * <p>The window stage emits no row for a window without activity, but such a window is part of the
+ * product's series, with zero revenue and views: the baseline decays over it as the EMA of a zero
+ * would ({@code (1 - alpha)} per window). After {@code trend.baseline-ttl} of event time without a
+ * window the baseline says nothing any more; it is forgotten (an event-time timer frees a vanished
+ * product's state) and a returning product warms up again.
  */
 public final class TrendDetector extends KeyedProcessFunction<String, WindowAggregate, TrendAlert> {
     private static final long serialVersionUID = 1L;
@@ -33,11 +39,13 @@ public final class TrendDetector extends KeyedProcessFunction<String, WindowAggr
     public static final String STATE_NAME = "baseline";
 
     private final TrendSettings settings;
+    private final long ttlMillis;
     private transient ValueState<TrendBaseline> baseline;
     private transient Map<Severity, Counter> alertsBySeverity;
 
     public TrendDetector(TrendSettings settings) {
         this.settings = settings;
+        this.ttlMillis = settings.baselineTtl().toMillis();
     }
 
     @Override
@@ -54,11 +62,18 @@ public final class TrendDetector extends KeyedProcessFunction<String, WindowAggr
     @Override
     public void processElement(WindowAggregate window, Context ctx, Collector<TrendAlert> out) throws Exception {
         TrendBaseline current = baseline.value();
+        if (current != null && window.windowEnd() <= current.lastWindowEnd) {
+            return;
+        }
+        if (current != null && window.windowStart() - current.lastWindowEnd >= ttlMillis) {
+            // The forgetting timer is due too, but this window reached the detector before the watermark did.
+            current = null;
+        }
         if (current == null) {
             current = new TrendBaseline();
-        }
-        if (window.windowEnd() <= current.lastWindowEnd) {
-            return;
+        } else {
+            decayOverWindowsWithoutActivity(current, window);
+            ctx.timerService().deleteEventTimeTimer(forgetAt(current.lastWindowEnd));
         }
         double revenue = window.revenue().doubleValue();
         double views = window.views();
@@ -71,6 +86,33 @@ public final class TrendDetector extends KeyedProcessFunction<String, WindowAggr
         current.windowsSeen++;
         current.lastWindowEnd = window.windowEnd();
         baseline.update(current);
+        ctx.timerService().registerEventTimeTimer(forgetAt(current.lastWindowEnd));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendAlert> out) throws Exception {
+        TrendBaseline current = baseline.value();
+        if (current != null && timestamp == forgetAt(current.lastWindowEnd)) {
+            baseline.clear();
+        }
+    }
+
+    /** When a product whose newest window ended at {@code lastWindowEnd} is forgotten, unless another window comes. */
+    private long forgetAt(long lastWindowEnd) {
+        return lastWindowEnd + ttlMillis;
+    }
+
+    /** Folds in, as zeros, the windows between the newest one folded in and {@code window}. */
+    private void decayOverWindowsWithoutActivity(TrendBaseline current, WindowAggregate window) {
+        long windowMillis = window.windowEnd() - window.windowStart();
+        long skipped = (window.windowStart() - current.lastWindowEnd) / windowMillis;
+        if (skipped <= 0 || current.windowsSeen == 0) {
+            return;
+        }
+        double keep = Math.pow(1 - settings.emaAlpha(), skipped);
+        current.revenueEma *= keep;
+        current.viewsEma *= keep;
+        current.windowsSeen = (int) Math.min(Integer.MAX_VALUE, current.windowsSeen + skipped);
     }
 
     private double fold(double ema, double value, int windowsSeen) {

@@ -111,6 +111,61 @@ class TrendDetectorTest {
         return state.value();
     }
 
+    // ------------------------------------------------------------------ windows without activity
+
+    /** {@link #HALF} that forgets a product after ten one-minute windows without any. */
+    private static final TrendSettings HALF_FORGETTING_AFTER_10_MIN =
+            new TrendSettings(0.5, 3, 1.5, 2.0, java.time.Duration.ofMinutes(10));
+
+    @Test
+    void theBaselineDecaysOverWindowsWithoutActivityAsOverWindowsOfZero() throws Exception {
+        start(HALF_FORGETTING_AFTER_10_MIN);
+
+        // Windows 0-2 at 100; windows 3 and 4 without activity (no rows); window 5 at 100 again.
+        feed(window("p-1", 0, 10_000, 10), window("p-1", 1, 10_000, 10), window("p-1", 2, 10_000, 10),
+                window("p-1", 5, 10_000, 10));
+
+        // The baseline after two zero windows: 100 * 0.5 * 0.5 = 25 (views: 10 -> 2.5).
+        assertThat(harness.extractOutputValues()).containsExactly(
+                alert("p-1", 5, TrendMetric.REVENUE, 100.0, 25.0, 4.0, Severity.HIGH),
+                alert("p-1", 5, TrendMetric.VIEWS, 10.0, 2.5, 4.0, Severity.HIGH));
+        assertThat(baselineOf("p-1").windowsSeen).isEqualTo(6);
+    }
+
+    @Test
+    void aProductBackAfterTheBaselineTtlWarmsUpAgain() throws Exception {
+        start(HALF_FORGETTING_AFTER_10_MIN);
+
+        feed(window("p-1", 0, 10_000, 10), window("p-1", 1, 10_000, 10), window("p-1", 2, 10_000, 10),
+                window("p-1", 13, 1_000_000, 1_000)); // starts 10 min after window 2 ended
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(baselineOf("p-1").windowsSeen).isEqualTo(1);
+        assertThat(baselineOf("p-1").revenueEma).isEqualTo(10_000.0);
+    }
+
+    @Test
+    void aVanishedProductsBaselineIsFreedOnceTheTtlHasPassed() throws Exception {
+        start(HALF_FORGETTING_AFTER_10_MIN);
+        feed(window("p-1", 0, 10_000, 10), window("p-1", 1, 10_000, 10));
+
+        harness.processWatermark(2 * WINDOW + 10 * WINDOW - 1);
+        assertThat(baselineOf("p-1")).isNotNull();
+        harness.processWatermark(2 * WINDOW + 10 * WINDOW);
+
+        assertThat(baselineOf("p-1")).isNull();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void keepsOneForgettingTimerPerProduct() throws Exception {
+        start(HALF_FORGETTING_AFTER_10_MIN);
+
+        feedRevenues("p-1", 100, 100, 100, 100);
+
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ warm-up
 
     @Test
