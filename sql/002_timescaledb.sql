@@ -1,6 +1,7 @@
 -- TimescaleDB: hypertables, compression after 7 days, retention after 90 days.
--- Runs only where the timescaledb extension is available (pg_available_extensions); on plain PostgreSQL it only
--- raises a NOTICE and the tables of 001 stay plain tables.
+-- Runs only where the timescaledb extension is available (pg_available_extensions) and the server was not started
+-- as plain PostgreSQL on purpose (trendstream.timescaledb = off, set by the private servers of stack/ when
+-- TRENDSTREAM_DATABASE=postgresql); otherwise it only raises a NOTICE and the tables of 001 stay plain tables.
 -- Every TimescaleDB-only statement is dynamic SQL in a $ts$ literal (EXECUTE), so plain PostgreSQL never has to
 -- resolve it (SqlSchemaITCase syntax-checks each $ts$ literal on plain PostgreSQL).
 -- Idempotent: if_not_exists everywhere; compression settings are set only when they differ from the ones below, and
@@ -16,6 +17,10 @@ DECLARE
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
         RAISE NOTICE 'TimescaleDB is not available: product_window_stats, trend_alerts and late_events stay plain tables';
+        RETURN;
+    END IF;
+    IF current_setting('trendstream.timescaledb', TRUE) = 'off' THEN
+        RAISE NOTICE 'TimescaleDB is not used (trendstream.timescaledb = off): the tables stay plain tables';
         RETURN;
     END IF;
 

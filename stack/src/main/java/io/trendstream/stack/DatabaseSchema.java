@@ -47,7 +47,9 @@ public final class DatabaseSchema {
                 applyScript(connection, script);
             }
         } finally {
-            connection.setAutoCommit(autoCommit);
+            if (!connection.isClosed()) { // the server may have ended the session: keep the script's error
+                connection.setAutoCommit(autoCommit);
+            }
         }
         return scripts;
     }
@@ -64,11 +66,16 @@ public final class DatabaseSchema {
             }
             LOG.info("Applied {}", script.getFileName());
         } catch (SQLException e) {
-            if (inTransaction) {
-                connection.rollback();
+            SQLException failure = new SQLException("Applying " + script + " failed (SQLState " + e.getSQLState()
+                    + "): " + e.getMessage(), e.getSQLState(), e);
+            if (inTransaction && !connection.isClosed()) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    failure.addSuppressed(rollback); // never instead of the script's own error
+                }
             }
-            throw new SQLException("Applying " + script + " failed (SQLState " + e.getSQLState() + "): "
-                    + e.getMessage(), e.getSQLState(), e);
+            throw failure;
         }
     }
 

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The repository's sql/ schema on a real private PostgreSQL (no TimescaleDB: the plain-PostgreSQL branch). */
+/** The repository's sql/ schema on a real private plain PostgreSQL (the plain branch; TimescaleSchemaITCase: TimescaleDB). */
 class SqlSchemaITCase {
 
     @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
+    static final PostgresExtension PG = PostgresExtension.running("postgresql");
 
     private static final String DB = "schema_it";
     private static final Pattern TS_LITERAL = Pattern.compile("\\$ts\\$(.*?)\\$ts\\$", Pattern.DOTALL);
@@ -194,8 +194,8 @@ class SqlSchemaITCase {
 
     @Test
     void onPlainPostgresTheTimescaleBranchIsSkippedWithANotice() throws SQLException, IOException {
-        assertThat(rows("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'"))
-                .as("this test covers plain PostgreSQL").containsExactly("0");
+        // Also where TimescaleDB is installed: this server runs as plain PostgreSQL (TRENDSTREAM_DATABASE=postgresql).
+        assertThat(rows("SHOW trendstream.timescaledb")).containsExactly("off");
         assertThat(rows("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")).containsExactly("0");
         assertThat(rows("SELECT relname || ':' || relkind::text FROM pg_class WHERE relname IN ('product_window_stats', "
                 + "'trend_alerts', 'late_events', 'product_hourly_stats') ORDER BY relname")).containsExactly(
@@ -204,8 +204,22 @@ class SqlSchemaITCase {
         String script = Files.readString(DatabaseSchema.locateSqlDir().resolve("002_timescaledb.sql"));
         try (Connection c = PG.newConnection(DB); Statement st = c.createStatement()) {
             st.execute(script);
-            assertThat(messages(st.getWarnings())).anySatisfy(m -> assertThat(m).contains("TimescaleDB is not available"));
+            assertThat(messages(st.getWarnings())).singleElement().asString().startsWith("TimescaleDB is not ")
+                    .endsWith("stay plain tables");
         }
+    }
+
+    @Test
+    void aSchemaFailureCarriesTheServersOwnMessage() throws IOException {
+        Path dir = Files.createDirectory(tempDir.resolve("killing"));
+        // The server ends the session: the client only sees a closed connection, the server log says why.
+        Files.writeString(dir.resolve("001_kill.sql"), "SELECT pg_terminate_backend(pg_backend_pid());");
+
+        assertThatThrownBy(() -> PG.applySchema("killed_session", dir))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("001_kill.sql")
+                .hasMessageContaining("The server said (" + PG.server().logFile() + ")")
+                .hasMessageContaining("FATAL:  terminating connection due to administrator command");
     }
 
     @Test
