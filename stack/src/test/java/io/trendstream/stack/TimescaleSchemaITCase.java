@@ -238,6 +238,48 @@ class TimescaleSchemaITCase {
         }
     }
 
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class ALateUpsertIntoACompressedChunk {
+
+        private Map<String, Step> steps;
+
+        @BeforeAll
+        void compressThenUpsert() throws Exception {
+            String day = "date_trunc('day', now()) - INTERVAL '9 days'";
+            Plan plan = new Plan().schema("", SQL)
+                    .sql("data", "INSERT INTO product_window_stats (window_start, window_end, product_id, orders, "
+                            + "units, revenue, avg_order_value, distinct_users, views, conversion) "
+                            + "SELECT w, w + INTERVAL '5 minutes', 'p' || p, 1, 1, 1, 1, 1, 1, 1 "
+                            + "FROM generate_series(0, 288 - 1) i, generate_series(1, 5) p, "
+                            + "LATERAL (SELECT " + day + " + i * INTERVAL '5 minutes' AS w) t")
+                    .sql("compression policy", "DO $$ DECLARE job int; BEGIN SELECT job_id INTO STRICT job "
+                            + "FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' "
+                            + "AND hypertable_name = 'product_window_stats'; CALL run_job(job); END $$")
+                    .sql("late upsert", "INSERT INTO product_window_stats (window_start, window_end, product_id, "
+                            + "orders, units, revenue, avg_order_value, distinct_users, views, conversion) VALUES ("
+                            + day + " + INTERVAL '12 hours', " + day + " + INTERVAL '12 hours 5 minutes', 'p2', "
+                            + "7, 7, 7, 1, 7, 7, 1) ON CONFLICT (product_id, window_start) DO UPDATE SET "
+                            + "orders = EXCLUDED.orders")
+                    // rows outside the compressed batches: what the upsert decompressed
+                    .sql("decompressed", "SELECT (xpath('/row/c/text()', query_to_xml(format("
+                            + "'SELECT count(*) AS c FROM ONLY %I.%I', chunk_schema, chunk_name), false, true, ''))"
+                            + ")[1]::text || ' of ' || (SELECT count(*) FROM product_window_stats) "
+                            + "FROM timescaledb_information.chunks WHERE hypertable_name = 'product_window_stats' "
+                            + "AND is_compressed")
+                    .sql("the row", "SELECT orders FROM product_window_stats WHERE product_id = 'p2' "
+                            + "AND window_start = " + day + " + INTERVAL '12 hours'");
+            steps = applied(PgliteTimescale.run(plan));
+        }
+
+        @Test
+        void decompressesOneProductsDayNotTheChunk() {
+            // 5 products x 288 windows in one compressed 1-day chunk; segmentby product_id bounds the cost
+            assertThat(steps.get("decompressed").column()).containsExactly("288 of 1440");
+            assertThat(steps.get("the row").column()).containsExactly("7");
+        }
+    }
+
     /**
      * 40 days of 5-minute windows for three products up to 15 minutes ago (34,551 rows), plus alerts and late
      * events; the values vary so that a wrong bucket or sum shows.
