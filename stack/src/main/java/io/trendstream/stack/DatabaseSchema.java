@@ -17,12 +17,18 @@ import org.slf4j.LoggerFactory;
  * Applies the project's database schema: every {@code *.sql} file of a directory (the repository's {@code sql/}),
  * in file-name order, each as one script in its own transaction. The scripts are written to be idempotent,
  * so applying them again is harmless.
+ *
+ * <p>A script whose first line is {@value #NO_TRANSACTION_MARKER} runs in autocommit instead: statements such as
+ * TimescaleDB's {@code refresh_continuous_aggregate} refuse to run inside a transaction block. Such a script should
+ * be a single statement, as {@code psql -f} (docker-compose's init) runs it the same way then.
  */
 public final class DatabaseSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSchema.class);
     /** The schema directory's name at the repository root. */
     public static final String SQL_DIR = "sql";
+    /** First line of a script that must run outside a transaction block. */
+    public static final String NO_TRANSACTION_MARKER = "-- trendstream:no-transaction";
 
     private DatabaseSchema() {
     }
@@ -36,29 +42,46 @@ public final class DatabaseSchema {
     public static List<Path> apply(Connection connection, Path sqlDir) throws SQLException {
         List<Path> scripts = scripts(sqlDir);
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         try {
             for (Path script : scripts) {
                 applyScript(connection, script);
             }
         } finally {
-            connection.setAutoCommit(autoCommit);
+            if (!connection.isClosed()) { // the server may have ended the session: keep the script's error
+                connection.setAutoCommit(autoCommit);
+            }
         }
         return scripts;
     }
 
     private static void applyScript(Connection connection, Path script) throws SQLException {
         String sql = read(script);
+        boolean inTransaction = !runsOutsideTransaction(sql);
+        connection.setAutoCommit(!inTransaction);
         try (Statement statement = connection.createStatement()) {
             statement.setEscapeProcessing(false); // plain PostgreSQL text: no JDBC {fn ...} escapes
             statement.execute(sql);
-            connection.commit();
+            if (inTransaction) {
+                connection.commit();
+            }
             LOG.info("Applied {}", script.getFileName());
         } catch (SQLException e) {
-            connection.rollback();
-            throw new SQLException("Applying " + script + " failed (SQLState " + e.getSQLState() + "): "
-                    + e.getMessage(), e.getSQLState(), e);
+            SQLException failure = new SQLException("Applying " + script + " failed (SQLState " + e.getSQLState()
+                    + "): " + e.getMessage(), e.getSQLState(), e);
+            if (inTransaction && !connection.isClosed()) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    failure.addSuppressed(rollback); // never instead of the script's own error
+                }
+            }
+            throw failure;
         }
+    }
+
+    /** Whether the script starts with {@value #NO_TRANSACTION_MARKER}. */
+    static boolean runsOutsideTransaction(String sql) {
+        return sql.lines().findFirst().map(String::strip).filter(NO_TRANSACTION_MARKER::equals).isPresent();
     }
 
     /** The {@code *.sql} files directly in {@code sqlDir}, sorted by file name. */

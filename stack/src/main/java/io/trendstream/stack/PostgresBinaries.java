@@ -112,9 +112,14 @@ public final class PostgresBinaries {
     }
 
     private static Optional<Path> pgConfigBindir(Map<String, String> env) {
+        return run(List.of("pg_config", "--bindir"), Map.of("PATH", env.getOrDefault("PATH", ""))).map(Paths::get);
+    }
+
+    /** The trimmed output of a short command that succeeded, or empty (not installed, failed, timed out). */
+    private static Optional<String> run(List<String> command, Map<String, String> env) {
         try {
-            ProcessBuilder pb = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true);
-            pb.environment().put("PATH", env.getOrDefault("PATH", ""));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
             Process process = pb.start();
             String out;
             try (InputStream in = process.getInputStream()) {
@@ -124,13 +129,58 @@ public final class PostgresBinaries {
                 process.destroyForcibly();
                 return Optional.empty();
             }
-            return process.exitValue() == 0 && !out.isEmpty() ? Optional.of(Paths.get(out)) : Optional.empty();
+            return process.exitValue() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
-            return Optional.empty(); // pg_config is not installed: fall through to the other candidates
+            return Optional.empty(); // e.g. pg_config is not installed: fall through to the other candidates
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Where this installation keeps its server libraries: {@code pg_config --pkglibdir} of the {@code pg_config} next
+     * to these binaries, then the sibling {@code lib/} and {@code lib/postgresql/} of the bin directory (Debian's
+     * /usr/lib/postgresql/&lt;major&gt;/lib, a source build's /usr/local/pgsql/lib).
+     */
+    public List<Path> libraryDirs() {
+        List<Path> dirs = new ArrayList<>();
+        Path pgConfig = binDir.resolve("pg_config");
+        if (Files.isExecutable(pgConfig)) {
+            run(List.of(pgConfig.toString(), "--pkglibdir"), Map.of()).map(Paths::get).ifPresent(dirs::add);
+        }
+        dirs.addAll(siblingLibraryDirs(binDir));
+        return dirs.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+    }
+
+    static List<Path> siblingLibraryDirs(Path binDir) {
+        Path parent = binDir.toAbsolutePath().normalize().getParent();
+        return parent == null ? List.of() : List.of(parent.resolve("lib"), parent.resolve("lib").resolve("postgresql"));
+    }
+
+    /** The timescaledb library of this installation ({@code timescaledb.so}, the loader), if it has one. */
+    public Optional<Path> timescaledbLibrary() {
+        return timescaledbLibrary(libraryDirs());
+    }
+
+    /**
+     * A {@code timescaledb*.so} in the first of {@code dirs} that has one. Packages install the loader
+     * {@code timescaledb.so} next to the versioned {@code timescaledb-<version>.so}; the loader is named when present.
+     */
+    static Optional<Path> timescaledbLibrary(List<Path> dirs) {
+        for (Path dir : dirs) {
+            if (Files.isRegularFile(dir.resolve("timescaledb.so"))) {
+                return Optional.of(dir.resolve("timescaledb.so"));
+            }
+            try (DirectoryStream<Path> libs = Files.newDirectoryStream(dir, "timescaledb*.so")) {
+                for (Path lib : libs) {
+                    return Optional.of(lib);
+                }
+            } catch (IOException e) {
+                // no such directory: try the next one
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean hasAll(Path dir) {

@@ -27,19 +27,37 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     public static final int MAX_PREPARED_TRANSACTIONS = 64;
 
     private final String password = randomPassword();
+    private final String database;
     private PostgresServer server;
     private int users; // nested test classes run beforeAll/afterAll again: start once, stop after the last
+
+    /** The database {@value DatabaseEngine#SETTING} chooses (default auto: TimescaleDB where it is installed). */
+    public PostgresExtension() {
+        this(null);
+    }
+
+    private PostgresExtension(String database) {
+        this.database = database;
+    }
+
+    /** A server that runs the given database ({@code auto}, {@code timescaledb}, {@code postgresql}) whatever the environment says. */
+    public static PostgresExtension running(String database) {
+        return new PostgresExtension(java.util.Objects.requireNonNull(database, "database"));
+    }
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         if (users++ > 0) {
             return;
         }
-        server = PostgresServer.builder()
+        PostgresServer.Builder builder = PostgresServer.builder()
                 .maxPreparedTransactions(MAX_PREPARED_TRANSACTIONS)
                 .password(password)
-                .fsync(false)
-                .build();
+                .fsync(false);
+        if (database != null) {
+            builder.database(database);
+        }
+        server = builder.build();
         try {
             server.start();
             server.createDatabase(DEFAULT_DATABASE);
@@ -109,9 +127,30 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     /** Creates the database if needed and applies the repository's {@code sql/} schema to it. */
     public void applySchema(String database) throws SQLException {
+        applySchema(database, DatabaseSchema.locateSqlDir());
+    }
+
+    /**
+     * Creates the database if needed and applies the scripts of {@code sqlDir}; a failure carries what the server
+     * logged (its own ERROR/FATAL lines), not only what the client saw.
+     */
+    public void applySchema(String database, java.nio.file.Path sqlDir) throws SQLException {
         createDatabase(database);
+        int backendPid = -1;
         try (Connection connection = newConnection(database)) {
-            DatabaseSchema.apply(connection, DatabaseSchema.locateSqlDir());
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                backendPid = rs.getInt(1);
+            }
+            DatabaseSchema.apply(connection, sqlDir);
+        } catch (SQLException e) {
+            java.util.List<String> said = backendPid > 0 ? server().serverMessages(backendPid) : server().serverMessages();
+            if (said.isEmpty()) {
+                throw e;
+            }
+            throw new SQLException(e.getMessage() + "\nThe server said (" + server().logFile() + "):\n  "
+                    + String.join("\n  ", said), e.getSQLState(), e);
         }
     }
 

@@ -63,6 +63,8 @@ public final class PostgresServer implements AutoCloseable {
     private int port;
     private boolean running;
     private PostgresBinaries binaries;
+    private DatabaseEngine engine;
+    private long logOffset; // the server log's size when this start began: what the server said since
     private Thread shutdownHook;
 
     private PostgresServer(Builder config) {
@@ -92,6 +94,11 @@ public final class PostgresServer implements AutoCloseable {
         binaries = config.binDir != null
                 ? PostgresBinaries.locate(Map.of(PostgresBinaries.PG_BIN_ENV, config.binDir.toString()))
                 : PostgresBinaries.locate();
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        if (config.database != null) {
+            env.put(DatabaseEngine.SETTING, config.database);
+        }
+        engine = DatabaseEngine.choose(env, binaries);
         try {
             if (dataDir == null) {
                 dataDir = Files.createTempDirectory("trendstream-pg-");
@@ -116,8 +123,8 @@ public final class PostgresServer implements AutoCloseable {
             abandonFailedStart(failure);
             throw failure;
         }
-        LOG.info("PostgreSQL ({}) ready on {} (data {}, max_prepared_transactions={})",
-                binaries.binDir(), jdbcUrl("postgres"), dataDir, config.maxPreparedTransactions);
+        LOG.info("PostgreSQL ({}) ready on {}: {} (data {}, max_prepared_transactions={})",
+                binaries.binDir(), jdbcUrl("postgres"), engine.describe(), dataDir, config.maxPreparedTransactions);
         return this;
     }
 
@@ -202,13 +209,15 @@ public final class PostgresServer implements AutoCloseable {
         if (!config.fsync) {
             settings.put("fsync", "off");
         }
+        settings.putAll(engine.serverSettings());
         settings.putAll(config.settings);
         StringBuilder options = new StringBuilder();
         // pg_ctl hands -o to a shell, so every -c pair is shell-quoted.
         settings.forEach((name, value) -> options.append(" -c ").append(shellQuote(name + "=" + value)));
         Duration timeout = config.startupTimeout;
         Path logFile = logFile();
-        LOG.info("Starting PostgreSQL on port {} (log {})", port, logFile);
+        logOffset = logSize();
+        LOG.info("Starting PostgreSQL on port {} as {} (log {})", port, engine.describe(), logFile);
         PostgresCommand.Result result = command(timeout.plusSeconds(30), List.of(binaries.pgCtl().toString(), "start",
                 "-w", "-t", Long.toString(Math.max(1, timeout.toSeconds())), "-D", dataDir.toString(),
                 "-l", logFile.toString(), "-o", options.toString().strip())).run();
@@ -364,6 +373,52 @@ public final class PostgresServer implements AutoCloseable {
         return PostgresCommand.of(osUser, timeout, args);
     }
 
+    /** The database this server runs (chosen at {@link #start()}). */
+    public DatabaseEngine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("The database engine is chosen at start(): start the server first");
+        }
+        return engine;
+    }
+
+    /**
+     * The server's own ERROR/FATAL/PANIC lines (with their DETAIL and HINT) logged since the last {@link #start()}:
+     * a client often sees only "This connection has been closed" where the server said why.
+     */
+    public List<String> serverMessages() {
+        return serverMessages(".*");
+    }
+
+    /** {@link #serverMessages()} of one session, by its backend pid ({@code pg_backend_pid()}; log_line_prefix %p). */
+    public List<String> serverMessages(int backendPid) {
+        return serverMessages(".*\\[" + backendPid + "\\] ");
+    }
+
+    private List<String> serverMessages(String prefix) {
+        try {
+            List<String> lines = new String(tail(logFile(), logOffset), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.matches(prefix + ".*\\b(ERROR|FATAL|PANIC|DETAIL|HINT):.*")).toList();
+            return lines.subList(Math.max(0, lines.size() - 20), lines.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static byte[] tail(Path file, long offset) throws IOException {
+        try (var channel = Files.newByteChannel(file)) {
+            channel.position(Math.min(offset, channel.size()));
+            return java.nio.channels.Channels.newInputStream(channel).readAllBytes();
+        }
+    }
+
+    private long logSize() {
+        try {
+            return Files.exists(logFile()) ? Files.size(logFile()) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
@@ -463,6 +518,7 @@ public final class PostgresServer implements AutoCloseable {
         private Path binDir;
         private String osUser;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private String database;
 
         private Builder() {
         }
@@ -536,6 +592,15 @@ public final class PostgresServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code auto}, {@code timescaledb} or {@code postgresql} (see {@link DatabaseEngine}); default: the
+         * environment variable {@value DatabaseEngine#SETTING}, else {@code auto}.
+         */
+        public Builder database(String database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
         public PostgresServer build() {
             return new PostgresServer(copy()); // later changes to this builder do not reach the server
         }
@@ -552,6 +617,7 @@ public final class PostgresServer implements AutoCloseable {
             copy.binDir = binDir;
             copy.osUser = osUser;
             copy.startupTimeout = startupTimeout;
+            copy.database = database;
             return copy;
         }
     }

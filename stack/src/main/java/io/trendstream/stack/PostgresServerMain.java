@@ -2,6 +2,7 @@ package io.trendstream.stack;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
  * java -cp ... io.trendstream.stack.PostgresServerMain --port 5433 --dir .local/postgres [--database trendstream] [--schema sql/]
  * </pre>
  *
- * Ctrl-C (or SIGTERM) stops the server; the data directory is kept for the next run.
+ * Ctrl-C (or SIGTERM) stops the server; the data directory is kept for the next run. The environment variable
+ * {@value DatabaseEngine#SETTING} ({@code auto}, {@code timescaledb}, {@code postgresql}) chooses TimescaleDB or plain
+ * PostgreSQL (see {@link DatabaseEngine}); the line {@code Database: ...} says which runs.
  */
 public final class PostgresServerMain {
 
@@ -48,14 +51,25 @@ public final class PostgresServerMain {
         Path schema;
         try {
             server.start();
+            System.out.println("Database: " + server.engine().describe());
+        } catch (Exception e) {
+            System.err.println("PostgreSQL could not be started: " + e.getMessage());
+            System.exit(1); // the shutdown hook stops a half-started server
+            return;
+        }
+        try {
             server.createDatabase(options.database);
             schema = options.schema.orElseGet(DatabaseSchema::locateSqlDir);
             try (Connection connection = server.connect(options.database)) {
                 DatabaseSchema.apply(connection, schema);
             }
         } catch (Exception e) {
-            System.err.println("PostgreSQL could not be started: " + e.getMessage());
-            System.exit(1); // the shutdown hook stops a half-started server
+            // The client's view ("This connection has been closed") is no reason; the server's log has it.
+            System.err.println("PostgreSQL started, but the schema could not be applied: " + e.getMessage());
+            List<String> said = server.serverMessages();
+            System.err.println(said.isEmpty() ? "The server logged no error (" + server.logFile() + ")."
+                    : "The server said (" + server.logFile() + "):\n  " + String.join("\n  ", said));
+            System.exit(1);
             return;
         }
         System.out.println("User " + server.user() + ", schema from " + schema + ", data in " + server.dataDir()

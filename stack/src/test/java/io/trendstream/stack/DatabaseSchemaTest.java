@@ -56,4 +56,13 @@ class DatabaseSchemaTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has no .sql files");
     }
+
+    @Test
+    void aScriptRunsOutsideATransactionOnlyWhenItsFirstLineIsTheMarker() {
+        assertThat(DatabaseSchema.runsOutsideTransaction("-- trendstream:no-transaction\nDO $$ BEGIN END $$;")).isTrue();
+        assertThat(DatabaseSchema.runsOutsideTransaction("-- trendstream:no-transaction  \r\nSELECT 1;")).isTrue();
+        assertThat(DatabaseSchema.runsOutsideTransaction("-- other comment\n-- trendstream:no-transaction\n")).isFalse();
+        assertThat(DatabaseSchema.runsOutsideTransaction("SELECT 1; -- trendstream:no-transaction")).isFalse();
+        assertThat(DatabaseSchema.runsOutsideTransaction("")).isFalse();
+    }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +65,49 @@ class PostgresBinariesTest {
         }
     }
 
+    @Test
+    void theTimescaleLibraryIsFoundInTheSiblingLibDirectoryOfTheBinaries() throws IOException {
+        // Debian's layout: /usr/lib/postgresql/16/{bin,lib}, TimescaleDB's package adds its libraries to lib/
+        Path bin = binDir("16/bin", "initdb", "pg_ctl", "postgres");
+        Path lib = Files.createDirectories(tempDir.resolve("16/lib"));
+        PostgresBinaries binaries = PostgresBinaries.locate(Map.of("PG_BIN", bin.toString()));
+        assertThat(binaries.libraryDirs()).containsExactly(lib, lib.resolve("postgresql"));
+        assertThat(binaries.timescaledbLibrary()).isEmpty();
+
+        Files.createFile(lib.resolve("timescaledb-2.26.0.so"));
+        assertThat(binaries.timescaledbLibrary()).contains(lib.resolve("timescaledb-2.26.0.so"));
+
+        Files.createFile(lib.resolve("timescaledb.so")); // the loader, which shared_preload_libraries names
+        assertThat(binaries.timescaledbLibrary()).contains(lib.resolve("timescaledb.so"));
+    }
+
+    @Test
+    void pgConfigNextToTheBinariesNamesTheLibraryDirectoryFirst() throws IOException {
+        Path bin = binDir("custom/bin", "initdb", "pg_ctl", "postgres");
+        Path pkglib = Files.createDirectories(tempDir.resolve("elsewhere/pkglib"));
+        Files.writeString(bin.resolve("pg_config"), "#!/bin/sh\n[ \"$1\" = --pkglibdir ] && echo " + pkglib + "\n");
+        Files.setPosixFilePermissions(bin.resolve("pg_config"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createFile(pkglib.resolve("timescaledb.so"));
+        Path siblingLib = Files.createDirectories(tempDir.resolve("custom/lib"));
+        Files.createFile(siblingLib.resolve("timescaledb.so"));
+
+        PostgresBinaries binaries = PostgresBinaries.locate(Map.of("PG_BIN", bin.toString()));
+
+        assertThat(binaries.libraryDirs()).containsExactly(pkglib, siblingLib, siblingLib.resolve("postgresql"));
+        assertThat(binaries.timescaledbLibrary()).contains(pkglib.resolve("timescaledb.so"));
+    }
+
+    @Test
+    void otherLibrariesAreNotTimescale() throws IOException {
+        Path lib = Files.createDirectories(tempDir.resolve("lib"));
+        Files.createFile(lib.resolve("plpgsql.so"));
+        Files.createFile(lib.resolve("timescaledb.control")); // an extension's control file is not its library
+
+        assertThat(PostgresBinaries.timescaledbLibrary(List.of(tempDir.resolve("missing"), lib))).isEmpty();
+    }
+
     private Path binDir(String name, String... programs) throws IOException {
-        Path dir = Files.createDirectory(tempDir.resolve(name));
+        Path dir = Files.createDirectories(tempDir.resolve(name));
         for (String program : programs) {
             Files.createFile(dir.resolve(program), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwxr-xr-x")));

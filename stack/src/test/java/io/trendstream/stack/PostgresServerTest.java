@@ -163,6 +163,53 @@ class PostgresServerTest {
         assertThat(found.postgres()).isExecutable();
     }
 
+    @Test
+    void aServerStartedByDefaultRunsTheEngineTheInstallationOffers() throws SQLException {
+        // No TimescaleDB on this machine's PostgreSQL: plain, told so (where it is installed, the same server preloads it)
+        DatabaseEngine engine = server.engine();
+        assertThat(engine).isEqualTo(DatabaseEngine.choose(Map.of(), PostgresBinaries.locate()));
+        if (engine.kind() == DatabaseEngine.Kind.POSTGRESQL) {
+            assertThat(query(server, "postgres", "SHOW trendstream.timescaledb")).isEqualTo("off");
+        } else {
+            assertThat(query(server, "postgres", "SHOW shared_preload_libraries")).contains("timescaledb");
+        }
+    }
+
+    @Test
+    void whereTheInstallationHasTheTimescaleLibraryTheServerStartsWithItPreloaded() throws IOException {
+        // An installation laid out like Debian's, whose programs are this machine's and whose lib/ has a timescaledb.so.
+        // The real server then preloads 'timescaledb' and, not finding it in its own library directory, refuses to
+        // start: its own message shows that the preload was asked for, and that it is what a failed start reports.
+        Path installation = accessibleDir().resolve("postgresql/15");
+        Path bin = Files.createDirectories(installation.resolve("bin"));
+        for (Path program : java.util.List.of(PostgresBinaries.locate().initdb(), PostgresBinaries.locate().pgCtl(),
+                PostgresBinaries.locate().postgres())) {
+            Files.createSymbolicLink(bin.resolve(program.getFileName()), program);
+        }
+        Files.createFile(Files.createDirectories(installation.resolve("lib")).resolve("timescaledb.so"));
+        PostgresServer timescale = PostgresServer.builder().binDir(bin).fsync(false).build();
+
+        assertThatThrownBy(timescale::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PostgreSQL failed to start")
+                .hasMessageContaining("FATAL:  could not access file \"timescaledb\"");
+    }
+
+    @Test
+    void timescaledbIsRefusedBeforeAnythingStartsWhereTheLibraryIsMissing() throws IOException {
+        Path bin = Files.createDirectories(accessibleDir().resolve("plain/bin"));
+        for (Path program : java.util.List.of(PostgresBinaries.locate().initdb(), PostgresBinaries.locate().pgCtl(),
+                PostgresBinaries.locate().postgres())) {
+            Files.createSymbolicLink(bin.resolve(program.getFileName()), program);
+        }
+        Path dataDir = tempDir.resolve("never-created");
+
+        assertThatThrownBy(() -> PostgresServer.builder().binDir(bin).database("timescaledb").dataDir(dataDir).build().start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TRENDSTREAM_DATABASE=timescaledb");
+        assertThat(dataDir).doesNotExist();
+    }
+
     /** A directory the postgres OS user can traverse (JUnit's @TempDir is private to the JVM's user). */
     private Path accessibleDir() throws IOException {
         Files.setPosixFilePermissions(tempDir, PosixFilePermissions.fromString("rwxr-xr-x"));
