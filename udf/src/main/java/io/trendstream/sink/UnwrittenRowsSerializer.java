@@ -11,13 +11,15 @@ import java.util.List;
 
 /**
  * The writer's state: rows that reached a checkpoint without a transaction (see {@link XaJdbcWriter}).
- * Version 1 was the JDBC connector's writer state (the transactions it had prepared and the one it had
- * open). That writer committed its transactions while taking the snapshot and its open transaction
- * was never prepared, so such a state holds nothing to write or commit and restores as no rows.
+ * Versions 1 and 2 are the JDBC connector's writer state (the transactions it had prepared and the one
+ * it had open), which earlier versions of the sink stored. That writer committed its transactions while
+ * taking the snapshot and its open transaction was never prepared, so such a state holds nothing to
+ * write or commit and restores as no rows.
  */
 final class UnwrittenRowsSerializer<IN> implements SimpleVersionedSerializer<List<IN>> {
-    private static final int CONNECTOR_WRITER_STATE = 1;
-    private static final int UNWRITTEN_ROWS = 2;
+    /** The highest version of flink-connector-jdbc's JdbcWriterStateSerializer (4.0.0-2.0). */
+    private static final int CONNECTOR_WRITER_STATE = 2;
+    private static final int UNWRITTEN_ROWS = 3;
 
     private final TypeSerializer<IN> rowSerializer;
 
@@ -42,7 +44,7 @@ final class UnwrittenRowsSerializer<IN> implements SimpleVersionedSerializer<Lis
 
     @Override
     public List<IN> deserialize(int version, byte[] serialized) throws IOException {
-        if (version == CONNECTOR_WRITER_STATE) {
+        if (version <= CONNECTOR_WRITER_STATE) {
             return List.of();
         }
         if (version != UNWRITTEN_ROWS) {
