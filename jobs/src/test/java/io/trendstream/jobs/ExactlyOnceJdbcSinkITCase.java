@@ -390,6 +390,79 @@ class ExactlyOnceJdbcSinkITCase {
         }
     }
 
+    /**
+     * The rows that waited for the next checkpoint (see above) are in the writer's state of the checkpoint
+     * they missed; a restore from it writes them, once.
+     */
+    @Test
+    void rowsThatWaitedForTheNextCheckpointSurviveARestoreFromTheCheckpointThatHeldThem(
+            @InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1)); // checkpoints only when triggered
+        conf.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(100), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "numbers")
+                .map(new FailOnce()).name("fail once")
+                .map(new SnapshotProbe()).name("snapshot probe")
+                .sinkTo(numbersSink(PIPELINE, "numbers")).name("sink under test");
+        env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(20), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "other numbers")
+                .map(new CheckpointStaller<>()).name("checkpoint staller")
+                .sinkTo(new DiscardingSink<>());
+        SnapshotProbe.reset();
+        FailOnce.FAIL.set(false);
+        FailOnce.FAILED.set(false);
+        CheckpointStaller.arm();
+        JobClient job = env.executeAsync("deferred rows across a restore");
+        try {
+            await().atMost(PATIENCE).until(() -> SnapshotProbe.SEEN.get() >= 20);
+            CompletableFuture<String> first = miniCluster.triggerCheckpoint(job.getJobID());
+            assertThat(CheckpointStaller.stalled.await(1, TimeUnit.MINUTES)).as("the first checkpoint stalled").isTrue();
+            await().atMost(PATIENCE).until(() -> !ourPreparedTransactions(PIPELINE).isEmpty() && !SnapshotProbe.VALUE_AT.isEmpty());
+            List<XaTransactionId> prepared = ourPreparedTransactions(PIPELINE);
+            long firstId = SnapshotProbe.VALUE_AT.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            CompletableFuture<String> second = miniCluster.triggerCheckpoint(job.getJobID());
+            await().atMost(PATIENCE).until(() -> SnapshotProbe.VALUE_AT.containsKey(firstId + 1));
+            assertThat(ourPreparedTransactions(PIPELINE)).as("the second checkpoint's rows wait, in its state").isEqualTo(prepared);
+            CheckpointStaller.disarm();
+            first.get(1, TimeUnit.MINUTES);
+            second.get(1, TimeUnit.MINUTES);
+
+            FailOnce.FAIL.set(true); // restart from the second checkpoint
+            await().atMost(PATIENCE).until(() -> FailOnce.FAILED.get() && job.getJobStatus().get() == JobStatus.RUNNING);
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+                miniCluster.triggerCheckpoint(job.getJobID()).get(1, TimeUnit.MINUTES);
+                return true;
+            });
+            long last = SnapshotProbe.VALUE_AT.get(SnapshotProbe.VALUE_AT.keySet().stream().mapToLong(Long::longValue).max().orElseThrow());
+            await().atMost(PATIENCE).until(() -> ourPreparedTransactions(PIPELINE).isEmpty());
+            assertExactly("numbers", last + 1);
+        } finally {
+            CheckpointStaller.disarm();
+            job.cancel().get();
+        }
+    }
+
+    /** Throws once when told to: a failure after a checkpoint, so that the job restores from it. */
+    static final class FailOnce implements MapFunction<Long, Long> {
+        static final AtomicBoolean FAIL = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+
+        @Override
+        public Long map(Long value) {
+            if (FAIL.compareAndSet(true, false)) {
+                FAILED.set(true);
+                throw new IllegalStateException("Test: failure after the checkpoint");
+            }
+            return value;
+        }
+    }
+
     /** Records, per checkpoint, the last value that passed before its barrier. */
     static final class SnapshotProbe implements MapFunction<Long, Long>, CheckpointedFunction {
         static final AtomicLong SEEN = new AtomicLong();
