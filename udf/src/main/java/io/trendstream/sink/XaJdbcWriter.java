@@ -107,7 +107,7 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
                         sinkName, rows.size(), stillPrepared);
                 return List.of();
             }
-            writeAndPrepare(xid, !stillPrepared.isEmpty());
+            writeAndPrepare(xid, db, !stillPrepared.isEmpty());
         } catch (SQLException | XAException e) {
             closeConnection();
             throw new IOException("Could not write " + rows.size() + " row(s) in " + xid, e);
@@ -116,9 +116,8 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
         return List.of(JdbcCommitable.of(xid));
     }
 
-    private void writeAndPrepare(XaTransactionId xid, boolean lockTimeout) throws SQLException, XAException {
+    private void writeAndPrepare(XaTransactionId xid, Connection db, boolean lockTimeout) throws SQLException, XAException {
         XAResource resource = xaConnection.getXAResource();
-        Connection db = xaConnection.getConnection();
         resource.start(xid, XAResource.TMNOFLAGS);
         try {
             if (lockTimeout) {
