@@ -8,6 +8,7 @@ import io.trendstream.sink.TrendAlertUpsert;
 import io.trendstream.sink.WindowAggregateUpsert;
 import io.trendstream.workflows.PipelineOutputs;
 import io.trendstream.workflows.TrendPipelineWorkflow;
+import io.trendstream.workflows.TrendPipelineWorkflow.Uids;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -93,20 +94,24 @@ public final class TrendPipelineJob {
     /** Exactly-once everywhere: XA into the database, transactions into Kafka. */
     public static PipelineOutputs productionOutputs(PipelineConfig config, KafkaConnectors kafka) {
         PostgresXaConnection db = jdbcConnection(config);
+        String pipeline = config.xaPipelineId();
         int batch = config.get(JDBC_BATCH_SIZE);
         String alertsTopic = config.get(ALERTS_TOPIC);
         String dlqTopic = config.get(DEAD_LETTER_TOPIC);
         return new PipelineOutputs(
-                stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), db, batch))
-                        .name("Database: " + WindowAggregateUpsert.TABLE).uid("sink-window-stats"),
+                stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(
+                                pipeline, WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType(), db, batch))
+                        .name("Database: " + WindowAggregateUpsert.TABLE).uid(Uids.WINDOW_STATS_SINK),
                 alerts -> {
-                    alerts.sinkTo(kafka.alerts()).name("Kafka: " + alertsTopic).uid("sink-alerts-kafka");
-                    alerts.sinkTo(ExactlyOnceJdbcSink.of(TrendAlertUpsert.TABLE, new TrendAlertUpsert(), db, batch))
-                            .name("Database: " + TrendAlertUpsert.TABLE).uid("sink-alerts-db");
+                    alerts.sinkTo(kafka.alerts()).name("Kafka: " + alertsTopic).uid(Uids.ALERTS_KAFKA_SINK);
+                    alerts.sinkTo(ExactlyOnceJdbcSink.of(
+                                    pipeline, TrendAlertUpsert.TABLE, new TrendAlertUpsert(), alerts.getType(), db, batch))
+                            .name("Database: " + TrendAlertUpsert.TABLE).uid(Uids.ALERTS_DATABASE_SINK);
                 },
-                late -> late.sinkTo(ExactlyOnceJdbcSink.of(LateEventInsert.TABLE, new LateEventInsert(), db, batch))
-                        .name("Database: " + LateEventInsert.TABLE).uid("sink-late-events"),
-                deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid("sink-dead-letters"));
+                late -> late.sinkTo(ExactlyOnceJdbcSink.of(
+                                pipeline, LateEventInsert.TABLE, new LateEventInsert(), late.getType(), db, batch))
+                        .name("Database: " + LateEventInsert.TABLE).uid(Uids.LATE_EVENTS_SINK),
+                deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid(Uids.DEAD_LETTERS_SINK));
     }
 
     public static PostgresXaConnection jdbcConnection(PipelineConfig config) {

@@ -67,6 +67,11 @@ public final class TrendPipelineWorkflow {
         public static final String PRODUCT_WINDOWS = "product-windows";
         public static final String LATE_EVENTS = "late-events";
         public static final String TREND_DETECTOR = "trend-detector";
+        public static final String WINDOW_STATS_SINK = "sink-window-stats";
+        public static final String ALERTS_KAFKA_SINK = "sink-alerts-kafka";
+        public static final String ALERTS_DATABASE_SINK = "sink-alerts-db";
+        public static final String LATE_EVENTS_SINK = "sink-late-events";
+        public static final String DEAD_LETTERS_SINK = "sink-dead-letters";
 
         private Uids() {}
     }

@@ -1,5 +1,7 @@
 package io.trendstream.config;
 
+import io.trendstream.sink.XaTransactionId;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -135,9 +137,19 @@ public final class PipelineConfig {
         check(HIGH_RATIO, v -> v >= get(MEDIUM_RATIO), "must be at least trend.medium-ratio (" + get(MEDIUM_RATIO) + ")");
         check(BASELINE_TTL, v -> v.compareTo(get(WINDOW_SIZE)) > 0, "must be longer than window.size (" + get(WINDOW_SIZE) + ")");
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
+        checkXaPipelineId();
         check(BUNDLE_SIZE, v -> v > 0, "must be positive");
         check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
         check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
+    }
+
+    /** The XA pipeline id names transactions; whichever setting it comes from must fit an XA global transaction id. */
+    private void checkXaPipelineId() {
+        ConfigOption<String> source = get(JDBC_XA_PIPELINE_ID) != null ? JDBC_XA_PIPELINE_ID : TRANSACTIONAL_ID_PREFIX;
+        XaTransactionId.pipelineIdProblem(get(source)).ifPresent(problem -> {
+            throw invalid(source, problem + (source == TRANSACTIONAL_ID_PREFIX
+                    ? " (it is also the XA pipeline id while " + JDBC_XA_PIPELINE_ID.key() + " is unset)" : ""));
+        });
     }
 
     private void positive(ConfigOption<Duration> option) {
@@ -203,6 +215,12 @@ public final class PipelineConfig {
 
     public TrendSettings trendSettings() {
         return new TrendSettings(get(EMA_ALPHA), get(WARM_UP_WINDOWS), get(MEDIUM_RATIO), get(HIGH_RATIO), get(BASELINE_TTL));
+    }
+
+    /** The pipeline's identity in the database's XA transaction ids. */
+    public String xaPipelineId() {
+        String id = get(JDBC_XA_PIPELINE_ID);
+        return id != null ? id : get(TRANSACTIONAL_ID_PREFIX);
     }
 
     public WindowSettings windowSettings() {

@@ -101,6 +101,13 @@ public final class PipelineOptions {
             ConfigOptions.key("jdbc.batch-size").intType().defaultValue(1000)
                     .withDescription("Rows per JDBC batch inside a transaction.");
 
+    public static final ConfigOption<String> JDBC_XA_PIPELINE_ID =
+            ConfigOptions.key("jdbc.xa.pipeline-id").stringType().noDefaultValue()
+                    .withDescription("Identity of this pipeline in the database's XA transaction ids (at most 64 bytes):"
+                            + " distinct for every pipeline sharing the database, the same across restores and upgrades"
+                            + " of one pipeline. A restarting pipeline rolls back only its own abandoned transactions."
+                            + " Unset: kafka.transactional-id-prefix, which has the same requirements.");
+
     // ---------------------------------------------------------------- Event time and windows
 
     public static final ConfigOption<Duration> WINDOW_SIZE =

@@ -2,162 +2,113 @@ package io.trendstream.sink;
 
 import io.trendstream.metrics.PipelineMetrics;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
-import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter;
-import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
+import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitableSerializer;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
-import org.apache.flink.connector.jdbc.datasource.transactions.xa.domain.TransactionId;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Gauge;
-import org.apache.flink.util.function.SerializableSupplier;
-
-import javax.sql.XADataSource;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The JDBC connector's exactly-once (XA, two-phase commit) sink, made safe to operate on PostgreSQL:
+ * Exactly-once (XA, two-phase commit) sink into PostgreSQL/TimescaleDB: the rows of a checkpoint are
+ * written and prepared in one transaction before the checkpoint's barrier ({@link XaJdbcWriter}) and
+ * committed when the checkpoint is complete, or on recovery from it ({@link XaJdbcCommitter}).
  *
- * <ul>
- *   <li>After end of input Flink no longer asks the writer to pre-commit before a snapshot, and the
- *       connector's writer then fails with "currentXid not null"; {@link CheckpointAlignedJdbcWriter}
- *       pre-commits itself in that case.
- *   <li>The connector refuses more than one writer state, which is what a subtask gets when the job
- *       is restored with a lower parallelism; the states are merged here.
- *   <li>The connector's recovery cannot match PostgreSQL's recovered xids (it only recognises its own
- *       Xid class and job id), so transactions prepared for a checkpoint that never completed would
- *       stay prepared, holding locks and blocking VACUUM; {@link PreparedTransactionJanitor} rolls
- *       them back on start.
- *   <li>The connector names XA transactions after job, subtask and checkpoint only, so two such sinks
- *       in one job collide in PostgreSQL; {@link SinkScopedWriterContext} gives each sink its own ids.
- *   <li>With one XA transaction per connection, the connector's writer keeps writing on its first
- *       connection while later transactions run on others, losing those rows; {@link StatementRebinder}
- *       moves its statements to each new transaction's connection.
- *   <li>Publishes the duration of the last XA commit as a metric.
- * </ul>
+ * <p>It replaces the writer and committer of flink-connector-jdbc 4.0.0-2.0, keeping its statement
+ * interface and its committable format (so committer state of earlier versions restores). That
+ * connector's writer commits each transaction while the snapshot is taken, before the checkpoint is
+ * complete; names transactions after Flink's job id, which changes with {@code flink run -s}, so
+ * neither it nor a janitor can tell its own transactions from another job's; cannot recover
+ * PostgreSQL's xids; and executes its batches while processing records, where a row locked by the
+ * previous, still prepared transaction blocks the thread that would commit it.
  *
- * <p>Settings the connector requires on PostgreSQL are fixed here: {@code maxRetries} 0, one XA
- * transaction per connection.
+ * <p>Transaction ids carry the pipeline id and the sink's name ({@link XaTransactionId}); on start,
+ * one subtask of each sink rolls back the transactions of this pipeline and sink that the restored
+ * checkpoint does not hold ({@link PreparedTransactionJanitor}).
  */
 public final class ExactlyOnceJdbcSink<IN>
-        implements Sink<IN>, SupportsWriterState<IN, JdbcWriterState>, SupportsCommitter<JdbcCommitable> {
+        implements Sink<IN>, SupportsWriterState<IN, List<IN>>, SupportsCommitter<JdbcCommitable> {
     private static final long serialVersionUID = 1L;
 
-    private final JdbcSink<IN> delegate;
-    private final PostgresXaConnection connection;
+    private final String pipelineId;
     private final String name;
+    private final JdbcQueryStatement<IN> statement;
+    private final TypeInformation<IN> rowType;
+    private final PostgresXaConnection connection;
+    private final int batchSize;
 
-    private ExactlyOnceJdbcSink(JdbcSink<IN> delegate, PostgresXaConnection connection, String name) {
-        this.delegate = delegate;
+    private ExactlyOnceJdbcSink(String pipelineId, String name, JdbcQueryStatement<IN> statement,
+            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize) {
+        this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
+        this.name = XaTransactionId.checkSinkName(name);
+        this.statement = statement;
+        this.rowType = rowType;
         this.connection = connection;
-        this.name = name;
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, not " + batchSize);
+        }
+        this.batchSize = batchSize;
     }
 
     /**
-     * @param name the sink's name, unique in the job and stable across upgrades (it is part of its
+     * @param pipelineId the pipeline's identity in the database: distinct between pipelines that share it,
+     *     stable across restores and upgrades (jdbc.xa.pipeline-id)
+     * @param name the sink's name, unique in the pipeline and stable across upgrades (it is part of its
      *     transaction ids); also its label in metrics, e.g. the table name
+     * @param rowType the type of the rows, for the rows the writer's state may hold
      * @param batchSize rows per JDBC batch within a transaction
      */
-    public static <IN> ExactlyOnceJdbcSink<IN> of(
-            String name, JdbcQueryStatement<IN> statement, PostgresXaConnection connection, int batchSize) {
-        JdbcSink<IN> sink = JdbcSink.<IN>builder()
-                .withQueryStatement(statement)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(batchSize)
-                        .withBatchIntervalMs(0) // transactions are flushed at checkpoints
-                        .withMaxRetries(0) // required in exactly-once mode (FLINK-22311)
-                        .build())
-                .buildExactlyOnce(
-                        JdbcExactlyOnceOptions.builder()
-                                .withTransactionPerConnection(true) // PostgreSQL: one XA transaction per connection
-                                .build(),
-                        (SerializableSupplier<XADataSource>) connection::createXaDataSource);
-        return new ExactlyOnceJdbcSink<>(sink, connection, name);
+    public static <IN> ExactlyOnceJdbcSink<IN> of(String pipelineId, String name, JdbcQueryStatement<IN> statement,
+            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize) {
+        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize);
     }
 
     @Override
-    public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
-        cleanUpAbandonedTransactions(context);
-        return aligned(delegate.createWriter(new SinkScopedWriterContext(context, name)));
+    public StatefulSinkWriter<IN, List<IN>> createWriter(WriterInitContext context) throws IOException {
+        return restoreWriter(context, List.of());
     }
 
     @Override
-    public CheckpointAlignedJdbcWriter<IN> restoreWriter(WriterInitContext context, Collection<JdbcWriterState> states)
-            throws IOException {
-        cleanUpAbandonedTransactions(context);
-        return aligned(delegate.restoreWriter(new SinkScopedWriterContext(context, name), mergeForLowerParallelism(states)));
-    }
-
-    private static <IN> CheckpointAlignedJdbcWriter<IN> aligned(JdbcWriter<IN> writer) {
-        return new CheckpointAlignedJdbcWriter<>(writer, StatementRebinder.of(writer)::rebind);
-    }
-
-    /** One subtask per sink cleans up; transactions are global to the database, not per subtask. */
-    private void cleanUpAbandonedTransactions(WriterInitContext context) throws IOException {
+    public StatefulSinkWriter<IN, List<IN>> restoreWriter(WriterInitContext context, Collection<List<IN>> unwritten) throws IOException {
         if (context.getTaskInfo().getIndexOfThisSubtask() == 0) {
-            new PreparedTransactionJanitor(connection).rollBackAbandoned(context.getRestoredCheckpointId());
+            // One subtask per sink: the transactions of all its subtasks are in one database. No subtask prepares
+            // anything before every subtask has started, since no checkpoint is triggered before.
+            new PreparedTransactionJanitor(connection, pipelineId, name).rollBackAbandoned(context.getRestoredCheckpointId());
         }
-    }
-
-    static Collection<JdbcWriterState> mergeForLowerParallelism(Collection<JdbcWriterState> states) {
-        if (states.size() <= 1) {
-            return states;
-        }
-        List<TransactionId> prepared = new ArrayList<>();
-        List<TransactionId> hanging = new ArrayList<>();
-        for (JdbcWriterState state : states) {
-            prepared.addAll(state.getPrepared());
-            hanging.addAll(state.getHanging());
-        }
-        return List.of(JdbcWriterState.of(prepared, hanging));
+        return new XaJdbcWriter<>(pipelineId, name, context.getTaskInfo().getIndexOfThisSubtask(), statement, connection,
+                batchSize, context.isObjectReuseEnabled() ? context.createInputSerializer() : null,
+                context.getRestoredCheckpointId().orElse(0L), unwritten);
     }
 
     @Override
-    public SimpleVersionedSerializer<JdbcWriterState> getWriterStateSerializer() {
-        return delegate.getWriterStateSerializer();
+    public SimpleVersionedSerializer<List<IN>> getWriterStateSerializer() {
+        return new UnwrittenRowsSerializer<>(rowType.createSerializer(new SerializerConfigImpl()));
     }
 
     @Override
-    public Committer<JdbcCommitable> createCommitter(CommitterInitContext context) throws IOException {
-        Committer<JdbcCommitable> committer = delegate.createCommitter(context);
+    public Committer<JdbcCommitable> createCommitter(CommitterInitContext context) {
         CommitLatency latency = new CommitLatency();
         context.metricGroup().addGroup(PipelineMetrics.GROUP)
                 .addGroup(PipelineMetrics.SINK_LABEL, name)
                 .gauge(PipelineMetrics.SINK_COMMIT_LATENCY_MS, latency);
-        return new Committer<>() {
-            @Override
-            public void commit(Collection<CommitRequest<JdbcCommitable>> requests) throws IOException, InterruptedException {
-                long start = System.nanoTime();
-                committer.commit(requests);
-                if (!requests.isEmpty()) {
-                    latency.lastMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                }
-            }
-
-            @Override
-            public void close() throws Exception {
-                committer.close();
-            }
-        };
+        return new XaJdbcCommitter(connection, millis -> latency.lastMillis = millis);
     }
 
     @Override
     public SimpleVersionedSerializer<JdbcCommitable> getCommittableSerializer() {
-        return delegate.getCommittableSerializer();
+        return new JdbcCommitableSerializer();
     }
 
     /** Duration of the last commit that had something to commit. */

@@ -11,6 +11,12 @@ import java.sql.Types;
 /**
  * Upserts a window's row. Every firing of a window carries its complete totals, so replacing the row
  * is idempotent: replays after a failure and late updates converge to one correct row.
+ *
+ * <p>A window counts each event once, by id, and quantities and prices are positive, so a later
+ * firing of the same window covers a superset of the events: none of its counts and sums is smaller.
+ * A firing with a smaller one knows less than the row (a window state that was lost or started
+ * afresh, e.g. a late event judged against a watermark that a restore reset) and must not replace it;
+ * the upsert leaves the row as it is then. Equal replays and supersets replace it.
  */
 public final class WindowAggregateUpsert implements JdbcQueryStatement<WindowAggregate> {
     private static final long serialVersionUID = 1L;
@@ -26,7 +32,10 @@ public final class WindowAggregateUpsert implements JdbcQueryStatement<WindowAgg
                 + " window_end = EXCLUDED.window_end, orders = EXCLUDED.orders, units = EXCLUDED.units,"
                 + " revenue = EXCLUDED.revenue, avg_order_value = EXCLUDED.avg_order_value,"
                 + " distinct_users = EXCLUDED.distinct_users, views = EXCLUDED.views,"
-                + " conversion = EXCLUDED.conversion, updated_at = now()";
+                + " conversion = EXCLUDED.conversion, updated_at = now()"
+                + " WHERE EXCLUDED.orders >= " + TABLE + ".orders AND EXCLUDED.units >= " + TABLE + ".units"
+                + " AND EXCLUDED.revenue >= " + TABLE + ".revenue AND EXCLUDED.distinct_users >= " + TABLE + ".distinct_users"
+                + " AND EXCLUDED.views >= " + TABLE + ".views";
     }
 
     @Override

@@ -383,4 +383,28 @@ class PipelineConfigTest {
         assertThat(e).hasMessage("Invalid setting 'schema-registry.basic-auth.user-info' = (secret) from program argument "
                 + "--schema-registry.basic-auth.user-info: must be user:password.");
     }
+
+    // ------------------------------------------------------------------ XA pipeline id
+
+    @Test
+    void theXaPipelineIdIsTheKafkaTransactionalIdPrefixUnlessSet() {
+        assertThat(resolve().xaPipelineId()).isEqualTo("trendstream");
+        assertThat(resolve("--kafka.transactional-id-prefix", "analytics-green").xaPipelineId()).isEqualTo("analytics-green");
+        assertThat(resolve("--kafka.transactional-id-prefix", "analytics-green", "--jdbc.xa.pipeline-id", "analytics")
+                .xaPipelineId()).isEqualTo("analytics");
+    }
+
+    @Test
+    void anXaPipelineIdThatDoesNotFitAnXaGlobalTransactionIdIsRefusedNamingTheSettingItCameFrom() {
+        assertThat(failure(args("--jdbc.xa.pipeline-id", "x".repeat(65)), Map.of(), Map.of())).hasMessage(
+                "Invalid setting 'jdbc.xa.pipeline-id' = '" + "x".repeat(65) + "' from program argument --jdbc.xa.pipeline-id: "
+                        + "must be at most 64 bytes in UTF-8 (an XA global transaction id), not 65.");
+        assertThat(failure(args("--jdbc.xa.pipeline-id", " "), Map.of(), Map.of()))
+                .hasMessageStartingWith("Invalid setting 'jdbc.xa.pipeline-id' = ' '").hasMessageEndingWith(": must not be empty.");
+        assertThat(failure(args("--kafka.transactional-id-prefix", "p".repeat(70)), Map.of(), Map.of()))
+                .hasMessageStartingWith("Invalid setting 'kafka.transactional-id-prefix'")
+                .hasMessageEndingWith("(it is also the XA pipeline id while jdbc.xa.pipeline-id is unset).");
+        assertThat(resolve("--kafka.transactional-id-prefix", "p".repeat(70), "--jdbc.xa.pipeline-id", "p").xaPipelineId())
+                .isEqualTo("p");
+    }
 }

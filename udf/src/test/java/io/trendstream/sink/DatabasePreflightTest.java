@@ -79,7 +79,7 @@ class DatabasePreflightTest {
 
     @Test
     void anUnreachableDatabaseFailsTheCleanUpOfAbandonedTransactions() {
-        assertThatThrownBy(() -> new PreparedTransactionJanitor(CONNECTION).rollBackAbandoned(OptionalLong.of(3)))
+        assertThatThrownBy(() -> new PreparedTransactionJanitor(CONNECTION, "trendstream", "late_events").rollBackAbandoned(OptionalLong.of(3)))
                 .isInstanceOf(IOException.class)
                 .hasMessage("Could not clean up prepared transactions in " + UNREACHABLE
                         + ": check that the database is reachable and the user may read pg_prepared_xacts")
