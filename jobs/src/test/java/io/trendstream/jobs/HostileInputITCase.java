@@ -19,6 +19,7 @@ import io.trendstream.testing.WindowRow;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.executiongraph.AccessExecution;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
@@ -216,6 +217,22 @@ class HostileInputITCase {
             producer.send(new ProducerRecord<>(topic, new byte[LARGEST_VALUE])).get();
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, new byte[LARGEST_VALUE + 1])).get())
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RecordTooLargeException.class);
+        }
+    }
+
+    /** The largest dead letter must fit the dead-letter topic, or the job would restart on it forever. */
+    @Test
+    void aDeadLetterTopicTooSmallForTheLargestDeadLetterFailsBeforeSubmission() throws Exception {
+        try (PipelineFixture pipeline = new PipelineFixture(KAFKA, POSTGRES, REGISTRY.server())) {
+            String small = pipeline.name + "-small-dead-letters";
+            KAFKA.createTopic(small, 1, Map.of("max.message.bytes", "100000"));
+
+            assertThatThrownBy(() -> DependencyPreflight.checkKafka(pipeline.config("--kafka.topic.dead-letters", small)))
+                    .isInstanceOf(IllegalConfigurationException.class)
+                    .hasMessageContaining(small)
+                    .hasMessageContaining("kafka.topic.dead-letters")
+                    .hasMessageContaining("at most 100000 bytes (max.message.bytes)");
+            DependencyPreflight.checkKafka(pipeline.config()); // the broker's default fits
         }
     }
 
