@@ -8,6 +8,9 @@ import org.apache.flink.configuration.IllegalConfigurationException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -47,11 +50,29 @@ public final class DependencyPreflight {
                 throw new IllegalConfigurationException("Kafka at " + servers + " has no topic(s) " + missing
                         + ". Create them (bin/pipeline and docker-compose do), or set kafka.topic.* to the topics to use.");
             }
+            checkDeadLetterTopicHoldsTheLargestDeadLetter(admin, config.get(DEAD_LETTER_TOPIC));
         } catch (IllegalConfigurationException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalConfigurationException("Cannot reach Kafka at " + servers + " within " + TIMEOUT_SECONDS
                     + " s: check kafka.bootstrap-servers and that the brokers are running and reachable from here.", e);
+        }
+    }
+
+    /**
+     * A dead letter may take {@link KafkaConnectors#DEAD_LETTER_MAX_RECORD_BYTES}; a dead-letter topic whose
+     * {@code max.message.bytes} is smaller would refuse it, and the job would restart on that record forever.
+     */
+    private static void checkDeadLetterTopicHoldsTheLargestDeadLetter(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry limit = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (limit != null && limit.value() != null
+                && Long.parseLong(limit.value()) < KafkaConnectors.DEAD_LETTER_MAX_RECORD_BYTES) {
+            throw new IllegalConfigurationException("The dead-letter topic " + topic + " (kafka.topic.dead-letters) "
+                    + "accepts records of at most " + limit.value() + " bytes (max.message.bytes), less than the "
+                    + KafkaConnectors.DEAD_LETTER_MAX_RECORD_BYTES + " a dead letter may take: set its max.message.bytes "
+                    + "to at least " + KafkaConnectors.DEAD_LETTER_MAX_RECORD_BYTES + ".");
         }
     }
 

@@ -13,11 +13,13 @@ import io.trendstream.functions.ProductViewRules;
 import io.trendstream.records.Ingested;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistrySettings;
+import io.trendstream.serialization.SizeBoundedDeadLetterSerializer;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
@@ -33,6 +35,14 @@ import static io.trendstream.config.PipelineOptions.*;
 
 /** The job's Kafka sources and exactly-once Kafka sinks, built from the pipeline configuration. */
 public final class KafkaConnectors {
+
+    /**
+     * The largest dead letter, as the producer measures it against {@code max.request.size} (set to this on the
+     * dead-letter sink): Kafka's default, under the broker's default {@code max.message.bytes} of 1,048,588. A dead
+     * letter that would be larger keeps only the beginning of the original payload and says so
+     * ({@link SizeBoundedDeadLetterSerializer}). A dead-letter topic configured smaller needs this lowered.
+     */
+    public static final int DEAD_LETTER_MAX_RECORD_BYTES = 1_048_576;
 
     private final PipelineConfig config;
     private final SchemaRegistrySettings registry;
@@ -82,31 +92,31 @@ public final class KafkaConnectors {
 
     public KafkaSink<TrendAlert> alerts() {
         String topic = config.get(ALERTS_TOPIC);
-        return sink(topic, "alerts", KafkaRecordSerializationSchema.<TrendAlert>builder()
+        return sink("alerts", KafkaRecordSerializationSchema.<TrendAlert>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<TrendAlert>) alert -> alert.getProductId().getBytes(StandardCharsets.UTF_8))
                 .setValueSerializationSchema(ConfluentAvro.forSpecificSerialization(
                         TrendAlert.class, ConfluentAvro.topicValueSubject(topic), registry))
-                .build());
+                .build())
+                .build();
     }
 
     public KafkaSink<DeadLetter> deadLetters() {
         String topic = config.get(DEAD_LETTER_TOPIC);
-        return sink(topic, "dead-letters", KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(ConfluentAvro.forSpecificSerialization(
-                        DeadLetter.class, ConfluentAvro.topicValueSubject(topic), registry))
-                .build());
+        return sink("dead-letters", new SizeBoundedDeadLetterSerializer(topic,
+                        ConfluentAvro.forSpecificSerialization(DeadLetter.class, ConfluentAvro.topicValueSubject(topic), registry),
+                        DEAD_LETTER_MAX_RECORD_BYTES))
+                .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(DEAD_LETTER_MAX_RECORD_BYTES))
+                .build();
     }
 
-    private <T> KafkaSink<T> sink(String topic, String idSuffix, KafkaRecordSerializationSchema<T> serializer) {
+    private <T> KafkaSinkBuilder<T> sink(String idSuffix, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(config.get(KAFKA_TRANSACTION_TIMEOUT).toMillis()))
-                .build();
+                        String.valueOf(config.get(KAFKA_TRANSACTION_TIMEOUT).toMillis()));
     }
 }

@@ -7,6 +7,7 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.functions.ActivityBundler;
+import io.trendstream.functions.DeadLetterBlindWatermarks;
 import io.trendstream.functions.DeadLetterRouter;
 import io.trendstream.functions.DurableWatermark;
 import io.trendstream.functions.LateEventRecorder;
@@ -164,12 +165,12 @@ public final class TrendPipelineWorkflow {
 
     /**
      * Per-partition watermarks at the sources, so that a slow partition holds event time back and an
-     * idle one does not. Dead letters carry no event time and never advance the watermark.
+     * idle one does not. Dead letters neither advance the watermark nor count as activity.
      */
     static <T> WatermarkStrategy<Ingested<T>> watermarks(WindowSettings windows) {
-        return WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(windows.outOfOrderness())
+        return DeadLetterBlindWatermarks.of(WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(windows.outOfOrderness())
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.getEventTime())
-                .withIdleness(windows.idleness());
+                .withIdleness(windows.idleness()));
     }
 
     private static String describe(Duration duration) {

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,12 +19,18 @@ public final class TopicWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public TopicWriter(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(
+        this(bootstrapServers, Map.of());
+    }
+
+    /** With more producer settings, e.g. a larger {@code max.request.size}, so that only the broker limits records. */
+    public TopicWriter(String bootstrapServers, Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-writer-" + UUID.randomUUID(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5));
+        config.putAll(settings);
+        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();
     }
 

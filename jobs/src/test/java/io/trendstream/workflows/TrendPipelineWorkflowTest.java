@@ -1,17 +1,31 @@
 package io.trendstream.workflows;
 
 import io.trendstream.config.PipelineConfig;
+import io.trendstream.config.WindowSettings;
+import io.trendstream.events.DeadLetter;
+import io.trendstream.events.OrderEvent;
 import io.trendstream.jobs.TrendPipelineJob;
+import io.trendstream.records.Ingested;
 
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.util.clock.ManualClock;
+import org.apache.flink.util.clock.RelativeClock;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -54,6 +68,84 @@ class TrendPipelineWorkflowTest {
         assertThat(taskNames()).anySatisfy(name -> assertThat(name)
                 .startsWith("Keep the watermark across restarts -> Window per product (5 min, each event once)")
                 .contains("Describe late events", "Database: product_window_stats: Writer", "Database: late_events: Writer"));
+    }
+
+    // ------------------------------------------------------------------ watermarks
+
+    private static final Duration IDLENESS = Duration.ofMinutes(1);
+
+    /** A source split's watermark generator, with the clock its idleness is measured on. */
+    private static WatermarkGenerator<Ingested<OrderEvent>> splitWatermarks(ManualClock clock) {
+        WindowSettings windows = new WindowSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofSeconds(5), IDLENESS);
+        return TrendPipelineWorkflow.<OrderEvent>watermarks(windows).createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return clock;
+            }
+        });
+    }
+
+    /** What a split's generator told its output last. */
+    private static final class LastOutput implements WatermarkOutput {
+        Long watermark;
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            this.watermark = watermark.getTimestamp();
+            idle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
+    }
+
+    private static Ingested<OrderEvent> deadLetter() {
+        return Ingested.failed(DeadLetter.newBuilder().setReason("NOT_WIRE_FORMAT").setDetail("garbage")
+                .setSourceTopic("orders").setSourcePartition(0).setSourceOffset(0).setSourceTimestamp(Instant.EPOCH).build());
+    }
+
+    @Test
+    void aPartitionThatReceivesOnlyDeadLettersGoesIdleAndStopsHoldingBackTheWatermark() {
+        ManualClock clock = new ManualClock();
+        WatermarkGenerator<Ingested<OrderEvent>> generator = splitWatermarks(clock);
+        LastOutput output = new LastOutput();
+
+        generator.onPeriodicEmit(output);
+        for (int i = 0; i < 3; i++) {
+            generator.onEvent(deadLetter(), Ingested.NO_EVENT_TIME, output);
+            clock.advanceTime(IDLENESS.plusSeconds(1));
+            generator.onPeriodicEmit(output);
+        }
+
+        assertThat(output.idle).as("idle after a minute of nothing but dead letters").isTrue();
+    }
+
+    @Test
+    void deadLettersNeverAdvanceTheWatermarkAndValidEventsStill() {
+        ManualClock clock = new ManualClock();
+        WatermarkGenerator<Ingested<OrderEvent>> generator = splitWatermarks(clock);
+        LastOutput output = new LastOutput();
+        long eventTime = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli();
+
+        generator.onEvent(Ingested.of(null, eventTime), eventTime, output);
+        generator.onEvent(deadLetter(), Ingested.NO_EVENT_TIME, output);
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermark).isEqualTo(eventTime - 5_000 - 1);
+        assertThat(output.idle).isFalse();
     }
 
     @Test

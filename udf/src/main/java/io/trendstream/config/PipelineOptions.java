@@ -128,7 +128,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> SOURCE_IDLENESS =
             ConfigOptions.key("watermark.idleness").durationType().defaultValue(Duration.ofMinutes(1))
-                    .withDescription("A partition with no records for this long stops holding back the watermark.");
+                    .withDescription("A partition with no valid events for this long (dead letters do not count) stops holding back the watermark.");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
             ConfigOptions.key("validation.max-future-skew").durationType().defaultValue(Duration.ofMinutes(10))

@@ -29,6 +29,12 @@ import java.util.Optional;
 public final class IngestingDeserializer<T> implements KafkaRecordDeserializationSchema<Ingested<T>> {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Longest detail of a dead letter, in chars. Details quote at most a short excerpt of a field, but a decoder's
+     * exception message is not ours to bound.
+     */
+    static final int MAX_DETAIL_LENGTH = 1_000;
+
     private final DeserializationSchema<T> decoderTemplate;
     private final EventRules<T> rules;
     private final TypeInformation<Ingested<T>> producedType;
@@ -115,14 +121,28 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
     private Ingested<T> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
         return Ingested.failed(DeadLetter.newBuilder()
                 .setReason(reason.name())
-                .setDetail(detail == null ? reason.name() : detail)
+                .setDetail(detail == null ? reason.name() : abbreviate(detail))
                 .setSourceTopic(record.topic())
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())
                 .setSourceTimestamp(Instant.ofEpochMilli(Math.max(0L, record.timestamp())))
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                 .setPayload(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setOriginalKeySize(record.key() == null ? null : record.key().length)
+                .setOriginalPayloadSize(record.value() == null ? null : record.value().length)
+                .setTruncated(false)
                 .build());
+    }
+
+    private static String abbreviate(String detail) {
+        if (detail.length() <= MAX_DETAIL_LENGTH) {
+            return detail;
+        }
+        int end = MAX_DETAIL_LENGTH - 1;
+        if (Character.isHighSurrogate(detail.charAt(end - 1))) {
+            end--; // never split a surrogate pair
+        }
+        return detail.substring(0, end) + "…";
     }
 
     @Override

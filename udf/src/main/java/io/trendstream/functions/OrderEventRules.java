@@ -5,11 +5,22 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.records.DeadLetterReason;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
-/** Orders need ids, at least one line item, and positive quantities and prices. */
+/**
+ * Orders need ids, between one and {@link EventLimits#MAX_LINE_ITEMS} line items, positive quantities and prices in
+ * cents, totals per product within {@link EventLimits}, text the database can store, and a plausible event time.
+ * Checks run in field order and report the first problem; a field named in a detail has been checked already, so
+ * details stay short and printable.
+ */
 public final class OrderEventRules implements EventRules<OrderEvent> {
     private static final long serialVersionUID = 1L;
+
+    private static final long MAX_REVENUE_CENTS_PER_PRODUCT =
+            EventLimits.MAX_REVENUE_PER_PRODUCT.movePointRight(EventLimits.MONEY_SCALE).longValueExact();
 
     private final long maxFutureSkewMillis;
 
@@ -29,42 +40,97 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
 
     @Override
     public Rejection validate(OrderEvent order, long nowMillis) {
-        if (isBlank(order.getEventId())) {
-            return new Rejection(DeadLetterReason.MISSING_EVENT_ID, "order has no eventId");
+        Rejection rejection = TextFields.required("eventId", order.getEventId(),
+                DeadLetterReason.MISSING_EVENT_ID, "order has no eventId");
+        if (rejection == null) {
+            rejection = TextFields.required("orderId", order.getOrderId(),
+                    DeadLetterReason.MISSING_ORDER_ID, "order event " + order.getEventId() + " has no orderId");
         }
-        if (isBlank(order.getOrderId())) {
-            return new Rejection(DeadLetterReason.MISSING_ORDER_ID, "order event " + order.getEventId() + " has no orderId");
+        if (rejection == null) {
+            rejection = TextFields.required("userId", order.getUserId(),
+                    DeadLetterReason.MISSING_USER_ID, "order event " + order.getEventId() + " has no userId");
         }
-        if (isBlank(order.getUserId())) {
-            return new Rejection(DeadLetterReason.MISSING_USER_ID, "order event " + order.getEventId() + " has no userId");
+        if (rejection == null) {
+            rejection = TextFields.optional("currency", order.getCurrency());
         }
-        if (order.getLineItems() == null || order.getLineItems().isEmpty()) {
-            return new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event " + order.getEventId() + " has no line items");
+        if (rejection == null) {
+            rejection = TextFields.optional("channel", order.getChannel());
         }
-        for (int i = 0; i < order.getLineItems().size(); i++) {
-            LineItem item = order.getLineItems().get(i);
-            if (isBlank(item.getProductId())) {
-                return new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId");
-            }
-            if (item.getQuantity() <= 0) {
-                return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY,
-                        "line item " + i + " (" + item.getProductId() + ") has quantity " + item.getQuantity());
-            }
-            if (item.getUnitPrice() == null || item.getUnitPrice().compareTo(BigDecimal.ZERO) <= 0) {
-                return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE,
-                        "line item " + i + " (" + item.getProductId() + ") has unit price " + item.getUnitPrice());
-            }
+        if (rejection == null) {
+            rejection = validateLines(order);
         }
-        try {
-            OrderToActivities.totalsByProduct(order);
-        } catch (ArithmeticException e) {
-            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE,
-                    "order event " + order.getEventId() + " has a product whose units or revenue do not fit the totals");
+        if (rejection == null) {
+            rejection = EventTimeBounds.check(order.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
-        return FutureEventTime.check(eventTime(order), nowMillis, maxFutureSkewMillis);
+        return rejection;
     }
 
-    static boolean isBlank(String value) {
-        return value == null || value.isBlank();
+    private static Rejection validateLines(OrderEvent order) {
+        List<LineItem> lines = order.getLineItems();
+        if (lines == null || lines.isEmpty()) {
+            return new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event " + order.getEventId() + " has no line items");
+        }
+        if (lines.size() > EventLimits.MAX_LINE_ITEMS) {
+            return new Rejection(DeadLetterReason.TOO_MANY_LINE_ITEMS, "order event " + order.getEventId() + " has "
+                    + lines.size() + " line items, more than " + EventLimits.MAX_LINE_ITEMS);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            Rejection rejection = validateLine(i, lines.get(i));
+            if (rejection != null) {
+                return rejection;
+            }
+        }
+        Map<String, long[]> totals;
+        try {
+            totals = OrderToActivities.totalsByProduct(order);
+        } catch (ArithmeticException e) {
+            totals = null; // beyond an int or a long: certainly beyond the limits
+        }
+        if (totals == null || totals.values().stream().anyMatch(t ->
+                t[0] > EventLimits.MAX_UNITS_PER_PRODUCT || t[1] > MAX_REVENUE_CENTS_PER_PRODUCT)) {
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, "order event " + order.getEventId()
+                    + " has a product with more than " + EventLimits.MAX_UNITS_PER_PRODUCT + " units or a revenue above "
+                    + EventLimits.MAX_REVENUE_PER_PRODUCT);
+        }
+        return null;
+    }
+
+    private static Rejection validateLine(int i, LineItem item) {
+        Rejection rejection = TextFields.required("productId of line item " + i, item.getProductId(),
+                DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId");
+        if (rejection != null) {
+            return rejection;
+        }
+        String line = "line item " + i + " (" + item.getProductId() + ")";
+        if (item.getQuantity() <= 0) {
+            return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY, line + " has quantity " + item.getQuantity());
+        }
+        if (item.getQuantity() > EventLimits.MAX_UNITS_PER_PRODUCT) {
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line + " has quantity " + item.getQuantity()
+                    + ", more than " + EventLimits.MAX_UNITS_PER_PRODUCT);
+        }
+        BigDecimal price = item.getUnitPrice();
+        if (price == null || price.signum() <= 0) {
+            return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE, line + " has unit price " + describe(price));
+        }
+        // Compared before anything that expands the number: BigDecimal compares magnitudes by exponent first.
+        if (price.compareTo(EventLimits.MAX_UNIT_PRICE) > 0) {
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line + " has unit price " + describe(price)
+                    + ", more than " + EventLimits.MAX_UNIT_PRICE);
+        }
+        if (price.stripTrailingZeros().scale() > EventLimits.MONEY_SCALE) {
+            return new Rejection(DeadLetterReason.PRICE_TOO_PRECISE, line + " has unit price " + describe(price)
+                    + ", more than " + EventLimits.MONEY_SCALE + " decimal places");
+        }
+        return null;
+    }
+
+    /** A price for a detail: never the thousands of digits a hostile unscaled value can have. */
+    private static String describe(BigDecimal price) {
+        if (price == null) {
+            return "null";
+        }
+        String text = price.precision() <= 40 ? price.toString() : price.round(new MathContext(20)) + " (rounded)";
+        return text.length() <= 60 ? text : text.substring(0, 60) + "…";
     }
 }

@@ -5,9 +5,7 @@ import io.trendstream.records.DeadLetterReason;
 
 import java.time.Duration;
 
-import static io.trendstream.functions.OrderEventRules.isBlank;
-
-/** Views need an event id, a user and a product. */
+/** Views need an event id, a user and a product, text the database can store, and a plausible event time. */
 public final class ProductViewRules implements EventRules<ProductView> {
     private static final long serialVersionUID = 1L;
 
@@ -29,15 +27,22 @@ public final class ProductViewRules implements EventRules<ProductView> {
 
     @Override
     public Rejection validate(ProductView view, long nowMillis) {
-        if (isBlank(view.getEventId())) {
-            return new Rejection(DeadLetterReason.MISSING_EVENT_ID, "view has no eventId");
+        Rejection rejection = TextFields.required("eventId", view.getEventId(),
+                DeadLetterReason.MISSING_EVENT_ID, "view has no eventId");
+        if (rejection == null) {
+            rejection = TextFields.required("userId", view.getUserId(),
+                    DeadLetterReason.MISSING_USER_ID, "view " + view.getEventId() + " has no userId");
         }
-        if (isBlank(view.getUserId())) {
-            return new Rejection(DeadLetterReason.MISSING_USER_ID, "view " + view.getEventId() + " has no userId");
+        if (rejection == null) {
+            rejection = TextFields.required("productId", view.getProductId(),
+                    DeadLetterReason.MISSING_PRODUCT_ID, "view " + view.getEventId() + " has no productId");
         }
-        if (isBlank(view.getProductId())) {
-            return new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "view " + view.getEventId() + " has no productId");
+        if (rejection == null) {
+            rejection = TextFields.optional("sessionId", view.getSessionId());
         }
-        return FutureEventTime.check(eventTime(view), nowMillis, maxFutureSkewMillis);
+        if (rejection == null) {
+            rejection = EventTimeBounds.check(view.getEventTime(), nowMillis, maxFutureSkewMillis);
+        }
+        return rejection;
     }
 }

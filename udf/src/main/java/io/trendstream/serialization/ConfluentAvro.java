@@ -1,5 +1,6 @@
 package io.trendstream.serialization;
 
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
@@ -24,8 +25,10 @@ public final class ConfluentAvro {
     /** Reads records written with any registered schema that resolves to {@code type}'s schema. */
     public static <T extends SpecificRecord> RegistryAvroDeserializationSchema<T> forSpecificDeserialization(
             Class<T> type, SchemaRegistrySettings settings) {
-        // A null reader schema makes flink-avro take the specific class's own schema.
-        return new RegistryAvroDeserializationSchema<>(type, null, ConfluentSchemaCoderProvider.forReading(settings));
+        // A null reader schema makes flink-avro take the specific class's own schema; the coder checks writer
+        // schemas against the same one.
+        return new RegistryAvroDeserializationSchema<>(type, null,
+                ConfluentSchemaCoderProvider.forReading(settings, SpecificData.get().getSchema(type)));
     }
 
     /** Writes records with {@code type}'s schema, registering it under {@code subject} when needed. */

@@ -5,18 +5,24 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import io.trendstream.records.DeadLetterReason;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.flink.formats.avro.SchemaCoder;
 
 /**
  * Confluent's wire format header: magic byte {@code 0}, then the writer schema's registry id as a 4-byte big-endian
  * int; the Avro binary body follows.
  *
- * <p>Reading fails with a {@link DecodingException} for records that can never be decoded (no header, unknown id)
- * and with a plain {@link IOException} when the registry cannot be asked.
+ * <p>Reading fails with a {@link DecodingException} for records that can never be decoded (no header, unknown id,
+ * a writer schema the reader schema cannot read) and with a plain {@link IOException} when the registry cannot be
+ * asked.
  */
 public final class ConfluentSchemaCoder implements SchemaCoder {
 
@@ -28,15 +34,34 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
     private final SchemaRegistryClient client;
     private final String subject;
     private final boolean autoRegister;
+    private final Schema readerSchema;
+    /** Per writer schema id: why the reader schema cannot read it, or "" when it can. */
+    private final Map<Integer, String> incompatibilities;
 
     /**
      * @param subject the subject writers register under; null for a coder that only reads
      * @param autoRegister whether writing registers a new schema, or only looks up one registered beforehand
      */
     public ConfluentSchemaCoder(SchemaRegistryClient client, String subject, boolean autoRegister) {
+        this(client, subject, autoRegister, null);
+    }
+
+    /**
+     * @param readerSchema the schema records are read as: a writer schema it cannot read (e.g. one of another
+     *     subject) is a {@link DeadLetterReason#INCOMPATIBLE_SCHEMA}; null to leave that to Avro's resolution
+     */
+    public ConfluentSchemaCoder(SchemaRegistryClient client, String subject, boolean autoRegister, Schema readerSchema) {
         this.client = Objects.requireNonNull(client, "client");
         this.subject = subject;
         this.autoRegister = autoRegister;
+        this.readerSchema = readerSchema;
+        int capacity = client.settings().cacheCapacity();
+        this.incompatibilities = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, String> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
     @Override
@@ -57,11 +82,38 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
                     "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header", e);
         }
+        Schema writerSchema;
         try {
-            return client.getById(id);
+            writerSchema = client.getById(id);
         } catch (UnknownSchemaException e) {
             throw new DecodingException(DeadLetterReason.UNKNOWN_SCHEMA, e.getMessage(), e);
         }
+        if (readerSchema != null) {
+            String incompatibility = incompatibilities.computeIfAbsent(id, i -> incompatibility(writerSchema));
+            if (!incompatibility.isEmpty()) {
+                throw new DecodingException(DeadLetterReason.INCOMPATIBLE_SCHEMA, "Schema id " + id + " ("
+                        + writerSchema.getFullName() + ") cannot be read as " + readerSchema.getFullName() + ": "
+                        + incompatibility);
+            }
+        }
+        return writerSchema;
+    }
+
+    /**
+     * Why the reader schema cannot read records of this writer schema, or "" if it can. Stricter than Avro's
+     * resolution alone, which matches records by field names only: a frame of another subject whose fields happen
+     * to have defaults in the reader schema (a product view read as an order) would decode into a wrong event.
+     */
+    private String incompatibility(Schema writerSchema) {
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            return "";
+        }
+        String problems = result.getResult().getIncompatibilities().stream()
+                .map(i -> i.getType() + " at " + i.getLocation() + (i.getMessage() == null ? "" : " (" + i.getMessage() + ")"))
+                .collect(Collectors.joining("; "));
+        return problems.isEmpty() ? "incompatible" : problems;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.trendstream.serialization;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.apache.avro.Schema;
 import org.apache.flink.formats.avro.SchemaCoder;
 
 /**
@@ -16,17 +17,30 @@ public final class ConfluentSchemaCoderProvider implements SchemaCoder.SchemaCod
     private final SchemaRegistrySettings settings;
     private final String subject;
     private final boolean autoRegister;
+    /** The reader schema as JSON (travels with the job graph), or null. */
+    private final String readerSchema;
     private transient SchemaRegistryClient client;
 
-    private ConfluentSchemaCoderProvider(SchemaRegistrySettings settings, String subject, boolean autoRegister) {
+    private ConfluentSchemaCoderProvider(SchemaRegistrySettings settings, String subject, boolean autoRegister,
+                                         String readerSchema) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.subject = subject;
         this.autoRegister = autoRegister;
+        this.readerSchema = readerSchema;
     }
 
     /** For deserialization: the coder reads writer schemas by id. */
     public static ConfluentSchemaCoderProvider forReading(SchemaRegistrySettings settings) {
-        return new ConfluentSchemaCoderProvider(settings, null, false);
+        return new ConfluentSchemaCoderProvider(settings, null, false, null);
+    }
+
+    /**
+     * For deserialization as {@code readerSchema}: a writer schema that it cannot read is a
+     * {@link io.trendstream.records.DeadLetterReason#INCOMPATIBLE_SCHEMA}.
+     */
+    public static ConfluentSchemaCoderProvider forReading(SchemaRegistrySettings settings, Schema readerSchema) {
+        return new ConfluentSchemaCoderProvider(settings, null, false,
+                Objects.requireNonNull(readerSchema, "readerSchema").toString());
     }
 
     /**
@@ -36,7 +50,7 @@ public final class ConfluentSchemaCoderProvider implements SchemaCoder.SchemaCod
      */
     public static ConfluentSchemaCoderProvider forWriting(String subject, SchemaRegistrySettings settings,
                                                           boolean autoRegister) {
-        return new ConfluentSchemaCoderProvider(settings, Objects.requireNonNull(subject, "subject"), autoRegister);
+        return new ConfluentSchemaCoderProvider(settings, Objects.requireNonNull(subject, "subject"), autoRegister, null);
     }
 
     @Override
@@ -44,7 +58,8 @@ public final class ConfluentSchemaCoderProvider implements SchemaCoder.SchemaCod
         if (client == null) {
             client = new SchemaRegistryClient(settings);
         }
-        return new ConfluentSchemaCoder(client, subject, autoRegister);
+        return new ConfluentSchemaCoder(client, subject, autoRegister,
+                readerSchema == null ? null : new Schema.Parser().parse(readerSchema));
     }
 
     public SchemaRegistrySettings settings() {
@@ -68,12 +83,12 @@ public final class ConfluentSchemaCoderProvider implements SchemaCoder.SchemaCod
             return false;
         }
         return autoRegister == that.autoRegister && settings.equals(that.settings)
-                && Objects.equals(subject, that.subject);
+                && Objects.equals(subject, that.subject) && Objects.equals(readerSchema, that.readerSchema);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, subject, autoRegister);
+        return Objects.hash(settings, subject, autoRegister, readerSchema);
     }
 
     @Override

@@ -36,8 +36,8 @@ public final class DecodingException extends IOException {
      * fault, empty if the job should fail instead because the registry failed (unreachable, failing, refusing
      * access, or the call was interrupted), anywhere in the cause chain.
      *
-     * <p>Header problems are {@link DecodingException}s with their own reason. Anything else, such as a body
-     * that ends early or does not resolve to the reader schema, is {@link DeadLetterReason#UNDECODABLE}.
+     * <p>Header problems, unknown ids and writer schemas the reader schema cannot read are {@link DecodingException}s
+     * with their own reason. Anything else, such as a body that ends early, is {@link DeadLetterReason#UNDECODABLE}.
      */
     public static Optional<DeadLetterReason> deadLetterReasonOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -75,7 +75,7 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode reply = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), -1);
+        JsonNode reply = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), null);
         int id = reply.get("id").asInt();
         idsBySubjectSchema.put(key, id);
         schemasById.putIfAbsent(id, schema);
@@ -89,7 +89,7 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode reply = send("POST", "/subjects/" + encode(subject), schemaBody(schema), -1);
+        JsonNode reply = send("POST", "/subjects/" + encode(subject), schemaBody(schema), null);
         int id = reply.get("id").asInt();
         idsBySubjectSchema.put(key, id);
         return id;
@@ -114,7 +114,7 @@ public final class SchemaRegistryClient {
     /** The latest version of a subject. Not cached: it changes whenever a new version is registered. */
     public RegisteredSchema getLatest(String subject) throws IOException {
         String path = "/subjects/" + encode(subject) + "/versions/latest";
-        JsonNode reply = send("GET", path, null, -1);
+        JsonNode reply = send("GET", path, null, null);
         Schema schema = parse(reply.get("schema").asText(), path);
         int id = reply.get("id").asInt();
         schemasById.putIfAbsent(id, schema);
@@ -123,7 +123,7 @@ public final class SchemaRegistryClient {
 
     /** The registered subjects; also a cheap way to ask whether the registry answers at all. */
     public List<String> getSubjects() throws IOException {
-        JsonNode reply = send("GET", "/subjects", null, -1);
+        JsonNode reply = send("GET", "/subjects", null, null);
         List<String> subjects = new ArrayList<>();
         reply.forEach(subject -> subjects.add(subject.asText()));
         return subjects;
@@ -133,8 +133,11 @@ public final class SchemaRegistryClient {
         return settings;
     }
 
-    /** Sends a request; {@code schemaId} (or -1) turns a 40403 into an {@link UnknownSchemaException}. */
-    private JsonNode send(String method, String path, String body, int schemaId) throws IOException {
+    /**
+     * Sends a request. For a lookup by id, {@code schemaId} turns a 40403 into an {@link UnknownSchemaException};
+     * null for any other request. Every int is a possible id in a record's header, negative ones included.
+     */
+    private JsonNode send(String method, String path, String body, Integer schemaId) throws IOException {
         String url = settings.url() + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(settings.requestTimeout())
@@ -169,7 +172,7 @@ public final class SchemaRegistryClient {
                     + errorMessage(response.body()) + "): check the registry's logs and its Kafka store", null);
         }
         int errorCode = errorCode(response.body()).orElse(status);
-        if (schemaId >= 0 && errorCode == 40403) {
+        if (schemaId != null && errorCode == 40403) {
             throw new UnknownSchemaException(schemaId, "Schema id " + schemaId + " is not known to the schema "
                     + "registry at " + settings.url());
         }

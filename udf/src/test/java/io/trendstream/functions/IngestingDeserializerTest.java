@@ -13,6 +13,11 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
+import io.trendstream.events.LineItem;
+
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +138,9 @@ class IngestingDeserializerTest {
         assertThat(dl.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(record.timestamp()));
         assertThat(dl.getKey()).isEqualTo(record.key() == null ? null : ByteBuffer.wrap(record.key()));
         assertThat(dl.getPayload()).isEqualTo(record.value() == null ? null : ByteBuffer.wrap(record.value()));
+        assertThat(dl.getOriginalKeySize()).isEqualTo(record.key() == null ? null : record.key().length);
+        assertThat(dl.getOriginalPayloadSize()).isEqualTo(record.value() == null ? null : record.value().length);
+        assertThat(dl.getTruncated()).as("only the dead-letter sink cuts, to fit its record limit").isFalse();
         return dl;
     }
 
@@ -234,6 +243,59 @@ class IngestingDeserializerTest {
 
         assertThat(deserializer.ingest(record(encode(atSkew))).isDeadLetter()).isFalse();
         assertDeadLetterOf(deserializer.ingest(beyond), beyond, DeadLetterReason.EVENT_TIME_IN_FUTURE);
+    }
+
+    @Test
+    void theSixReportedPillsInValidAvroBecomeDeadLettersWithTheirReasons() throws Exception {
+        OrderEvent nulInProduct = Events.order("e-1", line("p-\u0000", 1, "1.00")).build();
+        OrderEvent hugeProduct = Events.order("e-2", line("p".repeat(100_000), 1, "1.00")).build();
+        OrderEvent minTime = Events.order("e-3", line("p-1", 1, "1.00")).setEventTime(Instant.ofEpochMilli(Long.MIN_VALUE)).build();
+        byte[] overflowingPrice = encodeWithRawUnitPrice(Events.order("e-4", line("p-1", 1, "1.00")).build(),
+                new BigInteger("9999999999999999999")); // 99,999,999,999,999,999.99: numeric field overflow
+
+        for (Object[] pill : new Object[][] {
+                {nulInProduct, DeadLetterReason.INVALID_TEXT},
+                {hugeProduct, DeadLetterReason.TEXT_TOO_LONG},
+                {minTime, DeadLetterReason.EVENT_TIME_OUT_OF_RANGE},
+                {overflowingPrice, DeadLetterReason.AMOUNT_OUT_OF_RANGE}}) {
+            ConsumerRecord<byte[], byte[]> record =
+                    record(pill[0] instanceof byte[] bytes ? bytes : encode((OrderEvent) pill[0]));
+            assertDeadLetterOf(deserializer.ingest(record), record, (DeadLetterReason) pill[1]);
+        }
+    }
+
+    /**
+     * The order in Avro binary with the first line's unit price replaced by raw unscaled bytes, as a producer that does
+     * not check the decimal's declared precision writes it (Avro's own writer refuses).
+     */
+    static byte[] encodeWithRawUnitPrice(OrderEvent order, BigInteger unscaled) throws IOException {
+        GenericRecord line = new GenericData.Record(LineItem.getClassSchema());
+        line.put("productId", order.getLineItems().get(0).getProductId());
+        line.put("quantity", order.getLineItems().get(0).getQuantity());
+        line.put("unitPrice", ByteBuffer.wrap(unscaled.toByteArray()));
+        GenericRecord generic = new GenericData.Record(OrderEvent.getClassSchema());
+        generic.put("eventId", order.getEventId());
+        generic.put("orderId", order.getOrderId());
+        generic.put("userId", order.getUserId());
+        generic.put("lineItems", List.of(line));
+        generic.put("currency", order.getCurrency());
+        generic.put("eventTime", order.getEventTime().toEpochMilli());
+        generic.put("channel", order.getChannel());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(OrderEvent.getClassSchema()).write(generic, encoder);
+        encoder.flush();
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aDetailIsAtMostAThousandCharacters() throws Exception {
+        IngestingDeserializer<OrderEvent> verbose = new IngestingDeserializer<>(
+                new ThrowingDecoder(new IOException("x".repeat(100_000))), new OrderEventRules(SKEW), TYPE, CLOCK);
+
+        DeadLetter dl = verbose.ingest(record(new byte[] {1})).getDeadLetter();
+
+        assertThat(dl.getDetail()).hasSize(IngestingDeserializer.MAX_DETAIL_LENGTH).startsWith("IOException: xxx").endsWith("x…");
     }
 
     @Test

@@ -6,10 +6,14 @@ import io.trendstream.testing.Events;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +84,47 @@ class ProductViewRulesTest {
 
         assertThat(rules.validate(view, NOW)).isEqualTo(new Rejection(DeadLetterReason.EVENT_TIME_IN_FUTURE,
                 "event time 2026-11-22T10:10:00.001Z is more than 600000 ms ahead of the clock (2026-11-22T10:00:00Z)"));
+    }
+
+    private static final String HUGE_ID = "r".repeat(100_000);
+    private static final String LONGEST_ID = "€".repeat(EventLimits.MAX_TEXT_LENGTH);
+
+    static Stream<Arguments> hostileViews() {
+        return Stream.of(
+                Arguments.of("NUL in the event id", Events.view("v\u00001"), DeadLetterReason.INVALID_TEXT),
+                Arguments.of("NUL in the user id", Events.view("v-1").setUserId("u\u0000"), DeadLetterReason.INVALID_TEXT),
+                Arguments.of("NUL in the product id", Events.view("v-1").setProductId("\u0000p"), DeadLetterReason.INVALID_TEXT),
+                Arguments.of("NUL in the session id", Events.view("v-1").setSessionId("s\u0000"), DeadLetterReason.INVALID_TEXT),
+                Arguments.of("a lone surrogate in the product id", Events.view("v-1").setProductId("p\uD800"),
+                        DeadLetterReason.INVALID_TEXT),
+                Arguments.of("a 100 KB event id", Events.view(HUGE_ID), DeadLetterReason.TEXT_TOO_LONG),
+                Arguments.of("a 100 KB user id", Events.view("v-1").setUserId(HUGE_ID), DeadLetterReason.TEXT_TOO_LONG),
+                Arguments.of("a 100 KB product id", Events.view("v-1").setProductId(HUGE_ID), DeadLetterReason.TEXT_TOO_LONG),
+                Arguments.of("a 100 KB session id", Events.view("v-1").setSessionId(HUGE_ID), DeadLetterReason.TEXT_TOO_LONG),
+                Arguments.of("an event time of Long.MIN_VALUE", Events.view("v-1").setEventTime(Instant.ofEpochMilli(Long.MIN_VALUE)),
+                        DeadLetterReason.EVENT_TIME_OUT_OF_RANGE),
+                Arguments.of("an event time before 1970", Events.view("v-1").setEventTime(Instant.parse("1969-12-31T23:59:59Z")),
+                        DeadLetterReason.EVENT_TIME_OUT_OF_RANGE),
+                Arguments.of("an event time of Long.MAX_VALUE", Events.view("v-1").setEventTime(Instant.ofEpochMilli(Long.MAX_VALUE)),
+                        DeadLetterReason.EVENT_TIME_OUT_OF_RANGE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileViews")
+    void rejectsWhatTheDatabaseOrTheWindowsCannotHold(String what, ProductView.Builder view, DeadLetterReason reason) {
+        Rejection rejection = rules.validate(view.build(), NOW);
+
+        assertThat(rejection).as(what).isNotNull();
+        assertThat(rejection.reason()).as(what).isEqualTo(reason);
+        assertThat(rejection.detail()).hasSizeLessThan(300).doesNotContain("\u0000");
+    }
+
+    @Test
+    void acceptsIdsOfTheLongestLengthInThreeByteCharacters() {
+        ProductView view = Events.view(LONGEST_ID).setUserId(LONGEST_ID).setProductId(LONGEST_ID).setSessionId(LONGEST_ID)
+                .build();
+
+        assertThat(rules.validate(view, NOW)).isNull();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trendstream.events.LineItem;
 import io.trendstream.events.OrderEvent;
+import io.trendstream.events.ProductView;
 import io.trendstream.records.DeadLetterReason;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
@@ -26,6 +28,8 @@ import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfluentSchemaCoderTest {
 
@@ -91,6 +95,50 @@ class ConfluentSchemaCoderTest {
         assertThat(((UnknownSchemaException) e.getCause()).schemaId()).isEqualTo(7);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {-1, Integer.MIN_VALUE, 0})
+    void anyIdAHeaderCanCarryIsLookedUpAndUnknownOnesAreUnknownSchemas(int id) {
+        registry.answer("GET", "/schemas/ids/" + id, 404,
+                "{\"error_code\": 40403, \"message\": \"Schema " + id + " not found\"}");
+        byte[] header = ByteBuffer.allocate(6).put((byte) 0).putInt(id).put((byte) 2).array();
+
+        DecodingException e = assertReason(header, DeadLetterReason.UNKNOWN_SCHEMA);
+
+        assertThat(((UnknownSchemaException) e.getCause()).schemaId()).isEqualTo(id);
+        assertThat(registry.requests("GET", "/schemas/ids/" + id)).hasSize(1);
+    }
+
+    @Test
+    void aFrameOfAnotherSubjectIsAnIncompatibleSchemaNotAnEventWithMissingFields() throws Exception {
+        // A product view happens to resolve to an order by field names alone (every order field it lacks has a
+        // default): without the compatibility check it would decode into an order with no orderId.
+        registry.answer("GET", "/schemas/ids/10", 200, schemaReply(ProductView.getClassSchema()));
+        ProductView view = ProductView.newBuilder().setEventId("v-1").setUserId("u-1").setProductId("p-1")
+                .setSessionId("s-1").setEventTime(Instant.parse("2026-11-22T10:00:00Z")).build();
+        byte[] frame = frame(10, avroBinary(view, ProductView.class));
+        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+                ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
+
+        for (int i = 0; i < 2; i++) {
+            DecodingException e = catchThrowableOfType(DecodingException.class, () -> deserializer.deserialize(frame));
+            assertThat(e.reason()).isEqualTo(DeadLetterReason.INCOMPATIBLE_SCHEMA);
+            assertThat(e).hasMessageStartingWith("Schema id 10 (io.trendstream.events.ProductView) cannot be read as "
+                    + "io.trendstream.events.OrderEvent: NAME_MISMATCH");
+        }
+        assertThat(registry.requests("GET", "/schemas/ids/10")).as("asked and judged once").hasSize(1);
+    }
+
+    @Test
+    void aSchemaOfAnotherTypeIsAnIncompatibleSchema() {
+        registry.answer("GET", "/schemas/ids/8", 200, schemaReply(Schema.create(Schema.Type.STRING)));
+
+        DecodingException e = catchThrowableOfType(DecodingException.class, () -> ConfluentAvro
+                .forSpecificDeserialization(OrderEvent.class, settings()).deserialize(new byte[] {0, 0, 0, 0, 8, 2, 'x'}));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.INCOMPATIBLE_SCHEMA);
+        assertThat(e).hasMessageContaining("TYPE_MISMATCH");
+    }
+
     @Test
     void deserializationReportsTheDeadLetterReason() {
         RegistryAvroDeserializationSchema<OrderEvent> deserializer =
@@ -115,7 +163,7 @@ class ConfluentSchemaCoderTest {
                 .contains(DeadLetterReason.UNDECODABLE);
         byte[] unresolvable = {0, 0, 0, 0, 8, 2, 'x'};
         assertThat(DecodingException.deadLetterReasonOf(failureOf(deserializer, unresolvable)))
-                .contains(DeadLetterReason.UNDECODABLE);
+                .contains(DeadLetterReason.INCOMPATIBLE_SCHEMA);
         assertThat(DecodingException.deadLetterReasonOf(failureOf(deserializer, new byte[] {7})))
                 .contains(DeadLetterReason.NOT_WIRE_FORMAT);
         Throwable registryDown = failureOf(deserializer, new byte[] {0, 0, 0, 0, 9, 2});
@@ -235,11 +283,19 @@ class ConfluentSchemaCoderTest {
     }
 
     private static byte[] avroBinary(OrderEvent order) throws IOException {
+        return avroBinary(order, OrderEvent.class);
+    }
+
+    private static <T> byte[] avroBinary(T event, Class<T> type) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<>(OrderEvent.class).write(order, encoder);
+        new SpecificDatumWriter<>(type).write(event, encoder);
         encoder.flush();
         return out.toByteArray();
+    }
+
+    private static byte[] frame(int schemaId, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
     }
 
     static OrderEvent order() {

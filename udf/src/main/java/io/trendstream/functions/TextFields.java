@@ -1,0 +1,72 @@
+package io.trendstream.functions;
+
+import io.trendstream.records.DeadLetterReason;
+
+/**
+ * The checks every string of an event passes before the database, the window state or an index sees it: at most
+ * {@link EventLimits#MAX_TEXT_LENGTH} chars, no NUL (PostgreSQL's text cannot hold it), and valid UTF-16 (no
+ * unpaired surrogate, which has no UTF-8 encoding).
+ */
+final class TextFields {
+
+    /**
+     * Null when {@code value} is present and usable.
+     *
+     * @param missing the reason and {@code missingDetail} the explanation when it is null or blank
+     */
+    static Rejection required(String field, String value, DeadLetterReason missing, String missingDetail) {
+        if (value == null || value.isBlank()) {
+            return new Rejection(missing, missingDetail);
+        }
+        return optional(field, value);
+    }
+
+    /** Null when {@code value} is absent or usable. */
+    static Rejection optional(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > EventLimits.MAX_TEXT_LENGTH) {
+            return new Rejection(DeadLetterReason.TEXT_TOO_LONG, field + " is " + value.length()
+                    + " characters long, more than " + EventLimits.MAX_TEXT_LENGTH + ": " + quote(value));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                return new Rejection(DeadLetterReason.INVALID_TEXT,
+                        field + " has a NUL character at index " + i + ": " + quote(value));
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++; // a valid pair
+            } else if (Character.isSurrogate(c)) {
+                return new Rejection(DeadLetterReason.INVALID_TEXT,
+                        field + " has an unpaired UTF-16 surrogate at index " + i + ": " + quote(value));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The value for a dead letter's detail: at most 40 chars of it, with NUL, other control characters and
+     * surrogates escaped, so that the detail is always short, printable and encodable.
+     */
+    static String quote(String value) {
+        StringBuilder quoted = new StringBuilder("\"");
+        int shown = Math.min(value.length(), 40);
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        quoted.append('"');
+        if (shown < value.length()) {
+            quoted.append("… (").append(value.length() - shown).append(" more)");
+        }
+        return quoted.toString();
+    }
+
+    private TextFields() {}
+}
