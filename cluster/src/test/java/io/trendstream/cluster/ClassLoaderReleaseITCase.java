@@ -96,6 +96,7 @@ class ClassLoaderReleaseITCase {
         await("job class loaders left on the TaskManager after " + SUBMISSIONS + " jobs ran and stopped")
                 .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(jobClassLoaders(taskManager)).isLessThanOrEqualTo(1));
+        System.out.printf("Job class loaders on the TaskManager after %d jobs: %d%n", SUBMISSIONS, jobClassLoaders(taskManager));
     }
 
     private String submit() throws Exception {
@@ -126,8 +127,11 @@ class ClassLoaderReleaseITCase {
         return loaders;
     }
 
+    /** The JDK's jcmd beside the java running this test (a JDK: Maven compiles with it). */
     private static String jcmd(long pid, String command) throws Exception {
-        Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        assertThat(jcmd).as("jcmd of the JDK that runs the tests").isExecutable();
+        Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("jcmd %s %s", pid, command).isTrue();
         assertThat(process.exitValue()).as("jcmd %s %s:\n%s", pid, command, output).isZero();
