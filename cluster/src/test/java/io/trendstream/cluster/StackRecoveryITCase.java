@@ -89,20 +89,23 @@ class StackRecoveryITCase {
         String job1 = onlyActiveJob();
         awaitAllTasksRunning(job1);
 
-        // Events stream in (200 per second, event time following the clock: 30 s, 3 windows). The JobManager dies once
-        // the first window is committed, with the next one open: its events before the committed Kafka offsets exist
-        // only in the job's state, which a fresh job would not have.
+        // Four windows of events (all at once; the last window stays open). Once the first windows are committed and
+        // a checkpoint after that has committed the Kafka offsets of everything read, the JobManager dies: the open
+        // window's events are then only in the job's state, which a fresh job, starting from those offsets, lacks.
         Instant start = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
         Path manifest1 = stack.home.resolve("manifest-1.json");
-        Process generator = stack.start(Map.of(), stack.generatorCommand(start, 6000, manifest1, "0.05", "0.02", "200"));
-        await("the first window of run 1 committed while events stream in").atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> !stack.windowRows(Instant.parse("9999-01-01T00:00:00Z")).isEmpty());
-        assertThat(generator.isAlive()).as("the generator still produces when the JobManager is killed").isTrue();
-        LocalStack.kill(stack.pid("jobmanager"));
-        assertThat(generator.waitFor(3, TimeUnit.MINUTES)).as("generator run 1 finished").isTrue();
-        assertThat(generator.exitValue()).as("generator run 1:\n%s", stack.output(generator)).isZero();
+        stack.run(Duration.ofMinutes(3), stack.generatorCommand(start, 4000, manifest1, "0.05", "0.02", "0")).requireSuccess();
         Manifest first = Manifest.read(manifest1);
+        await("the first windows of run 1 committed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> !stack.windowRows(first.openWindowStart()).isEmpty());
+        int checkpoints = stack.completedCheckpoints(job1);
+        await("a checkpoint after that").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> stack.completedCheckpoints(job1) > checkpoints);
+        assertThat(stack.windowRows(Instant.parse("9999-01-01T00:00:00Z")))
+                .as("rows of the open window %s before the JobManager dies", first.openWindowStart())
+                .doesNotContainKeys(first.windows().keySet().stream()
+                        .filter(key -> key.windowStart().equals(first.openWindowStart())).toArray(WindowKey[]::new));
+        LocalStack.kill(stack.pid("jobmanager"));
 
         // `up` again: it starts a JobManager and resumes the job from its latest retained checkpoint.
         LocalStack.Result up = up().requireSuccess();
@@ -119,7 +122,8 @@ class StackRecoveryITCase {
         stack.run(Duration.ofMinutes(3), stack.generatorCommand(pushStart, 1500, stack.home.resolve("manifest-2.json"),
                 "0", "0", "0")).requireSuccess();
         Map<WindowKey, Totals> expected = first.windows();
-        assertThat(expected).as("windows of run 1").hasSize(3 * 20);
+        assertThat(expected).as("windows of run 1: 4000 events at 100 per second of event time, 20 products")
+                .hasSize(4 * 20);
         await("every window of run 1 exact in product_window_stats").atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(stack.windowRows(pushStart)).isEqualTo(expected));
