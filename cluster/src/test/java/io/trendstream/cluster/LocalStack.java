@@ -12,15 +12,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+
+import io.trendstream.cluster.Manifest.Totals;
+import io.trendstream.cluster.Manifest.WindowKey;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -188,12 +200,96 @@ final class LocalStack {
         return 0;
     }
 
+    /** Ids of the jobs that are neither finished, cancelled nor failed. */
+    List<String> activeJobs() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode job : rest("/jobs/overview").path("jobs")) {
+            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(job.path("state").asText())) {
+                ids.add(job.path("jid").asText());
+            }
+        }
+        return ids;
+    }
+
     List<Integer> vertexParallelism(String jobId) throws IOException, InterruptedException {
         List<Integer> parallelism = new ArrayList<>();
         for (JsonNode vertex : rest("/jobs/" + jobId).path("vertices")) {
             parallelism.add(vertex.path("parallelism").asInt());
         }
         return parallelism;
+    }
+
+    // ------------------------------------------------------------------------------------------ generator
+
+    /** Windows of the generated traffic and of the job the tests submit (short, so a test takes minutes). */
+    static final Duration WINDOW = Duration.ofSeconds(10);
+    static final int EVENT_TIME_RATE = 100; // events per second of event time
+
+    /**
+     * {@code bin/pipeline generate} for 20 products and 200 users in 10 s windows, starting at {@code startTime};
+     * {@code rate} events per second of wall-clock time (0: at once), and the manifest of what was sent.
+     */
+    String[] generatorCommand(Instant startTime, int count, Path manifest, String duplicateShare, String malformedShare,
+            String rate) {
+        return new String[] {"bin/pipeline", "generate",
+                "--count", String.valueOf(count),
+                "--rate", rate,
+                "--seed", String.valueOf(startTime.getEpochSecond()),
+                "--products", "20",
+                "--users", "200",
+                "--window-size", WINDOW.toSeconds() + "s",
+                "--events-per-second-of-event-time", String.valueOf(EVENT_TIME_RATE),
+                "--start-time", startTime.toString(),
+                "--late-share", "0",
+                "--duplicate-share", duplicateShare,
+                "--malformed-share", malformedShare,
+                "--manifest", manifest.toString()};
+    }
+
+    // ------------------------------------------------------------------------------------------ database
+
+    Connection connectToDatabase() throws IOException, SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "trendstream", databasePassword());
+    }
+
+    /** product_window_stats rows of windows starting before {@code before}. */
+    Map<WindowKey, Totals> windowRows(Instant before) throws IOException, SQLException {
+        Map<WindowKey, Totals> rows = new TreeMap<>();
+        try (Connection db = connectToDatabase(); PreparedStatement st = db.prepareStatement(
+                "SELECT product_id, window_start, orders, units, revenue, views, distinct_users FROM product_window_stats"
+                        + " WHERE window_start < ?")) {
+            st.setTimestamp(1, Timestamp.from(before));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(new WindowKey(rs.getString(1), rs.getTimestamp(2).toInstant()),
+                            new Totals(rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5), rs.getLong(6), rs.getLong(7)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    long count(String sql) throws IOException, SQLException {
+        try (Connection db = connectToDatabase(); Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ processes
+
+    /** The pid a component's pid file names ({@code run/NAME.pid}). */
+    long pid(String component) throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("run").resolve(component + ".pid")).strip());
+    }
+
+    /** SIGKILLs a process, as a crash or the OOM killer would, and waits until it is gone. */
+    static void kill(long pid) throws Exception {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " not running"));
+        if (!process.destroyForcibly()) { // SIGKILL on Unix
+            throw new AssertionError("could not SIGKILL " + pid);
+        }
+        process.onExit().get(30, TimeUnit.SECONDS);
     }
 
     // ------------------------------------------------------------------------------------------ diagnostics

@@ -25,7 +25,6 @@ import org.rocksdb.CompressionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.List;
 
 import static io.trendstream.config.PipelineOptions.*;
@@ -81,14 +80,35 @@ public final class TrendPipelineJob {
         } else {
             runtime.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, config.get(RESTART_DELAY));
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, config.get(RESTART_ATTEMPTS));
+        configureRestarts(runtime, config);
         env.configure(runtime);
         env.setMaxParallelism(MAX_PARALLELISM);
         // Functions never hold on to their inputs, so chained operators can pass objects without copies.
         env.getConfig().enableObjectReuse();
+    }
+
+    /**
+     * Restarts back off exponentially and, unless {@code restart.attempts} is set, never give up. A job fails
+     * because a dependency is down (database, broker, registry), which may last any time and ends on its own, or
+     * because of a defect, which no number of restarts mends (bad input is never a reason: it becomes dead letters).
+     * Giving up after N attempts turns every outage longer than the budget into a manual resubmission and gains
+     * nothing over retrying: either way nothing is committed until the cause is gone. So the job retries quickly
+     * after a blip and at most every {@code restart.max-delay} during a long outage, where a restart costs one
+     * deployment and a refused connection. (A failure-rate strategy gives up precisely when an outage is long.) The
+     * outage stays visible: numRestarts grows, and each failure's cause, naming the host and port, is in the
+     * JobManager log and the dashboard's Exceptions tab.
+     */
+    static void configureRestarts(Configuration runtime, PipelineConfig config) {
+        Integer attempts = config.get(RESTART_ATTEMPTS);
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, config.get(RESTART_DELAY));
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, config.get(RESTART_MAX_DELAY));
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, config.get(RESTART_RESET_AFTER));
+        // Spreads the restarts of jobs that lost the same dependency at the same moment.
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                attempts == null ? Integer.MAX_VALUE : attempts);
     }
 
     /** Exactly-once everywhere: XA into the database, transactions into Kafka. */

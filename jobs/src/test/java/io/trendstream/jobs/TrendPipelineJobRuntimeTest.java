@@ -4,6 +4,7 @@ import io.trendstream.config.PipelineConfig;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -13,6 +14,7 @@ import org.rocksdb.CompressionType;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +43,21 @@ class TrendPipelineJobRuntimeTest {
         assertThat(runtime.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(runtime.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(
                 CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION);
+    }
+
+    @Test
+    void restartsBackOffToTheMaxDelayAndNeverGiveUpUnlessLimited() {
+        ReadableConfig runtime = runtimeOf("--restart.initial-delay", "2 s", "--restart.max-delay", "30 s");
+
+        assertThat(runtime.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(runtime.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(runtime.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(runtime.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .as("attempts by default").isEqualTo(Integer.MAX_VALUE);
+        assertThat(runtimeOf("--restart.attempts", "5").get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .as("attempts when limited").isEqualTo(5);
     }
 
     @Test

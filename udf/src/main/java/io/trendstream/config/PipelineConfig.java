@@ -6,6 +6,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -129,6 +130,9 @@ public final class PipelineConfig {
         positive(CHECKPOINT_INTERVAL);
         positive(PARTITION_DISCOVERY_INTERVAL);
         positive(RESTART_DELAY);
+        check(RESTART_MAX_DELAY, v -> v.compareTo(get(RESTART_DELAY)) >= 0,
+                "must be at least restart.initial-delay (" + TimeUtils.formatWithHighestUnit(get(RESTART_DELAY)) + ")");
+        positive(RESTART_RESET_AFTER);
         check(KAFKA_TRANSACTION_TIMEOUT, v -> v.compareTo(get(CHECKPOINT_INTERVAL)) > 0,
                 "must be longer than checkpoint.interval, or transactions time out before they commit");
         check(EMA_ALPHA, v -> v > 0 && v <= 1, "must be in (0, 1]");
@@ -139,7 +143,7 @@ public final class PipelineConfig {
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
         checkXaPipelineId();
         check(BUNDLE_SIZE, v -> v > 0, "must be positive");
-        check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
+        check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more, or unset (never give up)");
         check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
     }
 

@@ -168,13 +168,21 @@ public final class PipelineOptions {
             ConfigOptions.key("state.rocksdb").booleanType().defaultValue(true)
                     .withDescription("RocksDB state backend with incremental checkpoints (false: heap state, for open windows that fit in memory; not measurably faster in the benchmark, see bench/README.md).");
 
-    public static final ConfigOption<Integer> RESTART_ATTEMPTS =
-            ConfigOptions.key("restart.attempts").intType().defaultValue(10)
-                    .withDescription("Restarts (exponential delay) before the job fails for good.");
-
     public static final ConfigOption<Duration> RESTART_DELAY =
             ConfigOptions.key("restart.initial-delay").durationType().defaultValue(Duration.ofSeconds(1))
-                    .withDescription("First restart delay; doubles up to one minute.");
+                    .withDescription("Delay before the first restart after a failure; each further restart doubles it, up to restart.max-delay.");
+
+    public static final ConfigOption<Duration> RESTART_MAX_DELAY =
+            ConfigOptions.key("restart.max-delay").durationType().defaultValue(Duration.ofMinutes(1))
+                    .withDescription("Longest delay between restarts: while a dependency (database, broker, registry) is down the job retries this often, for as long as the outage lasts, and resumes at most this long after it ends.");
+
+    public static final ConfigOption<Duration> RESTART_RESET_AFTER =
+            ConfigOptions.key("restart.reset-after").durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("Running this long without a failure resets the restart delay to restart.initial-delay.");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+            ConfigOptions.key("restart.attempts").intType().noDefaultValue()
+                    .withDescription("Restarts without restart.reset-after of running in between, after which the job fails for good. Unset: never give up, so an outage of any length is ridden out (numRestarts shows it).");
 
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("TrendStream pipeline")

@@ -70,7 +70,8 @@ class PipelineConfigTest {
         assertThat(config.get(MAX_FUTURE_SKEW)).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.get(CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.get(ROCKSDB_STATE)).isTrue();
-        assertThat(config.get(RESTART_ATTEMPTS)).isEqualTo(10);
+        assertThat(config.get(RESTART_ATTEMPTS)).as("restarts are unlimited unless limited").isNull();
+        assertThat(config.get(RESTART_MAX_DELAY)).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.get(JOB_NAME)).isEqualTo("TrendStream pipeline");
     }
 
