@@ -143,7 +143,7 @@ public final class PipelineConfig {
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
         checkXaPipelineId();
         check(BUNDLE_SIZE, v -> v > 0, "must be positive");
-        check(RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more, or unset (never give up)");
+        check(RESTART_ATTEMPTS, v -> v >= 1, "must be 1 or more (Flink refuses a restart strategy without attempts), or unset (never give up)");
         check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
     }
 

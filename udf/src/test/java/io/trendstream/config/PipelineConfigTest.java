@@ -226,6 +226,14 @@ class PipelineConfigTest {
     }
 
     @Test
+    void refusesZeroRestartAttemptsBeforeSubmissionRatherThanFlinkAfter() {
+        assertThatThrownBy(() -> resolve("--restart.attempts", "0"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Invalid setting 'restart.attempts' = '0' from program argument --restart.attempts: "
+                        + "must be 1 or more (Flink refuses a restart strategy without attempts), or unset (never give up).");
+    }
+
+    @Test
     void refusesAnAlphaOfZero() {
         assertThatThrownBy(() -> resolve("--trend.ema-alpha", "0"))
                 .isInstanceOf(IllegalConfigurationException.class)
