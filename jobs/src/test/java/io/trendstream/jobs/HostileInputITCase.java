@@ -11,6 +11,7 @@ import io.trendstream.serialization.SizeBoundedDeadLetterSerializer;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
+import io.trendstream.testing.RawAvro;
 import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
@@ -30,11 +31,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,7 +44,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -270,10 +265,10 @@ class HostileInputITCase {
         pills.add(new Pill(pipeline.order(order("o-future", "u1", Instant.now().plus(Duration.ofDays(1)).toEpochMilli(),
                 line("p-1", 1, "1.00")), 1), DeadLetterReason.EVENT_TIME_IN_FUTURE));
         // Amounts no column can hold, written as a producer that ignores the decimal's precision writes them.
-        pills.add(new Pill(TopicWriter.record(orders, 0, null, frame(ordersSchemaId, withRawUnitPrice(
+        pills.add(new Pill(TopicWriter.record(orders, 0, null, frame(ordersSchemaId, RawAvro.orderWithRawUnitPrice(
                 order("o-overflow", "u1", t, line("p-1", 1, "1.00")), new BigInteger("9999999999999999999")))),
                 DeadLetterReason.AMOUNT_OUT_OF_RANGE));
-        pills.add(new Pill(TopicWriter.record(orders, 1, null, frame(ordersSchemaId, withRawUnitPrice(
+        pills.add(new Pill(TopicWriter.record(orders, 1, null, frame(ordersSchemaId, RawAvro.orderWithRawUnitPrice(
                 order("o-13-digits", "u1", t, line("p-1", 1, "1.00")), new BigInteger("1000000000000")))),
                 DeadLetterReason.AMOUNT_OUT_OF_RANGE));
         pills.add(new Pill(pipeline.order(order("o-twice-max", "u1", t, line("p-1", 2, "9999999999.99")), 0),
@@ -414,26 +409,6 @@ class HostileInputITCase {
         return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
     }
 
-    /** The order in Avro binary with its first line's unit price as raw unscaled bytes, unchecked against decimal(12,2). */
-    private static byte[] withRawUnitPrice(OrderEvent order, BigInteger unscaled) throws IOException {
-        GenericRecord line = new GenericData.Record(LineItem.getClassSchema());
-        line.put("productId", order.getLineItems().get(0).getProductId());
-        line.put("quantity", order.getLineItems().get(0).getQuantity());
-        line.put("unitPrice", ByteBuffer.wrap(unscaled.toByteArray()));
-        GenericRecord generic = new GenericData.Record(OrderEvent.getClassSchema());
-        generic.put("eventId", order.getEventId());
-        generic.put("orderId", order.getOrderId());
-        generic.put("userId", order.getUserId());
-        generic.put("lineItems", List.of(line));
-        generic.put("currency", order.getCurrency());
-        generic.put("eventTime", order.getEventTime().toEpochMilli());
-        generic.put("channel", order.getChannel());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(OrderEvent.getClassSchema()).write(generic, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
 
     private static byte[] bytes(ByteBuffer buffer) {
         if (buffer == null) {

@@ -7,17 +7,14 @@ import io.trendstream.records.Ingested;
 import io.trendstream.serialization.DecodingException;
 import io.trendstream.serialization.SchemaRegistryUnavailableException;
 import io.trendstream.testing.Events;
+import io.trendstream.testing.RawAvro;
 
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
-import io.trendstream.events.LineItem;
 
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -250,7 +247,7 @@ class IngestingDeserializerTest {
         OrderEvent nulInProduct = Events.order("e-1", line("p-\u0000", 1, "1.00")).build();
         OrderEvent hugeProduct = Events.order("e-2", line("p".repeat(100_000), 1, "1.00")).build();
         OrderEvent minTime = Events.order("e-3", line("p-1", 1, "1.00")).setEventTime(Instant.ofEpochMilli(Long.MIN_VALUE)).build();
-        byte[] overflowingPrice = encodeWithRawUnitPrice(Events.order("e-4", line("p-1", 1, "1.00")).build(),
+        byte[] overflowingPrice = RawAvro.orderWithRawUnitPrice(Events.order("e-4", line("p-1", 1, "1.00")).build(),
                 new BigInteger("9999999999999999999")); // 99,999,999,999,999,999.99: numeric field overflow
 
         for (Object[] pill : new Object[][] {
@@ -264,29 +261,6 @@ class IngestingDeserializerTest {
         }
     }
 
-    /**
-     * The order in Avro binary with the first line's unit price replaced by raw unscaled bytes, as a producer that does
-     * not check the decimal's declared precision writes it (Avro's own writer refuses).
-     */
-    static byte[] encodeWithRawUnitPrice(OrderEvent order, BigInteger unscaled) throws IOException {
-        GenericRecord line = new GenericData.Record(LineItem.getClassSchema());
-        line.put("productId", order.getLineItems().get(0).getProductId());
-        line.put("quantity", order.getLineItems().get(0).getQuantity());
-        line.put("unitPrice", ByteBuffer.wrap(unscaled.toByteArray()));
-        GenericRecord generic = new GenericData.Record(OrderEvent.getClassSchema());
-        generic.put("eventId", order.getEventId());
-        generic.put("orderId", order.getOrderId());
-        generic.put("userId", order.getUserId());
-        generic.put("lineItems", List.of(line));
-        generic.put("currency", order.getCurrency());
-        generic.put("eventTime", order.getEventTime().toEpochMilli());
-        generic.put("channel", order.getChannel());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(OrderEvent.getClassSchema()).write(generic, encoder);
-        encoder.flush();
-        return bytes.toByteArray();
-    }
 
     @Test
     void aDetailIsAtMostAThousandCharacters() throws Exception {
