@@ -97,13 +97,16 @@ class OrderToActivitiesTest {
 
     @Test
     void mapsTheLargestSingleLineTheRulesAcceptExactly() {
-        OrderEvent order = Events.order("e-1", line("p-1", Integer.MAX_VALUE, "0.01")).build();
+        // The most units of one product, at the highest unit price that keeps its revenue within the limit.
+        OrderEvent order = Events.order("e-1", line("p-1", EventLimits.MAX_UNITS_PER_PRODUCT, "9999.99")).build();
 
         assertThat(RULES.validate(order, T0)).isNull();
         assertThat(activities(order)).singleElement().satisfies(a -> {
-            assertThat(a.units()).isEqualTo(Integer.MAX_VALUE);
-            assertThat(a.revenueCents()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(a.units()).isEqualTo(EventLimits.MAX_UNITS_PER_PRODUCT);
+            assertThat(a.revenueCents()).isEqualTo(999_999L * EventLimits.MAX_UNITS_PER_PRODUCT);
         });
+        OrderEvent oneUnitMore = Events.order("e-2", line("p-1", EventLimits.MAX_UNITS_PER_PRODUCT + 1, "0.01")).build();
+        assertThat(RULES.validate(oneUnitMore, T0)).isNotNull();
     }
 
     @Test
