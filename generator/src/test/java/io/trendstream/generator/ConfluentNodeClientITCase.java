@@ -135,6 +135,9 @@ class ConfluentNodeClientITCase {
                 .setSourceTimestamp(Instant.parse("2026-01-01T00:00:01.250Z"))
                 .setKey(ByteBuffer.wrap("p7".getBytes(StandardCharsets.UTF_8)))
                 .setPayload(ByteBuffer.wrap(payload))
+                .setOriginalKeySize(2)
+                .setOriginalPayloadSize(payload.length)
+                .setTruncated(false)
                 .build();
         produce("node-alerts", ConfluentAvro.forSpecificSerialization(TrendAlert.class, "node-alerts-value", settings)
                 .serialize(alert));
@@ -163,7 +166,10 @@ class ConfluentNodeClientITCase {
                 .isEqualTo(Instant.parse("2026-01-01T00:00:01.250Z").toEpochMilli());
         assertThat(Base64.getDecoder().decode(deadLetterJson.get("key").asText())).isEqualTo("p7".getBytes(StandardCharsets.UTF_8));
         assertThat(Base64.getDecoder().decode(deadLetterJson.get("payload").asText())).isEqualTo(payload);
-        assertThat(deadLetterJson.size()).isEqualTo(8);
+        assertThat(deadLetterJson.get("originalKeySize").asInt()).isEqualTo(2);
+        assertThat(deadLetterJson.get("originalPayloadSize").asInt()).isEqualTo(payload.length);
+        assertThat(deadLetterJson.get("truncated").asBoolean()).isFalse();
+        assertThat(deadLetterJson.size()).isEqualTo(11);
     }
 
     private static Schema orderEventSchemaFromFiles() throws Exception {
