@@ -75,10 +75,7 @@ class LatenessAcrossRestartsITCase {
                 TopicWriter writer = new TopicWriter(pipeline.bootstrapServers())) {
             Traffic traffic = new Traffic(pipeline, writer);
             JobClient job = pipeline.start(pipeline.config("--state.rocksdb", "true"), 1);
-            traffic.windows(0, 4);
-            traffic.closeWindowsBefore(4);
-            Map<String, WindowRow> closedRows = traffic.expected.rowsBefore(traffic.windowStart(4));
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(pipeline.database.windowRows()).isEqualTo(closedRows));
+            traffic.commitFourClosedWindows();
 
             String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(2, TimeUnit.MINUTES);
@@ -100,10 +97,7 @@ class LatenessAcrossRestartsITCase {
                 TopicWriter writer = new TopicWriter(pipeline.bootstrapServers())) {
             Traffic traffic = new Traffic(pipeline, writer);
             JobClient job = pipeline.start(pipeline.config("--state.rocksdb", "true", "--restart.initial-delay", "200 ms"), 2);
-            traffic.windows(0, 4);
-            traffic.closeWindowsBefore(4);
-            Map<String, WindowRow> closedRows = traffic.expected.rowsBefore(traffic.windowStart(4));
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(pipeline.database.windowRows()).isEqualTo(closedRows));
+            traffic.commitFourClosedWindows();
             miniCluster.triggerCheckpoint(job.getJobID()).get(); // the restart resumes from a state with these windows closed
 
             miniCluster.terminateTaskManager(0).get();
@@ -144,6 +138,14 @@ class LatenessAcrossRestartsITCase {
 
         long windowStart(int window) {
             return base + window * MINUTE;
+        }
+
+        /** Windows 0 to 3, closed for good by the watermark, and their rows committed to the database. */
+        void commitFourClosedWindows() throws Exception {
+            windows(0, 4);
+            closeWindowsBefore(4);
+            Map<String, WindowRow> closedRows = expected.rowsBefore(windowStart(4));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(pipeline.database.windowRows()).isEqualTo(closedRows));
         }
 
         /** Events of windows {@code from} (inclusive) to {@code to} (exclusive), counted as expected. */
