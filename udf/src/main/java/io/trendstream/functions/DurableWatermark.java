@@ -93,11 +93,6 @@ public final class DurableWatermark<T> extends AbstractStreamOperator<T> impleme
         reachedState.update(List.of(reached));
     }
 
-    /** The watermark this operator has reached, restored or forwarded; {@link Long#MIN_VALUE} for none. */
-    long reached() {
-        return reached;
-    }
-
     private void forwardRestoredWatermark() throws Exception {
         if (restoredPending) {
             restoredPending = false;
