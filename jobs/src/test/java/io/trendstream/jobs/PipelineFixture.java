@@ -104,18 +104,18 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     JobClient start(PipelineConfig config, int parallelism) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        TrendPipelineJob.defineJob(env, config);
-        job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
-        return job;
+        return start(config, parallelism, new Configuration());
     }
 
     /** The job as shipped, restored from a savepoint, as {@code flink run -s <savepoint> -p <parallelism>} does. */
     JobClient startFromSavepoint(PipelineConfig config, int parallelism, String savepoint) throws Exception {
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
+        return start(config, parallelism, restore);
+    }
+
+    private JobClient start(PipelineConfig config, int parallelism, Configuration execution) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(execution);
         env.setParallelism(parallelism);
         TrendPipelineJob.defineJob(env, config);
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
