@@ -39,6 +39,8 @@ final class CommandLine {
             "  --late-share X                     share of events sent >= 1 h behind the stream (default 0.01)",
             "  --malformed-share X                share of records the job must dead-letter (default 0.005)",
             "  --duplicate-share X                share of exact re-sends of the previous valid record (default 0.01)",
+            "  --hostile-share X                  share of hostile records: NUL and 100 KB ids, extreme event times and",
+            "                                     amounts, schema id -1, 1 MB values, random bytes, tombstones (default 0)",
             "  --spike PRODUCT:WINDOW:FACTOR      e.g. p7:3:4.0 (repeatable): FACTOR x p7's traffic in window 3 of the run",
             "  --manifest PATH                    write the manifest (JSON) there at the end",
             "  --late-warmup-events N             no late events in the first N slots (default 10000)",
@@ -107,6 +109,7 @@ final class CommandLine {
                     case "--late-share" -> builder.lateShare(number(option, value, Double::parseDouble));
                     case "--malformed-share" -> builder.malformedShare(number(option, value, Double::parseDouble));
                     case "--duplicate-share" -> builder.duplicateShare(number(option, value, Double::parseDouble));
+                    case "--hostile-share" -> builder.hostileShare(number(option, value, Double::parseDouble));
                     case "--spike" -> builder.spike(Spike.parse(value));
                     case "--manifest" -> manifest = Path.of(builderText(option, value));
                     case "--late-warmup-events" -> builder.lateWarmupEvents(number(option, value, Long::parseLong));
@@ -153,7 +156,7 @@ final class CommandLine {
             return "--start-time: ";
         }
         if (message.contains("shares")) {
-            return "--late-share/--malformed-share/--duplicate-share: ";
+            return "--late-share/--malformed-share/--duplicate-share/--hostile-share: ";
         }
         if (message.contains("topic")) {
             return "--orders-topic/--views-topic: ";

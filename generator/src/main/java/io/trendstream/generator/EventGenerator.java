@@ -48,6 +48,10 @@ public final class EventGenerator {
     static final int UNKNOWN_SCHEMA_ID = 2_000_000_000;
     /** Late events are at least this far behind the stream, and their whole window is too (see {@link #lateOffset}). */
     static final Duration LATE_BY = Duration.ofHours(1);
+    /** A hostile value just under Kafka's default topic limit (max.message.bytes 1,048,588 for the whole batch). */
+    static final int NEAR_LIMIT_VALUE_BYTES = 1_048_500;
+    /** Far beyond any id column's index row (8,191 bytes in PostgreSQL). */
+    static final int HUNDRED_KB = 100_000;
 
     private final String bootstrapServers;
     private final SchemaRegistrySettings registry;
@@ -64,6 +68,7 @@ public final class EventGenerator {
     private final double lateShare;
     private final double malformedShare;
     private final double duplicateShare;
+    private final double hostileShare;
     private final long lateWarmupEvents;
     private final List<Spike> spikes;
     private final long commitEvery;
@@ -88,12 +93,18 @@ public final class EventGenerator {
         this.lateShare = b.lateShare;
         this.malformedShare = b.malformedShare;
         this.duplicateShare = b.duplicateShare;
+        this.hostileShare = b.hostileShare;
         this.lateWarmupEvents = b.lateWarmupEvents;
         this.spikes = List.copyOf(b.spikes);
         this.commitEvery = b.commitEvery;
         this.commitInterval = b.commitInterval;
         this.progress = b.progress;
     }
+
+    private static final Malformation[] EVERYDAY =
+            java.util.Arrays.stream(Malformation.values()).filter(m -> !m.hostile()).toArray(Malformation[]::new);
+    private static final Malformation[] HOSTILE =
+            java.util.Arrays.stream(Malformation.values()).filter(Malformation::hostile).toArray(Malformation[]::new);
 
     public static Builder builder() {
         return new Builder();
@@ -232,7 +243,9 @@ public final class EventGenerator {
             this.transactionalId = transactionalId;
             this.ledger = new WindowLedger(firstWindowStart, windowMillis, products);
             for (Malformation m : Malformation.values()) {
-                malformed.put(m, 0L);
+                if (!m.hostile()) {
+                    malformed.put(m, 0L); // hostile kinds are listed once sent: a run without them has five reasons
+                }
             }
         }
 
@@ -282,10 +295,15 @@ public final class EventGenerator {
             } else if (roll < lateShare + malformedShare) {
                 sendMalformed(time);
                 return;
-            } else if (roll < lateShare + malformedShare + duplicateShare && lastValue != null) {
-                // Exactly what a retrying producer re-sends: same key, same bytes, right after the original.
-                send(lastTopic, lastKey, lastValue);
-                duplicates++;
+            } else if (roll < lateShare + malformedShare + duplicateShare) {
+                if (lastValue != null) {
+                    // Exactly what a retrying producer re-sends: same key, same bytes, right after the original.
+                    send(lastTopic, lastKey, lastValue);
+                    duplicates++;
+                    return;
+                }
+            } else if (roll < lateShare + malformedShare + duplicateShare + hostileShare) {
+                sendHostile(time);
                 return;
             }
             sendNormal(time);
@@ -417,7 +435,7 @@ public final class EventGenerator {
         }
 
         private void sendMalformed(long time) {
-            Malformation kind = Malformation.values()[faults.nextInt(Malformation.values().length)];
+            Malformation kind = EVERYDAY[faults.nextInt(EVERYDAY.length)];
             malformed.merge(kind, 1L, Long::sum);
             boolean order = faults.nextBoolean();
             String topic = order ? ordersTopic : viewsTopic;
@@ -449,6 +467,72 @@ public final class EventGenerator {
                     send(viewsTopic, null, encoder.view(ids.viewSchemaId(), bad));
                 }
                 default -> throw new IllegalStateException("Unhandled malformation " + kind);
+            }
+        }
+
+        /** One record of a hostile kind: each once stopped the job, or is of the same class. */
+        private void sendHostile(long time) {
+            Malformation kind = HOSTILE[faults.nextInt(HOSTILE.length)];
+            malformed.merge(kind, 1L, Long::sum);
+            byte[] key = traffic.productKey(faults.nextInt(products));
+            switch (kind) {
+                case NUL_IN_PRODUCT_ID -> {
+                    ProductView bad = traffic.view(faults, eventId('v', sequence++), time);
+                    bad.setProductId(bad.getProductId() + "\u0000");
+                    send(viewsTopic, key, encoder.view(ids.viewSchemaId(), bad));
+                }
+                case HUNDRED_KB_PRODUCT_ID -> {
+                    ProductView bad = traffic.view(faults, eventId('v', sequence++), time);
+                    bad.setProductId("p".repeat(HUNDRED_KB));
+                    send(viewsTopic, key, encoder.view(ids.viewSchemaId(), bad));
+                }
+                case EVENT_TIME_LONG_MIN -> {
+                    long seq = sequence++;
+                    OrderEvent bad = traffic.order(faults, eventId('o', seq), orderId(seq), Long.MIN_VALUE);
+                    send(ordersTopic, traffic.orderKey(), encoder.order(ids.orderSchemaId(), bad));
+                }
+                case EVENT_TIME_LONG_MAX -> send(viewsTopic, key,
+                        encoder.view(ids.viewSchemaId(), traffic.view(faults, eventId('v', sequence++), Long.MAX_VALUE)));
+                case DECIMAL_OVERFLOW -> {
+                    long seq = sequence++;
+                    OrderEvent bad = traffic.order(faults, eventId('o', seq), orderId(seq), time);
+                    send(ordersTopic, traffic.orderKey(), encoder.orderWithRawUnitPrice(ids.orderSchemaId(), bad,
+                            new java.math.BigInteger("9999999999999999999")));
+                }
+                case REVENUE_BEYOND_COLUMN -> {
+                    long seq = sequence++;
+                    OrderEvent bad = traffic.order(faults, eventId('o', seq), orderId(seq), time);
+                    bad.getLineItems().subList(1, bad.getLineItems().size()).clear();
+                    bad.getLineItems().get(0).setQuantity(2);
+                    bad.getLineItems().get(0).setUnitPrice(new java.math.BigDecimal("9999999999.99"));
+                    send(ordersTopic, traffic.orderKey(), encoder.order(ids.orderSchemaId(), bad));
+                }
+                case SCHEMA_ID_MINUS_ONE -> {
+                    byte[] value = drawView(time);
+                    setSchemaId(value, -1);
+                    send(viewsTopic, key, value);
+                }
+                case NEAR_LIMIT_VALUE -> {
+                    // Compressible, so the producer's lz4 batch stays under the topic's limit as the raw value does.
+                    byte[] value = new byte[NEAR_LIMIT_VALUE_BYTES];
+                    java.util.Arrays.fill(value, (byte) 'g');
+                    send(faults.nextBoolean() ? ordersTopic : viewsTopic, key, value);
+                }
+                case RANDOM_BYTES -> {
+                    byte[] value = new byte[1 + faults.nextInt(4096)];
+                    faults.nextBytes(value);
+                    value[0] = (byte) (1 + faults.nextInt(255)); // never the magic byte
+                    send(faults.nextBoolean() ? ordersTopic : viewsTopic, key, value);
+                }
+                case TOMBSTONE -> send(faults.nextBoolean() ? ordersTopic : viewsTopic, key, null);
+                case OTHER_SUBJECT -> {
+                    if (faults.nextBoolean()) {
+                        send(ordersTopic, key, drawView(time));
+                    } else {
+                        send(viewsTopic, traffic.orderKey(), drawOrder(time));
+                    }
+                }
+                default -> throw new IllegalStateException("Unhandled hostile record " + kind);
             }
         }
 
@@ -501,7 +585,7 @@ public final class EventGenerator {
             Map<String, Long> byReason = new LinkedHashMap<>();
             long malformedTotal = 0;
             for (Map.Entry<Malformation, Long> e : malformed.entrySet()) {
-                byReason.put(e.getKey().reason().name(), e.getValue());
+                byReason.merge(e.getKey().reason().name(), e.getValue(), Long::sum);
                 malformedTotal += e.getValue();
             }
             Counts counts = new Counts(eventsSent, ordersTopicRecords, viewsTopicRecords, validOrders, validViews,
@@ -536,6 +620,7 @@ public final class EventGenerator {
             p.put("lateShare", lateShare);
             p.put("malformedShare", malformedShare);
             p.put("duplicateShare", duplicateShare);
+            p.put("hostileShare", hostileShare);
             p.put("lateWarmupEvents", lateWarmupEvents);
             List<Map<String, Object>> spikeList = new ArrayList<>();
             for (Spike s : spikes) {
@@ -588,6 +673,7 @@ public final class EventGenerator {
         private double lateShare = 0.01;
         private double malformedShare = 0.005;
         private double duplicateShare = 0.01;
+        private double hostileShare = 0;
         private long lateWarmupEvents = 10_000;
         private final List<Spike> spikes = new ArrayList<>();
         private long commitEvery = 10_000;
@@ -700,6 +786,12 @@ public final class EventGenerator {
             return this;
         }
 
+        /** Share of slots that carry a hostile record (see {@link Malformation#hostile()}); 0 by default. */
+        public Builder hostileShare(double share) {
+            this.hostileShare = requireShare(share, "hostile share");
+            return this;
+        }
+
         /** Share of slots that re-send the last valid record byte for byte. */
         public Builder duplicateShare(double share) {
             this.duplicateShare = requireShare(share, "duplicate share");
@@ -759,9 +851,9 @@ public final class EventGenerator {
         }
 
         public EventGenerator build() {
-            if (lateShare + malformedShare + duplicateShare > 1.0) {
-                throw new IllegalArgumentException("late, malformed and duplicate shares add up to more than 1: "
-                        + (lateShare + malformedShare + duplicateShare));
+            if (lateShare + malformedShare + duplicateShare + hostileShare > 1.0) {
+                throw new IllegalArgumentException("late, malformed, duplicate and hostile shares add up to more than 1: "
+                        + (lateShare + malformedShare + duplicateShare + hostileShare));
             }
             if (ordersTopic.equals(viewsTopic)) {
                 throw new IllegalArgumentException("orders and views need different topics, both are '" + ordersTopic + "'");

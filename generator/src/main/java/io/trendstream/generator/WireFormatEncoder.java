@@ -4,8 +4,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import io.trendstream.events.LineItem;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
@@ -46,6 +55,32 @@ final class WireFormatEncoder {
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot encode view " + view.getEventId(), e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /**
+     * The order under schema {@code schemaId} with its first line's unit price replaced by raw unscaled bytes, as a
+     * producer that does not check the decimal's declared precision writes it (Avro's own writer refuses to).
+     */
+    byte[] orderWithRawUnitPrice(int schemaId, OrderEvent order, BigInteger unscaled) {
+        GenericRecord line = new GenericData.Record(LineItem.getClassSchema());
+        LineItem first = order.getLineItems().get(0);
+        line.put("productId", first.getProductId());
+        line.put("quantity", first.getQuantity());
+        line.put("unitPrice", ByteBuffer.wrap(unscaled.toByteArray()));
+        GenericRecord generic = new GenericData.Record(OrderEvent.getClassSchema());
+        for (Schema.Field field : OrderEvent.getClassSchema().getFields()) {
+            generic.put(field.name(), order.get(field.pos()));
+        }
+        generic.put("lineItems", List.of(line));
+        generic.put("eventTime", order.getEventTime().toEpochMilli());
+        header(schemaId);
+        try {
+            new GenericDatumWriter<GenericRecord>(OrderEvent.getClassSchema()).write(generic, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot encode order " + order.getEventId(), e);
         }
         return buffer.toByteArray();
     }

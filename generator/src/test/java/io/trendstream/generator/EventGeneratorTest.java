@@ -196,6 +196,29 @@ class EventGeneratorTest {
     }
 
     @Test
+    void hostileRecordsAreEachWhatTheyClaimByTheJobsOwnRules() {
+        InMemorySink sink = new InMemorySink();
+        Manifest manifest = tinyRun().lateShare(0).duplicateShare(0).malformedShare(0).hostileShare(1.0).count(1_100)
+                .build().generate(sink, IDS);
+
+        StreamAnalysis analysis = analyse(sink.sent());
+
+        assertThat(analysis.validOrders + analysis.validViews).isZero();
+        // The everyday kinds are listed with 0.
+        Map<String, Long> sent = new HashMap<>(manifest.counts().malformedByReason());
+        sent.values().removeIf(n -> n == 0);
+        assertThat(analysis.malformedByReason).isEqualTo(sent);
+        assertThat(analysis.malformedByReason).containsOnlyKeys(DeadLetterReason.INVALID_TEXT.name(),
+                DeadLetterReason.TEXT_TOO_LONG.name(), DeadLetterReason.EVENT_TIME_OUT_OF_RANGE.name(),
+                DeadLetterReason.AMOUNT_OUT_OF_RANGE.name(), DeadLetterReason.UNKNOWN_SCHEMA.name(),
+                DeadLetterReason.NOT_WIRE_FORMAT.name(), DeadLetterReason.EMPTY_RECORD.name(),
+                DeadLetterReason.INCOMPATIBLE_SCHEMA.name());
+        assertThat(manifest.counts().malformed()).isEqualTo(1_100);
+        assertThat(sink.sent()).anySatisfy(r -> assertThat(r.value()).hasSize(EventGenerator.NEAR_LIMIT_VALUE_BYTES));
+        assertThat(manifest.windows()).isEmpty();
+    }
+
+    @Test
     void keysAreProductIdsAndEachKeysOnTimeEventsAreInEventTimeOrder() {
         InMemorySink sink = new InMemorySink();
         Manifest manifest = tinyRun().build().generate(sink, IDS);
@@ -321,6 +344,9 @@ class EventGeneratorTest {
 
     /** What the job's Confluent deserializer does, with the test's two schema ids as the registry. */
     static Object decode(String topic, byte[] value) throws Exception {
+        if (value == null || value.length == 0) {
+            throw new DecodingException(DeadLetterReason.EMPTY_RECORD, "no value");
+        }
         if (value.length < 5 || value[0] != 0) {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT, "no wire format header");
         }
@@ -333,7 +359,9 @@ class EventGeneratorTest {
         } else {
             throw new DecodingException(DeadLetterReason.UNKNOWN_SCHEMA, "unknown id " + id);
         }
-        assertThat(type).as("record type of topic " + topic).isEqualTo(topic.equals("orders") ? OrderEvent.class : ProductView.class);
+        if (type != (topic.equals("orders") ? OrderEvent.class : ProductView.class)) {
+            throw new DecodingException(DeadLetterReason.INCOMPATIBLE_SCHEMA, type.getSimpleName() + " on " + topic);
+        }
         @SuppressWarnings("unchecked")
         SpecificDatumReader<Object> reader = new SpecificDatumReader<>((Class<Object>) type);
         return reader.read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
