@@ -48,6 +48,8 @@ public final class EventGenerator {
     static final int UNKNOWN_SCHEMA_ID = 2_000_000_000;
     /** Late events are at least this far behind the stream, and their whole window is too (see {@link #lateOffset}). */
     static final Duration LATE_BY = Duration.ofHours(1);
+    /** How long Kafka may take to answer the check before a run: an unreachable broker fails fast, a busy one not. */
+    static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(30);
     /** A hostile value just under Kafka's default topic limit (max.message.bytes 1,048,588 for the whole batch). */
     static final int NEAR_LIMIT_VALUE_BYTES = 1_048_500;
     /** Far beyond any id column's index row (8,191 bytes in PostgreSQL). */
@@ -154,7 +156,7 @@ public final class EventGenerator {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(registry, "registry");
         SchemaIds ids = registerSchemas();
-        KafkaPreflight.check(bootstrapServers, List.of(ordersTopic, viewsTopic), Duration.ofSeconds(10));
+        KafkaPreflight.check(bootstrapServers, List.of(ordersTopic, viewsTopic), PREFLIGHT_TIMEOUT);
         String transactionalId = "trendstream-generator-" + UUID.randomUUID();
         try (KafkaRecordSink sink = new KafkaRecordSink(bootstrapServers, transactionalId)) {
             return generate(sink, ids, transactionalId);
