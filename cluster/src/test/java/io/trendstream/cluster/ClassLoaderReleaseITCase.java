@@ -37,13 +37,7 @@ class ClassLoaderReleaseITCase {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Path root = LocalStack.locateRoot();
-        for (String artifact : List.of("jobs/target/trendstream-job.jar", "generator/target/generator.jar",
-                "cluster/target/lib", "tools/target/lib")) {
-            assertThat(root.resolve(artifact))
-                    .as("%s is built by `mvn package` (the reactor builds it before this test)", artifact).exists();
-        }
-        stack = new LocalStack(root);
+        stack = LocalStack.ofBuiltCheckout();
         stack.run(Duration.ofMinutes(5), "bin/pipeline", "up", "--detach", "--no-job").requireSuccess();
     }
 
@@ -53,7 +47,7 @@ class ClassLoaderReleaseITCase {
             LocalStack.Result down = stack.run(Duration.ofMinutes(4), "bin/pipeline", "down");
             assertThat(down.exitCode()).as("bin/pipeline down:\n%s", down.output()).isZero();
             if (passed) {
-                OperationsITCase.deleteRecursively(stack.home);
+                LocalStack.deleteRecursively(stack.home);
             }
         }
     }

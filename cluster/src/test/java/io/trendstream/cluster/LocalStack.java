@@ -66,6 +66,22 @@ final class LocalStack {
         }
     }
 
+    /**
+     * A stack of this checkout, whose jars the reactor has built before this module's tests: their absence is a broken
+     * build, never a reason to skip (a skipped test would let CI pass unchecked).
+     */
+    static LocalStack ofBuiltCheckout() throws IOException {
+        Path root = locateRoot();
+        for (String artifact : List.of("jobs/target/trendstream-job.jar", "generator/target/generator.jar",
+                "cluster/target/lib", "tools/target/lib")) {
+            if (!Files.exists(root.resolve(artifact))) {
+                throw new AssertionError(root.resolve(artifact) + " is missing: `mvn package` builds it (the reactor builds"
+                        + " it before this test)");
+            }
+        }
+        return new LocalStack(root);
+    }
+
     /** The repository root: the parent of this module's directory, where bin/pipeline lives. */
     static Path locateRoot() {
         Path dir = Path.of("").toAbsolutePath();
@@ -192,6 +208,12 @@ final class LocalStack {
         return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
     }
 
+    /** When the latest completed checkpoint of the job was triggered; the epoch if none completed. */
+    Instant latestCheckpointTriggered(String jobId) throws IOException, InterruptedException {
+        JsonNode completed = rest("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return Instant.ofEpochMilli(completed.path("trigger_timestamp").asLong(0));
+    }
+
     /** How often the job restarted (its numRestarts metric). */
     long restarts(String jobId) throws IOException, InterruptedException {
         for (JsonNode metric : rest("/jobs/" + jobId + "/metrics?get=numRestarts")) {
@@ -230,8 +252,8 @@ final class LocalStack {
      * {@code rate} events per second of wall-clock time (0: at once), and the manifest of what was sent.
      */
     String[] generatorCommand(Instant startTime, int count, Path manifest, String duplicateShare, String malformedShare,
-            String rate) {
-        return new String[] {"bin/pipeline", "generate",
+            String rate, String... moreOptions) {
+        return Stream.concat(Stream.of("bin/pipeline", "generate",
                 "--count", String.valueOf(count),
                 "--rate", rate,
                 "--seed", String.valueOf(startTime.getEpochSecond()),
@@ -243,7 +265,7 @@ final class LocalStack {
                 "--late-share", "0",
                 "--duplicate-share", duplicateShare,
                 "--malformed-share", malformedShare,
-                "--manifest", manifest.toString()};
+                "--manifest", manifest.toString()), Stream.of(moreOptions)).toArray(String[]::new);
     }
 
     // ------------------------------------------------------------------------------------------ database
@@ -283,6 +305,25 @@ final class LocalStack {
         return Long.parseLong(Files.readString(home.resolve("run").resolve(component + ".pid")).strip());
     }
 
+    /** The TaskManagers whose process is alive ({@code taskmanager-N}, by their pid files). */
+    List<String> liveTaskManagers() throws IOException {
+        List<String> live = new ArrayList<>();
+        try (Stream<Path> files = Files.list(home.resolve("run"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("taskmanager-\\d+\\.pid")).sorted().toList()) {
+                String name = file.getFileName().toString().replace(".pid", "");
+                if (ProcessHandle.of(pid(name)).map(ProcessHandle::isAlive).orElse(false)) {
+                    live.add(name);
+                }
+            }
+        }
+        return live;
+    }
+
+    /** The PostgreSQL server's pid (pg_ctl detaches it from its launcher, whose pid is in run/postgres.pid). */
+    long postmasterPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).strip());
+    }
+
     /** SIGKILLs a process, as a crash or the OOM killer would, and waits until it is gone. */
     static void kill(long pid) throws Exception {
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " not running"));
@@ -312,6 +353,14 @@ final class LocalStack {
             }
         }
         return tails.toString();
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static int freePort() throws IOException {

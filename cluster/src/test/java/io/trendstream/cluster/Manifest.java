@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +16,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A generator run's manifest (generator/README.md): the totals of the valid events it produced per product and window,
  * the start of its last window, whose row is not final when the run ends ({@code openWindowStart}), the event time of
- * its last event, and how many records it sent that the job must dead-letter.
+ * its last event, how many records it sent that the job must dead-letter (in all, and by the reason the job must give),
+ * and the ids of the events it sent far too late, which the job must store in late_events.
  */
-record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart, Instant lastEventTime, long malformed) {
+record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart, Instant lastEventTime, long malformed,
+        Map<String, Long> malformedByReason, Set<String> lateEventIds) {
 
     /** A row of product_window_stats: one product in one window. */
     record WindowKey(String productId, Instant windowStart) implements Comparable<WindowKey> {
@@ -52,8 +56,14 @@ record Manifest(Map<WindowKey, Totals> windows, Instant openWindowStart, Instant
                 throw new IllegalArgumentException(file + " lists " + key + " twice");
             }
         }
+        Map<String, Long> byReason = new TreeMap<>();
+        root.path("counts").path("malformedByReason").fields()
+                .forEachRemaining(reason -> byReason.put(reason.getKey(), reason.getValue().asLong()));
+        Set<String> late = new TreeSet<>();
+        root.path("lateEvents").forEach(entry -> late.add(field(entry, "eventId").asText()));
         return new Manifest(windows, instant(field(root, "openWindowStart")),
-                instant(field(root.path("parameters"), "lastEventTime")), field(root.path("counts"), "malformed").asLong());
+                instant(field(root.path("parameters"), "lastEventTime")), field(root.path("counts"), "malformed").asLong(),
+                byReason, late);
     }
 
     private static Iterable<JsonNode> windowsOf(JsonNode root) {
