@@ -45,7 +45,7 @@ class SqlSchemaITCase {
         try (Connection c = PG.newConnection("schema_twice")) {
             assertThat(DatabaseSchema.apply(c, sql)).extracting(p -> p.getFileName().toString())
                     .containsExactly("001_tables.sql", "002_timescaledb.sql", "003_hourly_rollup.sql",
-                            "004_hourly_rollup_history.sql");
+                            "004_hourly_rollup_history.sql", "005_products.sql");
             List<String> before = catalogSnapshot(c);
 
             DatabaseSchema.apply(c, sql);
