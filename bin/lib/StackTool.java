@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code java -cp 'tools/target/lib/*' bin/lib/StackTool.java COMMAND ...}):
  *
  * <pre>
- * create-topics --bootstrap-servers H:P --partitions N TOPIC...      creates the topics that are missing
+ * create-topics --bootstrap-servers H:P --partitions N [--config K=V] TOPIC...   creates the topics that are missing
  * database-role --jdbc-url URL --role NAME                           role with password $TRENDSTREAM_JDBC_PASSWORD
  * dead-letters --bootstrap-servers H:P --schema-registry-url URL [--topic dead-letters] [--max N] [--replay [--to TOPIC]]
  * </pre>
@@ -64,20 +64,32 @@ public class StackTool {
         }
         switch (args[0]) {
             case "create-topics" -> createTopics(require(options, "bootstrap-servers"),
-                    Integer.parseInt(options.getOrDefault("partitions", "2")), positional);
+                    Integer.parseInt(options.getOrDefault("partitions", "2")), topicConfig(options.get("config")), positional);
             case "database-role" -> databaseRole(require(options, "jdbc-url"), require(options, "role"));
             case "dead-letters" -> deadLetters(options);
             default -> fail("Unknown command " + args[0]);
         }
     }
 
-    static void createTopics(String bootstrap, int partitions, List<String> topics) throws Exception {
+    /** {@code cleanup.policy=compact} as a topic config; none when absent. */
+    static Map<String, String> topicConfig(String keyValue) {
+        if (keyValue == null) {
+            return Map.of();
+        }
+        int equals = keyValue.indexOf('=');
+        if (equals <= 0) {
+            fail("--config needs KEY=VALUE, got " + keyValue);
+        }
+        return Map.of(keyValue.substring(0, equals), keyValue.substring(equals + 1));
+    }
+
+    static void createTopics(String bootstrap, int partitions, Map<String, String> config, List<String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, (short) 1));
+                    missing.add(new NewTopic(topic, partitions, (short) 1).configs(config));
                 }
             }
             admin.createTopics(missing).all().get();

@@ -21,8 +21,11 @@ create_topic() {
 # Inputs: 6 partitions cap the useful source parallelism at 6 (3 TaskManagers x 2 slots).
 create_topic orders 6
 create_topic product-views 6
-# Outputs of the exactly-once sinks.
+# The product catalog: the latest record per product is the product (a tombstone removes it), so compacted.
+create_topic products 3 --config cleanup.policy=compact
+# Outputs of the exactly-once sinks. window-stats is compacted: the latest revision of each product window.
 create_topic trend-alerts 3
+create_topic window-stats 6 --config cleanup.policy=compact
 # Dead letters are kept 30 days so that malformed input can be inspected and replayed.
 create_topic dead-letters 3 --config retention.ms=2592000000
 # The schema registry's store: it requires exactly one partition and compaction.

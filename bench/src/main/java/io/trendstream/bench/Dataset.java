@@ -44,6 +44,7 @@ final class Dataset {
                 .registry(stack.registry())
                 .ordersTopic(ordersTopic)
                 .viewsTopic(viewsTopic)
+                .productsTopic(null) // each pipeline variant reads a catalog topic of its own, empty here
                 .products(options.products)
                 .users(options.users)
                 .seed(SEED)

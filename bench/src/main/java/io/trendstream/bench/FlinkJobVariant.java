@@ -62,6 +62,8 @@ final class FlinkJobVariant implements RunningVariant {
         String jdbcUrl = stack.freshDatabase(name);
         stack.kafka.createTopic(name + "-alerts", 1);
         stack.kafka.createTopic(name + "-dead-letters", 1);
+        stack.kafka.createTopic(name + "-products", 1, java.util.Map.of("cleanup.policy", "compact"));
+        stack.kafka.createTopic(name + "-window-stats", 1);
         PipelineConfig config = pipelineConfig(stack, options, dataset, name, jdbcUrl);
         int port = freePort();
         StreamExecutionEnvironment env = environment(parallelism, port);
@@ -76,6 +78,8 @@ final class FlinkJobVariant implements RunningVariant {
                 "--kafka.topic.views", dataset.viewsTopic,
                 "--kafka.topic.alerts", name + "-alerts",
                 "--kafka.topic.dead-letters", name + "-dead-letters",
+                "--kafka.topic.products", name + "-products",
+                "--kafka.topic.window-stats", name + "-window-stats",
                 "--kafka.group-id", name,
                 "--kafka.transactional-id-prefix", name,
                 "--schema-registry.url", stack.registryServer.url(),

@@ -296,7 +296,11 @@ class DeploymentConfigTest {
             partitions.put(m.group(1), Integer.parseInt(m.group(2)));
             extra.put(m.group(1), m.group(3));
         }
-        assertThat(partitions).containsOnlyKeys("orders", "product-views", "trend-alerts", "dead-letters", "_schemas");
+        assertThat(partitions).containsOnlyKeys("orders", "product-views", "products", "trend-alerts", "window-stats",
+                "dead-letters", "_schemas");
+        // The job refuses a catalog topic that is not compacted; window-stats keeps each product window's latest row.
+        assertThat(extra.get("products")).contains("cleanup.policy=compact");
+        assertThat(extra.get("window-stats")).contains("cleanup.policy=compact");
         assertThat(partitions).allSatisfy((topic, n) -> assertThat(n).as(topic).isPositive());
         // The registry refuses a _schemas topic that is not single-partition and compacted.
         assertThat(partitions.get("_schemas")).isEqualTo(1);

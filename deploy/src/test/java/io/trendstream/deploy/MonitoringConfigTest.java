@@ -94,7 +94,8 @@ class MonitoringConfigTest {
                 PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL,
                 PipelineMetrics.DEAD_LETTERS, PipelineMetrics.REASON_LABEL,
                 PipelineMetrics.ALERTS, PipelineMetrics.SEVERITY_LABEL,
-                PipelineMetrics.SINK_COMMIT_LATENCY_MS, PipelineMetrics.SINK_LABEL);
+                PipelineMetrics.SINK_COMMIT_LATENCY_MS, PipelineMetrics.SINK_LABEL,
+                PipelineMetrics.UNKNOWN_PRODUCTS, PipelineMetrics.OUTPUT_LABEL);
         List<String> exprs = dashboardExpressions(dashboard());
         labelOf.forEach((metric, label) -> {
             List<String> using = exprs.stream().filter(e -> e.contains(USER_METRIC_PREFIX + metric + "[")

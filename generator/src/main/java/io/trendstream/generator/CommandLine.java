@@ -28,6 +28,10 @@ final class CommandLine {
             "  --schema-registry-url URL          schema registry (required); basic auth: $" + REGISTRY_USER_INFO_ENV,
             "  --orders-topic NAME                default orders",
             "  --views-topic NAME                 default product-views",
+            "  --products-topic NAME              the product catalog, written before the events (default products)",
+            "  --no-catalog                       write no catalog",
+            "  --rename-product ID=NAME           after the catalog, rename a product (repeatable)",
+            "  --remove-product ID                after the catalog and renames, a tombstone for a product (repeatable)",
             "  --rate N                           events/s; 0 = as fast as possible (default 1000)",
             "  --duration D | --count N           event time to span (slots = D x rate) or number of event slots (default 60s)",
             "  --products N                       products p0..p(N-1) (default 50)",
@@ -69,6 +73,10 @@ final class CommandLine {
             if (arg.equals("--help") || arg.equals("-h")) {
                 return new Parsed(true, null, Optional.empty());
             }
+            if (arg.equals("--no-catalog")) {
+                builder.productsTopic(null);
+                continue;
+            }
             if (!arg.startsWith("--")) {
                 throw new UsageException("Unexpected argument '" + arg + "': options start with --");
             }
@@ -90,6 +98,15 @@ final class CommandLine {
                     case "--schema-registry-url" -> registryUrl = builderText(option, value);
                     case "--orders-topic" -> builder.ordersTopic(value);
                     case "--views-topic" -> builder.viewsTopic(value);
+                    case "--products-topic" -> builder.productsTopic(value);
+                    case "--rename-product" -> {
+                        int at = value.indexOf('=');
+                        if (at <= 0) {
+                            throw new UsageException(option + " needs ID=NAME, got '" + value + "'");
+                        }
+                        builder.renameProduct(value.substring(0, at), value.substring(at + 1));
+                    }
+                    case "--remove-product" -> builder.removeProduct(value);
                     case "--rate" -> builder.rate(number(option, value, Long::parseLong));
                     case "--duration" -> {
                         builder.duration(duration(option, value));

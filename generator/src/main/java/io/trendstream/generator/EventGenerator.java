@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 import io.trendstream.events.OrderEvent;
+import io.trendstream.events.Product;
 import io.trendstream.events.ProductView;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.serialization.SchemaRegistryClient;
@@ -59,6 +60,9 @@ public final class EventGenerator {
     private final SchemaRegistrySettings registry;
     private final String ordersTopic;
     private final String viewsTopic;
+    private final String productsTopic;
+    private final Map<String, String> renames;
+    private final List<String> removals;
     private final int products;
     private final int users;
     private final long seed;
@@ -84,6 +88,9 @@ public final class EventGenerator {
         this.registry = b.registry;
         this.ordersTopic = b.ordersTopic;
         this.viewsTopic = b.viewsTopic;
+        this.productsTopic = b.productsTopic;
+        this.renames = Map.copyOf(b.renames);
+        this.removals = List.copyOf(b.removals);
         this.products = b.products;
         this.users = b.users;
         this.seed = b.seed;
@@ -156,7 +163,11 @@ public final class EventGenerator {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(registry, "registry");
         SchemaIds ids = registerSchemas();
-        KafkaPreflight.check(bootstrapServers, List.of(ordersTopic, viewsTopic), PREFLIGHT_TIMEOUT);
+        List<String> topics = new ArrayList<>(List.of(ordersTopic, viewsTopic));
+        if (productsTopic != null) {
+            topics.add(productsTopic);
+        }
+        KafkaPreflight.check(bootstrapServers, topics, PREFLIGHT_TIMEOUT);
         String transactionalId = "trendstream-generator-" + UUID.randomUUID();
         try (KafkaRecordSink sink = new KafkaRecordSink(bootstrapServers, transactionalId)) {
             return generate(sink, ids, transactionalId);
@@ -168,7 +179,8 @@ public final class EventGenerator {
         try {
             int orderId = client.register(valueSubject(ordersTopic), OrderEvent.getClassSchema());
             int viewId = client.register(valueSubject(viewsTopic), ProductView.getClassSchema());
-            return new SchemaIds(orderId, viewId);
+            int productId = productsTopic == null ? 0 : client.register(valueSubject(productsTopic), Product.getClassSchema());
+            return new SchemaIds(orderId, viewId, productId);
         } catch (IOException e) {
             // The client's messages name the URL and what to check; never the credentials.
             throw new GeneratorException("Cannot register the event schemas with the schema registry (--schema-registry-url "
@@ -220,6 +232,7 @@ public final class EventGenerator {
         private final StringBuilder ids36 = new StringBuilder(32);
         private final List<LateEventEntry> lateEntries = new ArrayList<>();
         private final Map<Malformation, Long> malformed = new EnumMap<>(Malformation.class);
+        private final Catalog catalog = new Catalog(traffic, seed, renames, removals);
 
         private long sequence;
         private long slotsDone;
@@ -255,6 +268,7 @@ public final class EventGenerator {
             long startNanos = System.nanoTime();
             long lastCommitNanos = startNanos;
             long lastProgressNanos = startNanos;
+            writeCatalog();
             for (long slot = 0; slot < slots && !stopRequested; slot++) {
                 if (rate > 0) {
                     pace(startNanos + slot * 1_000_000_000L / rate);
@@ -276,6 +290,25 @@ public final class EventGenerator {
             sink.commit();
             progress.finished(new Progress(eventsSent, slotsDone, slots, System.nanoTime() - startNanos));
             return manifest();
+        }
+
+        /**
+         * The catalog, its renames and its removals (tombstones), committed before the first event: every window of the
+         * run fires after it, so the manifest's catalog names every window the job writes.
+         */
+        private void writeCatalog() {
+            if (productsTopic == null) {
+                return;
+            }
+            Instant updatedAt = Instant.ofEpochMilli(startMillis);
+            for (Catalog.Change change : catalog.records()) {
+                byte[] key = change.productId().getBytes(StandardCharsets.UTF_8);
+                CatalogEntry entry = change.product();
+                sink.send(productsTopic, key, entry == null ? null : encoder.product(ids.productSchemaId(), Product.newBuilder()
+                        .setProductId(entry.productId()).setName(entry.name()).setCategory(entry.category())
+                        .setListPrice(entry.listPrice()).setUpdatedAt(updatedAt).build()));
+            }
+            sink.commit();
         }
 
         /** Waits until {@code deadline} (System.nanoTime): the rate limit. */
@@ -594,7 +627,8 @@ public final class EventGenerator {
                     spikeExtraOrders, spikeExtraViews, duplicates, lateOrders + lateViews, lateOrders, lateViews,
                     malformedTotal, byReason);
             long lastTime = slotTime(Math.max(0, slotsDone - 1));
-            return new Manifest(parameters(lastTime), counts, windowStart(lastTime), ledger.rows(traffic), lateEntries);
+            return new Manifest(parameters(lastTime), counts, windowStart(lastTime), ledger.rows(traffic), lateEntries,
+                    productsTopic == null ? Map.of() : catalog.entries());
         }
 
         private Map<String, Object> parameters(long lastTime) {
@@ -603,6 +637,9 @@ public final class EventGenerator {
             p.put("schemaRegistryUrl", registry == null ? null : registry.url());
             p.put("ordersTopic", ordersTopic);
             p.put("viewsTopic", viewsTopic);
+            p.put("productsTopic", productsTopic);
+            p.put("productRenames", new java.util.TreeMap<>(renames));
+            p.put("productRemovals", removals);
             p.put("orderSchemaId", ids.orderSchemaId());
             p.put("viewSchemaId", ids.viewSchemaId());
             p.put("products", products);
@@ -663,6 +700,9 @@ public final class EventGenerator {
         private SchemaRegistrySettings registry;
         private String ordersTopic = "orders";
         private String viewsTopic = "product-views";
+        private String productsTopic = "products";
+        private final Map<String, String> renames = new LinkedHashMap<>();
+        private final List<String> removals = new ArrayList<>();
         private int products = 50;
         private int users = 1000;
         private long seed = 1;
@@ -707,6 +747,24 @@ public final class EventGenerator {
         }
 
         /** Products p0 .. p(n-1); default 50. */
+        /** The catalog topic; null writes no catalog. */
+        public Builder productsTopic(String topic) {
+            this.productsTopic = topic == null ? null : requireText(topic, "products topic");
+            return this;
+        }
+
+        /** After the catalog: renames product {@code productId} (a second record for it on the catalog topic). */
+        public Builder renameProduct(String productId, String name) {
+            renames.put(requireText(productId, "renamed product"), requireText(name, "new name"));
+            return this;
+        }
+
+        /** After the catalog and its renames: removes product {@code productId} (a tombstone on the catalog topic). */
+        public Builder removeProduct(String productId) {
+            removals.add(requireText(productId, "removed product"));
+            return this;
+        }
+
         public Builder products(int products) {
             this.products = requirePositive(products, "products");
             return this;
@@ -860,6 +918,12 @@ public final class EventGenerator {
             if (ordersTopic.equals(viewsTopic)) {
                 throw new IllegalArgumentException("orders and views need different topics, both are '" + ordersTopic + "'");
             }
+            for (String id : catalogChanges()) {
+                if (!id.matches("p\\d+") || Long.parseLong(id.substring(1)) >= products) {
+                    throw new IllegalArgumentException("product " + id + " is renamed or removed, but the catalog has only p0..p"
+                            + (products - 1));
+                }
+            }
             EventGenerator generator = new EventGenerator(this);
             for (Spike spike : spikes) {
                 if (spike.productIndex() >= products) {
@@ -880,6 +944,12 @@ public final class EventGenerator {
                         + " or earlier");
             }
             return generator;
+        }
+
+        private List<String> catalogChanges() {
+            List<String> ids = new ArrayList<>(renames.keySet());
+            ids.addAll(removals);
+            return ids;
         }
 
         private static String requireText(String value, String what) {

@@ -28,9 +28,11 @@ import io.trendstream.records.ActivityKind;
  * @param openWindowStart start of the last window the data reaches (epoch millis)
  * @param windows by window start, then product
  * @param lateEvents one entry per product of each late event, in the order sent
+ * @param catalog the product catalog after the run's catalog records (renames applied, removed products absent), by
+ *                product id: every window row of the run is named after it; empty when the run wrote no catalog
  */
 public record Manifest(Map<String, Object> parameters, Counts counts, long openWindowStart,
-                       List<WindowCount> windows, List<LateEventEntry> lateEvents) {
+                       List<WindowCount> windows, List<LateEventEntry> lateEvents, Map<String, CatalogEntry> catalog) {
 
     /** The {@code format} field of the file; changes when a field changes meaning. */
     public static final String FORMAT = "trendstream-generator-manifest/1";
@@ -41,6 +43,7 @@ public record Manifest(Map<String, Object> parameters, Counts counts, long openW
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         windows = List.copyOf(windows);
         lateEvents = List.copyOf(lateEvents);
+        catalog = Collections.unmodifiableMap(new TreeMap<>(catalog));
     }
 
     /** The rows keyed by {@link WindowCount#key()}, for comparisons. */
@@ -107,6 +110,14 @@ public record Manifest(Map<String, Object> parameters, Counts counts, long openW
             entry.put("eventTime", e.eventTime());
             entry.put("eventTimeIso", iso(e.eventTime()));
         }
+        ArrayNode products = root.putArray("catalog");
+        for (CatalogEntry p : catalog.values()) {
+            ObjectNode entry = products.addObject();
+            entry.put("productId", p.productId());
+            entry.put("name", p.name());
+            entry.put("category", p.category());
+            entry.put("listPrice", p.listPrice() == null ? null : p.listPrice().toPlainString());
+        }
         return root;
     }
 
@@ -137,7 +148,13 @@ public record Manifest(Map<String, Object> parameters, Counts counts, long openW
             late.add(new LateEventEntry(e.get("eventId").asText(), e.get("productId").asText(),
                     ActivityKind.valueOf(e.get("kind").asText()), e.get("eventTime").asLong()));
         }
-        return new Manifest(parameters, counts, root.get("openWindowStart").asLong(), windows, late);
+        Map<String, CatalogEntry> catalog = new TreeMap<>();
+        for (JsonNode p : root.path("catalog")) {
+            JsonNode price = p.get("listPrice");
+            catalog.put(p.get("productId").asText(), new CatalogEntry(p.get("productId").asText(), p.get("name").asText(),
+                    p.get("category").asText(), price == null || price.isNull() ? null : new BigDecimal(price.asText())));
+        }
+        return new Manifest(parameters, counts, root.get("openWindowStart").asLong(), windows, late, catalog);
     }
 
     static String iso(long epochMillis) {

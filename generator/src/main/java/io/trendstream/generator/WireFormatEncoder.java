@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.trendstream.events.LineItem;
 import io.trendstream.events.OrderEvent;
+import io.trendstream.events.Product;
 import io.trendstream.events.ProductView;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -33,6 +34,7 @@ final class WireFormatEncoder {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private final DatumWriter<OrderEvent> orderWriter = new SpecificDatumWriter<>(OrderEvent.class);
     private final DatumWriter<ProductView> viewWriter = new SpecificDatumWriter<>(ProductView.class);
+    private final DatumWriter<Product> productWriter = new SpecificDatumWriter<>(Product.class);
     private BinaryEncoder encoder;
 
     /** The record in wire format under schema {@code schemaId}. */
@@ -81,6 +83,18 @@ final class WireFormatEncoder {
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot encode order " + order.getEventId(), e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The record in wire format under schema {@code schemaId}. */
+    byte[] product(int schemaId, Product product) {
+        header(schemaId);
+        try {
+            productWriter.write(product, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot encode product " + product.getProductId(), e);
         }
         return buffer.toByteArray();
     }

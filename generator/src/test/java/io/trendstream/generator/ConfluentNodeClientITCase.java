@@ -23,6 +23,7 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.Severity;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.events.TrendMetric;
+import io.trendstream.events.WindowStats;
 import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistryClient;
@@ -124,6 +125,8 @@ class ConfluentNodeClientITCase {
                 .setBaseline(250.25)
                 .setRatio(4.933066933066933)
                 .setSeverity(Severity.HIGH)
+                .setProductName("Smart Speaker 7")
+                .setCategory("Audio")
                 .build();
         byte[] payload = {1, 2, 3, (byte) 0xff};
         DeadLetter deadLetter = DeadLetter.newBuilder()
@@ -155,7 +158,9 @@ class ConfluentNodeClientITCase {
         assertThat(alertJson.get("baseline").asDouble()).isEqualTo(250.25);
         assertThat(alertJson.get("ratio").asDouble()).isEqualTo(4.933066933066933);
         assertThat(alertJson.get("severity").asText()).isEqualTo("HIGH");
-        assertThat(alertJson.size()).isEqualTo(8);
+        assertThat(alertJson.get("productName").asText()).isEqualTo("Smart Speaker 7");
+        assertThat(alertJson.get("category").asText()).isEqualTo("Audio");
+        assertThat(alertJson.size()).isEqualTo(10);
 
         assertThat(deadLetterJson.get("reason").asText()).isEqualTo("UNKNOWN_SCHEMA");
         assertThat(deadLetterJson.get("detail").asText()).isEqualTo("Schema id 2000000000 is not known");
@@ -170,6 +175,50 @@ class ConfluentNodeClientITCase {
         assertThat(deadLetterJson.get("originalPayloadSize").asInt()).isEqualTo(payload.length);
         assertThat(deadLetterJson.get("truncated").asBoolean()).isFalse();
         assertThat(deadLetterJson.size()).isEqualTo(11);
+    }
+
+    @Test
+    void windowStatsWrittenInJavaDecodeWithConfluentsNodeDeserializer() throws Exception {
+        KAFKA.createTopic("node-window-stats", 1);
+        WindowStats stats = WindowStats.newBuilder()
+                .setProductId("p7")
+                .setProductName("Smart Speaker 7")
+                .setCategory("Audio")
+                .setWindowStart(Instant.parse("2026-01-01T00:05:00Z"))
+                .setWindowEnd(Instant.parse("2026-01-01T00:10:00Z"))
+                .setRevision(2)
+                .setOrders(3)
+                .setUnits(4)
+                .setRevenue(new BigDecimal("1234.50"))
+                .setAverageOrderValue(new BigDecimal("411.50"))
+                .setDistinctUsers(3)
+                .setViews(6)
+                .setConversion(0.5)
+                .build();
+        produce("node-window-stats", ConfluentAvro.forSpecificSerialization(WindowStats.class, "node-window-stats-value",
+                settings).serialize(stats));
+
+        JsonNode json = consumeOne("node-window-stats").get("value");
+
+        assertThat(json.get("productId").asText()).isEqualTo("p7");
+        assertThat(json.get("productName").asText()).isEqualTo("Smart Speaker 7");
+        assertThat(json.get("category").asText()).isEqualTo("Audio");
+        assertThat(json.get("windowStart").asLong()).isEqualTo(Instant.parse("2026-01-01T00:05:00Z").toEpochMilli());
+        assertThat(json.get("windowEnd").asLong()).isEqualTo(Instant.parse("2026-01-01T00:10:00Z").toEpochMilli());
+        assertThat(json.get("revision").asInt()).isEqualTo(2);
+        assertThat(json.get("orders").asLong()).isEqualTo(3);
+        assertThat(json.get("units").asLong()).isEqualTo(4);
+        assertThat(decimal(json.get("revenue"))).isEqualTo(new BigDecimal("1234.50"));
+        assertThat(decimal(json.get("averageOrderValue"))).isEqualTo(new BigDecimal("411.50"));
+        assertThat(json.get("distinctUsers").asLong()).isEqualTo(3);
+        assertThat(json.get("views").asLong()).isEqualTo(6);
+        assertThat(json.get("conversion").asDouble()).isEqualTo(0.5);
+        assertThat(json.size()).isEqualTo(13);
+    }
+
+    /** An Avro decimal(18,2) as the Node client gives it: the unscaled two's-complement bytes (base64 in the JSON). */
+    private static BigDecimal decimal(JsonNode bytes) {
+        return new BigDecimal(new java.math.BigInteger(Base64.getDecoder().decode(bytes.asText())), 2);
     }
 
     private static Schema orderEventSchemaFromFiles() throws Exception {

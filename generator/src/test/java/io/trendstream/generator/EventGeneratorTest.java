@@ -31,9 +31,10 @@ class EventGeneratorTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T00:00:00Z"), ZoneOffset.UTC);
     private static final Duration WINDOW = Duration.ofSeconds(10);
 
-    /** 3,000 slots over 30 s of event time: three 10-second windows, every fault, one spike. */
+    /** 3,000 slots over 30 s of event time: three 10-second windows, every fault, one spike; no catalog. */
     private static EventGenerator.Builder tinyRun() {
         return EventGenerator.builder()
+                .productsTopic(null)
                 .clock(CLOCK)
                 .startTime(START)
                 .products(4)
@@ -365,5 +366,33 @@ class EventGeneratorTest {
         @SuppressWarnings("unchecked")
         SpecificDatumReader<Object> reader = new SpecificDatumReader<>((Class<Object>) type);
         return reader.read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+    }
+
+    @Test
+    void theCatalogPrecedesTheEventsAndTheManifestHoldsItAfterItsRenamesAndRemovals() throws Exception {
+        InMemorySink sink = new InMemorySink();
+        Manifest manifest = tinyRun().productsTopic("products").renameProduct("p1", "Renamed Lamp").removeProduct("p2")
+                .build().generate(sink, new SchemaIds(11, 12, 13));
+
+        // p0..p3, the rename of p1, the tombstone of p2: all before the first event.
+        List<InMemorySink.Sent> catalog = sink.sent().subList(0, 6);
+        assertThat(catalog).allSatisfy(r -> assertThat(r.topic()).isEqualTo("products"));
+        assertThat(sink.sent().subList(6, sink.sent().size())).noneMatch(r -> r.topic().equals("products"));
+        assertThat(catalog.stream().map(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).toList())
+                .containsExactly("p0", "p1", "p2", "p3", "p1", "p2");
+        assertThat(catalog.get(5).value()).as("a tombstone").isNull();
+        io.trendstream.events.Product renamed = new org.apache.avro.specific.SpecificDatumReader<>(io.trendstream.events.Product.class)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(catalog.get(4).value(), 5,
+                        catalog.get(4).value().length - 5, null));
+        assertThat(catalog.get(4).value()[4]).as("schema id").isEqualTo((byte) 13);
+        assertThat(renamed.getName()).isEqualTo("Renamed Lamp");
+
+        assertThat(manifest.catalog().keySet()).containsExactly("p0", "p1", "p3");
+        assertThat(manifest.catalog().get("p1").name()).isEqualTo("Renamed Lamp");
+        assertThat(manifest.catalog().get("p1").category()).isEqualTo(renamed.getCategory());
+        assertThat(manifest.counts().eventsSent()).isEqualTo(sink.sent().size() - 6);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("manifest", ".json");
+        manifest.write(file);
+        assertThat(Manifest.read(file).catalog()).isEqualTo(manifest.catalog());
     }
 }

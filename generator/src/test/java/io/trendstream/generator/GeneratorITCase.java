@@ -63,6 +63,7 @@ class GeneratorITCase {
     void theTopicsHoldExactlyWhatTheManifestSays() throws Exception {
         KAFKA.createTopic("it-orders", 3);
         KAFKA.createTopic("it-views", 3);
+        KAFKA.createTopic("it-products", 1, Map.of("cleanup.policy", "compact"));
         Path manifestFile = dir.resolve("manifest.json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -71,6 +72,7 @@ class GeneratorITCase {
                 "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--schema-registry-url", registry.url(),
                 "--orders-topic", "it-orders", "--views-topic", "it-views",
+                "--products-topic", "it-products", "--rename-product", "p3=Renamed 3", "--remove-product", "p5",
                 "--rate", "0", "--count", "5000", "--events-per-second-of-event-time", "100",
                 "--products", "6", "--users", "50", "--seed", "7", "--window-size", "10s",
                 "--late-share", "0.03", "--malformed-share", "0.03", "--duplicate-share", "0.03",
@@ -91,10 +93,10 @@ class GeneratorITCase {
         StreamAnalysis analysis = new StreamAnalysis(classifier, Duration.ofSeconds(10).toMillis());
         Map<String, Long> perTopic = new HashMap<>();
         for (String topic : List.of("it-orders", "it-views")) {
-            for (Map.Entry<TopicPartition, List<byte[]>> partition : readCommitted(topic).entrySet()) {
+            for (Map.Entry<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> partition : readCommitted(topic).entrySet()) {
                 perTopic.merge(topic, (long) partition.getValue().size(), Long::sum);
-                for (byte[] value : partition.getValue()) {
-                    analysis.record(partition.getKey().toString(), topic, value);
+                for (ConsumerRecord<byte[], byte[]> record : partition.getValue()) {
+                    analysis.record(partition.getKey().toString(), topic, record.value());
                 }
             }
         }
@@ -111,6 +113,25 @@ class GeneratorITCase {
         assertThat(counts.malformedByReason()).isEqualTo(analysis.malformedByReason);
         assertThat(counts.malformedByReason()).hasSize(5).allSatisfy((reason, n) -> assertThat(n).as(reason).isPositive());
         assertThat(counts.spikeExtraOrders() + counts.spikeExtraViews()).isPositive();
+        // The catalog topic ends as the manifest's catalog: the last record of each product, a tombstone removing it.
+        RegistryAvroDeserializationSchema<io.trendstream.events.Product> products =
+                ConfluentAvro.forSpecificDeserialization(io.trendstream.events.Product.class, settings);
+        Map<String, String> catalog = new java.util.TreeMap<>();
+        List<ConsumerRecord<byte[], byte[]>> catalogRecords = readCommitted("it-products").values().iterator().next();
+        assertThat(catalogRecords).as("p0..p5, the rename, the tombstone").hasSize(8);
+        for (ConsumerRecord<byte[], byte[]> record : catalogRecords) {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                catalog.remove(key);
+            } else {
+                var product = products.deserialize(record.value());
+                catalog.put(key, product.getName() + "|" + product.getCategory() + "|" + product.getListPrice());
+            }
+        }
+        Map<String, String> expectedCatalog = new java.util.TreeMap<>();
+        manifest.catalog().forEach((id, p) -> expectedCatalog.put(id, p.name() + "|" + p.category() + "|" + p.listPrice()));
+        assertThat(catalog).isEqualTo(expectedCatalog).hasSize(5).containsKey("p3");
+        assertThat(manifest.catalog().get("p3").name()).isEqualTo("Renamed 3");
         assertThat(manifest.parameters()).containsEntry("orderSchemaId", registryId("it-orders-value"))
                 .containsEntry("viewSchemaId", registryId("it-views-value"));
     }
@@ -170,7 +191,7 @@ class GeneratorITCase {
     }
 
     /** Every committed record of a topic, per partition in offset order. */
-    private static Map<TopicPartition, List<byte[]>> readCommitted(String topic) {
+    private static Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> readCommitted(String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
@@ -186,7 +207,7 @@ class GeneratorITCase {
             consumer.seekToBeginning(partitions);
             // read_committed end offsets: the last stable offset, past the final commit marker.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, List<byte[]>> records = new HashMap<>();
+            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
             partitions.forEach(p -> records.put(p, new ArrayList<>()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -194,7 +215,7 @@ class GeneratorITCase {
                     throw new AssertionError("Could not read " + topic + " to its end offsets " + end + " in 60 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.get(new TopicPartition(record.topic(), record.partition())).add(record.value());
+                    records.get(new TopicPartition(record.topic(), record.partition())).add(record);
                 }
             }
             return records;

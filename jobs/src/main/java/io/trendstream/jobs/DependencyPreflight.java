@@ -38,7 +38,7 @@ public final class DependencyPreflight {
     static void checkKafka(PipelineConfig config) {
         String servers = config.get(KAFKA_BOOTSTRAP_SERVERS);
         List<String> topics = List.of(config.get(ORDERS_TOPIC), config.get(VIEWS_TOPIC), config.get(ALERTS_TOPIC),
-                config.get(DEAD_LETTER_TOPIC));
+                config.get(DEAD_LETTER_TOPIC), config.get(PRODUCTS_TOPIC), config.get(WINDOW_STATS_TOPIC));
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000,
@@ -51,6 +51,7 @@ public final class DependencyPreflight {
                         + ". Create them (bin/pipeline and docker-compose do), or set kafka.topic.* to the topics to use.");
             }
             checkDeadLetterTopicHoldsTheLargestDeadLetter(admin, config.get(DEAD_LETTER_TOPIC));
+            checkCatalogTopicIsCompacted(admin, config.get(PRODUCTS_TOPIC));
         } catch (IllegalConfigurationException e) {
             throw e;
         } catch (Exception e) {
@@ -73,6 +74,21 @@ public final class DependencyPreflight {
                     + "accepts records of at most " + limit.value() + " bytes (max.message.bytes), less than the "
                     + KafkaConnectors.DEAD_LETTER_MAX_RECORD_BYTES + " a dead letter may take: set its max.message.bytes "
                     + "to at least " + KafkaConnectors.DEAD_LETTER_MAX_RECORD_BYTES + ".");
+        }
+    }
+
+    /**
+     * The job reads the whole catalog topic when it starts without state: with deletion by retention instead of
+     * compaction, products written longer ago than the retention would be missing from the catalog for ever.
+     */
+    private static void checkCatalogTopicIsCompacted(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (policy == null || policy.value() == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new IllegalConfigurationException("The catalog topic " + topic + " (kafka.topic.products) has cleanup.policy="
+                    + (policy == null ? "delete" : policy.value()) + ": it must be compacted (cleanup.policy=compact), or"
+                    + " products older than its retention drop out of the catalog.");
         }
     }
 

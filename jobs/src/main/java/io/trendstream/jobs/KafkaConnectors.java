@@ -5,11 +5,15 @@ import io.trendstream.config.PipelineOptions;
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
+import io.trendstream.events.Product;
 import io.trendstream.events.TrendAlert;
+import io.trendstream.events.WindowStats;
+import io.trendstream.functions.CatalogDeserializer;
 import io.trendstream.functions.EventRules;
 import io.trendstream.functions.IngestingDeserializer;
 import io.trendstream.functions.OrderEventRules;
 import io.trendstream.functions.ProductViewRules;
+import io.trendstream.records.CatalogChange;
 import io.trendstream.records.Ingested;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistrySettings;
@@ -17,6 +21,7 @@ import io.trendstream.serialization.SizeBoundedDeadLetterSerializer;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaPartitioner;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -27,6 +32,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,6 +77,29 @@ public final class KafkaConnectors {
         return source(config.get(VIEWS_TOPIC), ProductView.class, new ProductViewRules(config.get(MAX_FUTURE_SKEW)));
     }
 
+    /**
+     * The catalog, always from the beginning of the compacted topic when the job starts without state (the catalog
+     * is the topic's whole content, whatever the group committed), and from the checkpointed offsets on a restore,
+     * where the broadcast state holds everything before them: the changes since are read and applied, so the state
+     * converges to the topic.
+     */
+    public KafkaSource<Ingested<CatalogChange>> products() {
+        String topic = config.get(PRODUCTS_TOPIC);
+        return KafkaSource.<Ingested<CatalogChange>>builder()
+                .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(config.get(CONSUMER_GROUP))
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new CatalogDeserializer(
+                        ConfluentAvro.forSpecificDeserialization(Product.class, registry), Clock.systemUTC()))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty("partition.discovery.interval.ms",
+                        String.valueOf(config.get(PARTITION_DISCOVERY_INTERVAL).toMillis()))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, config.get(CONSUMER_GROUP) + "-" + topic)
+                .build();
+    }
+
     private <T extends SpecificRecordBase> KafkaSource<Ingested<T>> source(String topic, Class<T> type, EventRules<T> rules) {
         OffsetResetStrategy reset = config.get(OFFSET_RESET) == PipelineOptions.OffsetReset.LATEST
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
@@ -100,6 +129,31 @@ public final class KafkaConnectors {
                 .build())
                 .build();
     }
+
+    /**
+     * Every window firing, keyed {@code <product>@<window start>} so that compaction keeps each product window's latest
+     * revision, and partitioned by product (as Kafka's default partitioner would the product id as key), so that one
+     * consumer sees all windows of a product, in order.
+     */
+    public KafkaSink<WindowStats> windowStats() {
+        String topic = config.get(WINDOW_STATS_TOPIC);
+        return sink("window-stats", KafkaRecordSerializationSchema.<WindowStats>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<WindowStats>) stats -> windowStatsKey(stats).getBytes(StandardCharsets.UTF_8))
+                .setPartitioner(BY_PRODUCT)
+                .setValueSerializationSchema(ConfluentAvro.forSpecificSerialization(
+                        WindowStats.class, ConfluentAvro.topicValueSubject(topic), registry))
+                .build())
+                .build();
+    }
+
+    /** The key of a window's records on the window-stats topic: {@code p3@2026-11-30T12:05:00Z}. */
+    public static String windowStatsKey(WindowStats stats) {
+        return stats.getProductId() + "@" + stats.getWindowStart();
+    }
+
+    private static final KafkaPartitioner<WindowStats> BY_PRODUCT = (stats, key, value, topic, partitions) ->
+            partitions[Utils.toPositive(Utils.murmur2(stats.getProductId().getBytes(StandardCharsets.UTF_8))) % partitions.length];
 
     public KafkaSink<DeadLetter> deadLetters() {
         String topic = config.get(DEAD_LETTER_TOPIC);

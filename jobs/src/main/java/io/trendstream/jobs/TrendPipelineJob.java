@@ -4,6 +4,7 @@ import io.trendstream.config.PipelineConfig;
 import io.trendstream.sink.ExactlyOnceJdbcSink;
 import io.trendstream.sink.LateEventInsert;
 import io.trendstream.sink.PostgresXaConnection;
+import io.trendstream.sink.ProductUpsert;
 import io.trendstream.sink.TrendAlertUpsert;
 import io.trendstream.sink.WindowAggregateUpsert;
 import io.trendstream.workflows.PipelineOutputs;
@@ -56,7 +57,7 @@ public final class TrendPipelineJob {
         configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
         TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(BUNDLE_SIZE),
-                kafka.orders(), kafka.views(), productionOutputs(config, kafka));
+                kafka.orders(), kafka.views(), kafka.products(), productionOutputs(config, kafka));
     }
 
     /** Checkpointing, state backend and restarts, as the configuration says. */
@@ -118,6 +119,7 @@ public final class TrendPipelineJob {
         int batch = config.get(JDBC_BATCH_SIZE);
         String alertsTopic = config.get(ALERTS_TOPIC);
         String dlqTopic = config.get(DEAD_LETTER_TOPIC);
+        String windowStatsTopic = config.get(WINDOW_STATS_TOPIC);
         return new PipelineOutputs(
                 stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(
                                 pipeline, WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType(), db, batch))
@@ -131,7 +133,11 @@ public final class TrendPipelineJob {
                 late -> late.sinkTo(ExactlyOnceJdbcSink.of(
                                 pipeline, LateEventInsert.TABLE, new LateEventInsert(), late.getType(), db, batch))
                         .name("Database: " + LateEventInsert.TABLE).uid(Uids.LATE_EVENTS_SINK),
-                deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid(Uids.DEAD_LETTERS_SINK));
+                deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid(Uids.DEAD_LETTERS_SINK),
+                stats -> stats.sinkTo(kafka.windowStats()).name("Kafka: " + windowStatsTopic).uid(Uids.WINDOW_STATS_KAFKA_SINK),
+                products -> products.sinkTo(ExactlyOnceJdbcSink.of(
+                                pipeline, ProductUpsert.TABLE, new ProductUpsert(), products.getType(), db, batch))
+                        .name("Database: " + ProductUpsert.TABLE).uid(Uids.PRODUCTS_SINK));
     }
 
     public static PostgresXaConnection jdbcConnection(PipelineConfig config) {

@@ -2,6 +2,8 @@ package io.trendstream.workflows;
 
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.TrendAlert;
+import io.trendstream.events.WindowStats;
+import io.trendstream.records.CatalogChange;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.WindowAggregate;
 
@@ -17,7 +19,15 @@ public record PipelineOutputs(
         SinkApplier<WindowAggregate> windowStats,
         SinkApplier<TrendAlert> alerts,
         SinkApplier<LateEvent> lateEvents,
-        SinkApplier<DeadLetter> deadLetters) {
+        SinkApplier<DeadLetter> deadLetters,
+        SinkApplier<WindowStats> windowStatsTopic,
+        SinkApplier<CatalogChange> products) {
+
+    /** Outputs that leave the window-stats topic and the products table out (tests of other outputs). */
+    public PipelineOutputs(SinkApplier<WindowAggregate> windowStats, SinkApplier<TrendAlert> alerts,
+                           SinkApplier<LateEvent> lateEvents, SinkApplier<DeadLetter> deadLetters) {
+        this(windowStats, alerts, lateEvents, deadLetters, stream -> {}, stream -> {});
+    }
 
     /** Attaches one or more sinks to a stream. */
     @FunctionalInterface

@@ -6,25 +6,34 @@ import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
+import io.trendstream.events.WindowStats;
 import io.trendstream.functions.ActivityBundler;
+import io.trendstream.functions.AlertEnrichment;
 import io.trendstream.functions.DeadLetterBlindWatermarks;
 import io.trendstream.functions.DeadLetterRouter;
 import io.trendstream.functions.DurableWatermark;
 import io.trendstream.functions.LateEventRecorder;
 import io.trendstream.functions.OrderToActivities;
+import io.trendstream.functions.ProductCatalog;
 import io.trendstream.functions.TrendDetector;
 import io.trendstream.functions.ViewToActivity;
 import io.trendstream.functions.WindowAggregateFunction;
+import io.trendstream.functions.WindowEnrichment;
 import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.CatalogChange;
 import io.trendstream.records.Ingested;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.WindowAggregate;
 
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -43,7 +52,12 @@ import java.time.Duration;
  *                         \-> dead letters                                                            |-> Keep the watermark -> Window per product -> Detect trends -> alerts
  * Kafka: views  -> Route dead letters: views  -> View to product activity ---------> Bundle views  -+   across restarts       (each event once)  |        \-> window stats
  *                         \-> dead letters                                                                                                     \-> Describe late events -> late events
+ * Kafka: products -> Route dead letters: products -> (broadcast) -> Enrich windows with the catalog -> window-stats topic
+ *                                                  \-> products table                    \-> Enrich alerts with the catalog -> alerts
  * </pre>
+ *
+ * The catalog is broadcast state of the two enrichment operators, after the window operator and the trend detector:
+ * a catalog change applies to the rows and alerts that reach them after it, nothing waits for the catalog.
  *
  * Sources and outputs are parameters, so that tests run this same graph with their own.
  * Every stateful operator has a stable uid: renaming one makes its state unrestorable from savepoints.
@@ -68,6 +82,13 @@ public final class TrendPipelineWorkflow {
         public static final String PRODUCT_WINDOWS = "product-windows";
         public static final String LATE_EVENTS = "late-events";
         public static final String TREND_DETECTOR = "trend-detector";
+        public static final String CATALOG_SOURCE = "source-products";
+        public static final String CATALOG_DEAD_LETTERS = "dead-letters-products";
+        public static final String CATALOG_EVENT_TIME = "catalog-event-time";
+        public static final String WINDOW_ENRICHMENT = "enrich-windows";
+        public static final String ALERT_ENRICHMENT = "enrich-alerts";
+        public static final String WINDOW_STATS_KAFKA_SINK = "sink-window-stats-kafka";
+        public static final String PRODUCTS_SINK = "sink-products-db";
         public static final String WINDOW_STATS_SINK = "sink-window-stats";
         public static final String ALERTS_KAFKA_SINK = "sink-alerts-kafka";
         public static final String ALERTS_DATABASE_SINK = "sink-alerts-db";
@@ -86,6 +107,7 @@ public final class TrendPipelineWorkflow {
             int bundleSize,
             Source<Ingested<OrderEvent>, ?, ?> orderSource,
             Source<Ingested<ProductView>, ?, ?> viewSource,
+            Source<Ingested<CatalogChange>, ?, ?> catalogSource,
             PipelineOutputs outputs) {
 
         SingleOutputStreamOperator<OrderEvent> orders = env
@@ -104,8 +126,16 @@ public final class TrendPipelineWorkflow {
                 .name("Route dead letters: views")
                 .uid(Uids.VIEWS_DEAD_LETTERS);
 
+        SingleOutputStreamOperator<CatalogChange> catalog = env
+                .fromSource(catalogSource, WatermarkStrategy.noWatermarks(), "Kafka: products")
+                .uid(Uids.CATALOG_SOURCE)
+                .process(new DeadLetterRouter<CatalogChange>("products"))
+                .returns(CatalogChange.typeInfo())
+                .name("Route dead letters: products")
+                .uid(Uids.CATALOG_DEAD_LETTERS);
+
         DataStream<DeadLetter> deadLetters = orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
+                .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS), catalog.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
 
         DataStream<ActivityBundle> orderActivity = orders
                 .flatMap(new OrderToActivities())
@@ -136,13 +166,32 @@ public final class TrendPipelineWorkflow {
                 .name("Describe late events")
                 .uid(Uids.LATE_EVENTS);
 
+        BroadcastStream<CatalogChange> catalogEverywhere = catalog
+                .assignTimestampsAndWatermarks(neverHoldingBackEventTime())
+                .name("Catalog: no event time")
+                .uid(Uids.CATALOG_EVENT_TIME)
+                .broadcast(ProductCatalog.STATE);
+
+        DataStream<WindowStats> enrichedWindows = windowStats
+                .keyBy(WindowAggregate::productId)
+                .connect(catalogEverywhere)
+                .process(new WindowEnrichment(windows))
+                .name("Enrich windows with the catalog")
+                .uid(Uids.WINDOW_ENRICHMENT);
+
         DataStream<TrendAlert> alerts = windowStats
                 .keyBy(WindowAggregate::productId)
                 .process(new TrendDetector(trends))
                 .name("Detect trends (EMA)")
-                .uid(Uids.TREND_DETECTOR);
+                .uid(Uids.TREND_DETECTOR)
+                .connect(catalogEverywhere)
+                .process(new AlertEnrichment())
+                .name("Enrich alerts with the catalog")
+                .uid(Uids.ALERT_ENRICHMENT);
 
         outputs.windowStats().apply(windowStats);
+        outputs.windowStatsTopic().apply(enrichedWindows);
+        outputs.products().apply(catalog);
         outputs.alerts().apply(alerts);
         outputs.lateEvents().apply(lateEvents);
         outputs.deadLetters().apply(deadLetters);
@@ -171,6 +220,23 @@ public final class TrendPipelineWorkflow {
         return DeadLetterBlindWatermarks.of(WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(windows.outOfOrderness())
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.getEventTime())
                 .withIdleness(windows.idleness()));
+    }
+
+    /**
+     * The catalog has no event time, and must never hold back the event time of the windows and alerts it is joined
+     * with: every subtask of its stream (one without a partition too) says, periodically, that event time is at its
+     * end as far as the catalog is concerned, so the enrichment operators follow the other input's watermark alone.
+     */
+    private static WatermarkStrategy<CatalogChange> neverHoldingBackEventTime() {
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(CatalogChange change, long timestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
     }
 
     private static String describe(Duration duration) {

@@ -2,6 +2,7 @@ package io.trendstream.jobs;
 
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.TrendAlert;
+import io.trendstream.events.WindowStats;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.PostgresExtension;
@@ -10,6 +11,7 @@ import io.trendstream.testing.RandomTraffic;
 import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
+import io.trendstream.testing.WindowRow;
 import io.trendstream.workflows.PipelineOutputs;
 
 import org.apache.flink.api.common.JobStatus;
@@ -36,7 +38,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.trendstream.testing.Events.line;
@@ -48,8 +52,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Exactly-once across a crash: the TaskManager dies while a checkpoint is in flight and the sinks have
  * prepared transactions for it. A new TaskManager joins, the job restarts from its last checkpoint,
- * and in the end the database equals the input exactly, Kafka holds every alert and dead letter
- * once, and no prepared transaction is left behind.
+ * and in the end the database equals the input exactly, Kafka holds every alert, dead letter and
+ * window-stats record once, and no prepared transaction is left behind.
  */
 class ExactlyOnceRecoveryITCase {
 
@@ -95,7 +99,8 @@ class ExactlyOnceRecoveryITCase {
                                 stats.map(new CheckpointStaller<>()).name("Test: checkpoint staller")
                                         .sinkTo(new DiscardingSink<>()).name("Test: discard");
                             },
-                            outputs.alerts(), outputs.lateEvents(), outputs.deadLetters()));
+                            outputs.alerts(), outputs.lateEvents(), outputs.deadLetters(),
+                            outputs.windowStatsTopic(), outputs.products()));
 
             int crashInWindow = 6;
             for (int w = 0; w < WINDOWS; w++) {
@@ -157,6 +162,22 @@ class ExactlyOnceRecoveryITCase {
                 }
                 assertThat(reader.poll()).hasSize(malformedSent);
                 assertThat(payloads).hasSize(malformedSent);
+            }
+            // The window-stats topic holds every window exactly once, as the database has it: the firings replayed after
+            // the crash replaced the aborted transaction's, with the same revision.
+            DeserializationSchema<WindowStats> windowStats = ConfluentAvro.forSpecificDeserialization(WindowStats.class, pipeline.registry);
+            try (TopicReader reader = new TopicReader(pipeline.bootstrapServers(), pipeline.windowStatsTopic)) {
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(reader.poll()).hasSizeGreaterThanOrEqualTo(expectedRows.size()));
+                Map<String, WindowRow> fromKafka = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll()) {
+                    WindowStats stats = windowStats.deserialize(record.value());
+                    WindowRow row = new WindowRow(stats.getProductId(), stats.getWindowStart().toEpochMilli(),
+                            stats.getWindowEnd().toEpochMilli(), stats.getOrders(), stats.getUnits(), stats.getRevenue(),
+                            stats.getAverageOrderValue(), stats.getDistinctUsers(), stats.getViews(), stats.getConversion());
+                    assertThat(fromKafka.put(row.key(), row)).as("%s once", row.key()).isNull();
+                    assertThat(stats.getRevision()).as("%s revision", row.key()).isEqualTo(1);
+                }
+                assertThat(fromKafka).isEqualTo(expectedRows);
             }
             DeserializationSchema<TrendAlert> alerts = ConfluentAvro.forSpecificDeserialization(TrendAlert.class, pipeline.registry);
             List<String> databaseAlerts = pipeline.database.alerts();

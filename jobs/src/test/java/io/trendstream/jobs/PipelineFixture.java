@@ -39,6 +39,8 @@ final class PipelineFixture implements AutoCloseable {
     final String viewsTopic;
     final String alertsTopic;
     final String deadLettersTopic;
+    final String productsTopic;
+    final String windowStatsTopic;
     final String jdbcUrl;
     final Database database;
     final SchemaRegistrySettings registry;
@@ -60,6 +62,10 @@ final class PipelineFixture implements AutoCloseable {
         kafka.createTopic(viewsTopic, PARTITIONS);
         kafka.createTopic(alertsTopic, 1);
         kafka.createTopic(deadLettersTopic, 1);
+        this.productsTopic = name + "-products";
+        this.windowStatsTopic = name + "-window-stats";
+        kafka.createTopic(productsTopic, 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(windowStatsTopic, PARTITIONS, Map.of("cleanup.policy", "compact"));
         postgres.createDatabase(name);
         try {
             postgres.applySchema(name);
@@ -85,6 +91,8 @@ final class PipelineFixture implements AutoCloseable {
                 "--kafka.topic.views", viewsTopic,
                 "--kafka.topic.alerts", alertsTopic,
                 "--kafka.topic.dead-letters", deadLettersTopic,
+                "--kafka.topic.products", productsTopic,
+                "--kafka.topic.window-stats", windowStatsTopic,
                 "--kafka.group-id", name,
                 "--kafka.transactional-id-prefix", name,
                 "--schema-registry.url", registry.url(),
@@ -129,7 +137,7 @@ final class PipelineFixture implements AutoCloseable {
         TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafkaConnectors = new KafkaConnectors(config);
         TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(PipelineOptions.BUNDLE_SIZE),
-                kafkaConnectors.orders(), kafkaConnectors.views(),
+                kafkaConnectors.orders(), kafkaConnectors.views(), kafkaConnectors.products(),
                 decorate.apply(TrendPipelineJob.productionOutputs(config, kafkaConnectors)));
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
         return job;

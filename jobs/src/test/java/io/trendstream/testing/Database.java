@@ -40,6 +40,22 @@ public final class Database {
         return rows;
     }
 
+    /** "name|category" of each window row as product_window_stats_named shows it, by {@link WindowRow#key}. */
+    public Map<String, String> windowNames() {
+        Map<String, String> names = new TreeMap<>();
+        query("SELECT product_id, window_start, product_name, category FROM product_window_stats_named",
+                rs -> names.put(WindowRow.key(rs.getString(1), millis(rs, 2)), rs.getString(3) + "|" + rs.getString(4)));
+        return names;
+    }
+
+    /** "name|category|listPrice" of each row of products, by product id. */
+    public Map<String, String> products() {
+        Map<String, String> products = new TreeMap<>();
+        query("SELECT product_id, name, category, list_price FROM products",
+                rs -> products.put(rs.getString(1), rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getBigDecimal(4)));
+        return products;
+    }
+
     /** "product|metric|windowStart|severity" per alert, sorted. */
     public List<String> alerts() {
         List<String> alerts = new ArrayList<>();

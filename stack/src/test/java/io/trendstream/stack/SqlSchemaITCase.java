@@ -45,7 +45,7 @@ class SqlSchemaITCase {
         try (Connection c = PG.newConnection("schema_twice")) {
             assertThat(DatabaseSchema.apply(c, sql)).extracting(p -> p.getFileName().toString())
                     .containsExactly("001_tables.sql", "002_timescaledb.sql", "003_hourly_rollup.sql",
-                            "004_hourly_rollup_history.sql");
+                            "004_hourly_rollup_history.sql", "005_products.sql");
             List<String> before = catalogSnapshot(c);
 
             DatabaseSchema.apply(c, sql);
@@ -162,6 +162,38 @@ class SqlSchemaITCase {
         execute(late);
         execute(late); // redelivered after a restart
         assertThat(rows("SELECT count(*) FROM late_events WHERE event_id = 'e-1'")).containsExactly("1");
+    }
+
+    @Test
+    void aRenameChangesTheNamesEverywhereAndNothingElse() throws SQLException {
+        execute("INSERT INTO product_window_stats (window_start, window_end, product_id, orders, units, revenue, "
+                + "avg_order_value, distinct_users, views, conversion) VALUES "
+                + "('2026-04-01 10:00+00', '2026-04-01 10:05+00', 'rn-p', 2, 3, 20.00, 10.00, 2, 4, 0.5), "
+                + "('2026-04-01 10:05+00', '2026-04-01 10:10+00', 'rn-p', 1, 1, 10.00, 10.00, 1, 2, 0.5), "
+                + "('2026-04-01 10:00+00', '2026-04-01 10:05+00', 'rn-unknown', 1, 1, 5.00, 5.00, 1, 1, 1.0)");
+        execute("INSERT INTO trend_alerts (window_start, window_end, product_id, metric, observed, baseline, ratio, severity) "
+                + "VALUES ('2026-04-01 10:05+00', '2026-04-01 10:10+00', 'rn-p', 'REVENUE', 30, 10, 3, 'HIGH')");
+        execute("INSERT INTO products (product_id, name, category, list_price, updated_at) "
+                + "VALUES ('rn-p', 'Laptop', 'Computers', 999.00, now())");
+        String windows = "SELECT concat_ws('|', product_id, product_name, category, orders) FROM product_window_stats_named "
+                + "WHERE product_id LIKE 'rn-%' ORDER BY product_id, window_start";
+        String hours = "SELECT concat_ws('|', product_id, product_name, orders, revenue) FROM product_hourly_stats_named "
+                + "WHERE product_id LIKE 'rn-%' ORDER BY product_id";
+        String alerts = "SELECT concat_ws('|', product_id, product_name, category) FROM trend_alerts_named WHERE product_id = 'rn-p'";
+        assertThat(rows(windows)).containsExactly("rn-p|Laptop|Computers|2", "rn-p|Laptop|Computers|1", "rn-unknown|||1");
+        assertThat(rows(hours)).containsExactly("rn-p|Laptop|3|30.00", "rn-unknown||1|5.00");
+        List<String> baseRows = rows("SELECT concat_ws('|', product_id, window_start, orders, updated_at) FROM product_window_stats "
+                + "WHERE product_id LIKE 'rn-%' ORDER BY 1");
+
+        execute("UPDATE products SET name = 'Notebook', category = 'Portables' WHERE product_id = 'rn-p'");
+        assertThat(rows(windows)).containsExactly("rn-p|Notebook|Portables|2", "rn-p|Notebook|Portables|1", "rn-unknown|||1");
+        assertThat(rows(hours)).as("one group per product, whatever its names").containsExactly("rn-p|Notebook|3|30.00", "rn-unknown||1|5.00");
+        assertThat(rows(alerts)).containsExactly("rn-p|Notebook|Portables");
+
+        execute("DELETE FROM products WHERE product_id = 'rn-p'"); // a tombstone
+        assertThat(rows(windows)).containsExactly("rn-p|||2", "rn-p|||1", "rn-unknown|||1");
+        assertThat(rows("SELECT concat_ws('|', product_id, window_start, orders, updated_at) FROM product_window_stats "
+                + "WHERE product_id LIKE 'rn-%' ORDER BY 1")).as("no window row changed").isEqualTo(baseRows);
     }
 
     @Test

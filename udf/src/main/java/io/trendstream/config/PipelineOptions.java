@@ -45,6 +45,14 @@ public final class PipelineOptions {
             ConfigOptions.key("kafka.topic.dead-letters").stringType().defaultValue("dead-letters")
                     .withDescription("Dead-letter topic: DeadLetter records with the raw bytes and the reason, exactly-once.");
 
+    public static final ConfigOption<String> PRODUCTS_TOPIC =
+            ConfigOptions.key("kafka.topic.products").stringType().defaultValue("products")
+                    .withDescription("Compacted topic of the product catalog: Product records keyed by product id, a tombstone removes one. Read from the beginning on a fresh start; names window rows and alerts.");
+
+    public static final ConfigOption<String> WINDOW_STATS_TOPIC =
+            ConfigOptions.key("kafka.topic.window-stats").stringType().defaultValue("window-stats")
+                    .withDescription("Topic every window firing is written to as a WindowStats record (with names and a revision), exactly-once; key product@window start, partitioned by product.");
+
     public static final ConfigOption<String> CONSUMER_GROUP =
             ConfigOptions.key("kafka.group-id").stringType().defaultValue("trendstream")
                     .withDescription("Consumer group; offsets are committed to it on checkpoints.");

@@ -118,7 +118,8 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
         return failure.getMessage() == null ? type : type + ": " + failure.getMessage();
     }
 
-    private Ingested<T> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
+    /** The dead letter of {@code record}: its raw key and value, where it was read from, and why. */
+    static <T> Ingested<T> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
         return Ingested.failed(DeadLetter.newBuilder()
                 .setReason(reason.name())
                 .setDetail(detail == null ? reason.name() : abbreviate(detail))

@@ -28,6 +28,13 @@ public final class PipelineMetrics {
      */
     public static final String DUPLICATES_DROPPED = "duplicatesDropped";
 
+    /**
+     * Counter, label {@value #OUTPUT_LABEL} (windows, alerts): window rows and alerts enriched while their product was
+     * not in the catalog (name and category left empty; counted and written as always).
+     */
+    public static final String UNKNOWN_PRODUCTS = "unknownProducts";
+    public static final String OUTPUT_LABEL = "output";
+
     /** Counter, label {@value #SEVERITY_LABEL} (MEDIUM, HIGH): trend alerts raised. */
     public static final String ALERTS = "alerts";
     public static final String SEVERITY_LABEL = "severity";

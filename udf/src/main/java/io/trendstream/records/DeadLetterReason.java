@@ -19,6 +19,8 @@ public enum DeadLetterReason {
     MISSING_ORDER_ID,
     MISSING_USER_ID,
     MISSING_PRODUCT_ID,
+    /** A catalog record whose key is not its product id: compaction would keep or remove the wrong product. */
+    PRODUCT_KEY_MISMATCH,
     /** A string field longer than {@code EventLimits.MAX_TEXT_LENGTH}. */
     TEXT_TOO_LONG,
     /** A string field with a NUL character or an unpaired UTF-16 surrogate: the database cannot store it. */
