@@ -1,5 +1,7 @@
 package io.trendstream.sink;
 
+import io.trendstream.jdbc.PostgresXaConnection;
+
 import org.apache.flink.configuration.IllegalConfigurationException;
 
 import java.sql.Connection;

@@ -118,11 +118,4 @@ class JdbcStatementsTest {
 
         assertThat(b.values.get(8)).isEqualTo(utc(0));
     }
-
-    @Test
-    void aConnectionNeverShowsItsPassword() {
-        PostgresXaConnection connection = new PostgresXaConnection("jdbc:postgresql://db/trends", "trendstream", "s3cr3t");
-
-        assertThat(connection.toString()).isEqualTo("PostgresXaConnection{jdbc:postgresql://db/trends, user=trendstream}");
-    }
 }

@@ -1,9 +1,6 @@
-package io.trendstream.jobs;
+package io.trendstream.jdbc;
 
-import io.trendstream.sink.ExactlyOnceJdbcSink;
-import io.trendstream.sink.PostgresXaConnection;
-import io.trendstream.sink.PreparedTransactionJanitor;
-import io.trendstream.sink.XaTransactionId;
+import io.trendstream.jdbc.internal.PreparedTransactionJanitor;
 import io.trendstream.stack.PostgresExtension;
 
 import org.apache.flink.api.common.JobStatus;

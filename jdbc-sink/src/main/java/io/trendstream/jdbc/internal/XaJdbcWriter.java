@@ -1,5 +1,9 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
 
+import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.jdbc.XaTransactionId;
+
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -36,7 +40,8 @@ import java.util.List;
  * transaction. Only at end of input, where there is no next transaction, it writes anyway, with a
  * lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
  */
-final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
+@Internal
+public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
     private static final Logger LOG = LoggerFactory.getLogger(XaJdbcWriter.class);
 
     /** How long the transaction written at end of input waits for a row lock before it fails. */
@@ -60,7 +65,7 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
      * @param restoredCheckpointId the checkpoint restored from, 0 on a fresh start
      * @param unwritten rows that the restored state holds and no transaction did
      */
-    XaJdbcWriter(
+    public XaJdbcWriter(
             String pipelineId,
             String sinkName,
             int subtask,
