@@ -92,7 +92,9 @@ public final class ExactlyOnceJdbcSink<IN>
         }
         return new XaJdbcWriter<>(pipelineId, name, context.getTaskInfo().getIndexOfThisSubtask(), statement, connection,
                 batchSize, context.isObjectReuseEnabled() ? context.createInputSerializer() : null,
-                context.getRestoredCheckpointId().orElse(0L), unwritten);
+                context.getRestoredCheckpointId().orElse(0L), unwritten,
+                context.metricGroup().addGroup(JdbcSinkMetrics.GROUP).addGroup(JdbcSinkMetrics.SINK_LABEL, name)
+                        .counter(JdbcSinkMetrics.ROWS_DEFERRED));
     }
 
     @Override

@@ -44,6 +44,12 @@ public final class PipelineMetrics {
     public static final String SINK_COMMIT_LATENCY_MS = JdbcSinkMetrics.COMMIT_LATENCY_MS;
     public static final String SINK_LABEL = JdbcSinkMetrics.SINK_LABEL;
 
+    /**
+     * Counter, label {@value #SINK_LABEL}: rows the XA writer left for the next checkpoint because its previous
+     * transaction was still prepared. Registered by the jdbc-sink module, which names it.
+     */
+    public static final String SINK_ROWS_DEFERRED = JdbcSinkMetrics.ROWS_DEFERRED;
+
     /** The {@value #SOURCE_LABEL} label of an activity's kind: orders or views, as the topics are called. */
     public static String sourceOf(ActivityKind kind) {
         return switch (kind) {

@@ -9,6 +9,7 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
+import org.apache.flink.metrics.Counter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     private final PostgresXaConnection connection;
     private final int batchSize;
     private final TypeSerializer<IN> copier;
+    private final Counter deferredRows;
 
     private final List<IN> rows = new ArrayList<>();
     private long lastSnapshotId;
@@ -64,6 +66,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
      * @param copier copies each row as it arrives (with object reuse enabled); null if rows are not reused
      * @param restoredCheckpointId the checkpoint restored from, 0 on a fresh start
      * @param unwritten rows that the restored state holds and no transaction did
+     * @param deferredRows counts the rows a pre-commit leaves for the next checkpoint (a row deferred twice, twice)
      */
     public XaJdbcWriter(
             String pipelineId,
@@ -74,7 +77,8 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             int batchSize,
             TypeSerializer<IN> copier,
             long restoredCheckpointId,
-            Collection<List<IN>> unwritten) {
+            Collection<List<IN>> unwritten,
+            Counter deferredRows) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.sinkName = XaTransactionId.checkSinkName(sinkName);
         this.subtask = subtask;
@@ -83,6 +87,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         this.batchSize = batchSize;
         this.copier = copier;
         this.lastSnapshotId = restoredCheckpointId;
+        this.deferredRows = deferredRows;
         unwritten.forEach(rows::addAll);
     }
 
@@ -108,8 +113,9 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             Connection db = xaConnection().getConnection();
             List<XaTransactionId> stillPrepared = PreparedTransactions.of(db, pipelineId, sinkName);
             if (!stillPrepared.isEmpty() && !endOfInput) {
-                LOG.info("{}: {} row(s) wait for the next checkpoint, while earlier transactions are not committed yet: {}",
-                        sinkName, rows.size(), stillPrepared);
+                LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
+                        + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);
+                deferredRows.inc(rows.size());
                 return List.of();
             }
             writeAndPrepare(xid, db, !stillPrepared.isEmpty());
