@@ -652,25 +652,6 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         }
     }
 
-    /** Inserts a number. */
-    static final class InsertNumber implements JdbcQueryStatement<Long> {
-        private final String table;
-
-        InsertNumber(String table) {
-            this.table = table;
-        }
-
-        @Override
-        public String query() {
-            return "INSERT INTO " + table + " (n) VALUES (?)";
-        }
-
-        @Override
-        public void statement(PreparedStatement ps, Long n) throws SQLException {
-            ps.setLong(1, n);
-        }
-    }
-
     /** Sets counter 0 to the value: the same row in every checkpoint. */
     static final class UpsertCounter implements JdbcQueryStatement<Long> {
         @Override

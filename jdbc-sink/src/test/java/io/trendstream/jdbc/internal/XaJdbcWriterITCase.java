@@ -1,12 +1,12 @@
 package io.trendstream.jdbc.internal;
 
+import io.trendstream.jdbc.InsertNumber;
 import io.trendstream.jdbc.PostgresXaConnection;
 import io.trendstream.jdbc.XaTransactionId;
 import io.trendstream.stack.PostgresExtension;
 
 import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
-import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 import org.apache.flink.metrics.SimpleCounter;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,7 +49,7 @@ class XaJdbcWriterITCase {
     @Test
     void rowsDeferredWhileItsPreviousTransactionIsPreparedAreCountedAndWrittenWithTheNextCheckpoint() throws Exception {
         SimpleCounter deferred = new SimpleCounter();
-        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber(), connection, 10,
+        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 10,
                         null, 0, List.of(), deferred);
                 XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
             write(writer, 0, 1, 2);
@@ -127,18 +126,6 @@ class XaJdbcWriterITCase {
         @Override
         public void signalAlreadyCommitted() {
             throw new AssertionError("already committed: " + XaTransactionId.fromXid(getCommittable.getXid()));
-        }
-    }
-
-    private static final class InsertNumber implements JdbcQueryStatement<Long> {
-        @Override
-        public String query() {
-            return "INSERT INTO numbers (n) VALUES (?)";
-        }
-
-        @Override
-        public void statement(PreparedStatement ps, Long n) throws SQLException {
-            ps.setLong(1, n);
         }
     }
 }
