@@ -44,6 +44,8 @@ public final class FakeDatabase {
     public final List<String> preparedGids = new ArrayList<>();
     public final Set<String> gidsFailingToRollBack = new HashSet<>();
     public final Set<String> tables = new HashSet<>();
+    /** Table name to its primary key as pg_get_constraintdef shows it, e.g. {@code PRIMARY KEY (a, b)}. */
+    public final Map<String, String> primaryKeys = new ConcurrentHashMap<>();
     public final List<String> executed = new ArrayList<>();
     public final List<Properties> connections = new ArrayList<>();
     public int maxPreparedTransactions = 64;
@@ -62,6 +64,8 @@ public final class FakeDatabase {
 
     private static final Pattern ROLLBACK = Pattern.compile("ROLLBACK PREPARED '(.*)'");
     private static final Pattern REGCLASS = Pattern.compile("SELECT to_regclass\\('(.*)'\\) IS NOT NULL");
+    private static final Pattern PRIMARY_KEY = Pattern.compile("SELECT pg_get_constraintdef\\(oid\\) FROM pg_constraint"
+            + " WHERE conrelid = to_regclass\\('(.*)'\\) AND contype = 'p'");
 
     private Connection open(Properties info) {
         connections.add(info);
@@ -85,6 +89,11 @@ public final class FakeDatabase {
         }
         if (sql.equals("SELECT current_setting('max_prepared_transactions')::int")) {
             return rows(List.of(maxPreparedTransactions));
+        }
+        Matcher primaryKey = PRIMARY_KEY.matcher(sql);
+        if (primaryKey.matches()) {
+            String key = primaryKeys.get(primaryKey.group(1));
+            return rows(key == null ? List.of() : List.of(key));
         }
         Matcher regclass = REGCLASS.matcher(sql);
         if (regclass.matches()) {

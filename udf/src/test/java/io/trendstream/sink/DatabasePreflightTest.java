@@ -22,6 +22,7 @@ class DatabasePreflightTest {
     private static FakeDatabase readyDatabase() {
         FakeDatabase db = new FakeDatabase();
         db.tables.addAll(List.of("product_window_stats", "trend_alerts", "late_events"));
+        db.primaryKeys.put("late_events", "PRIMARY KEY (event_id, kind, product_id, event_time)");
         return db;
     }
 
@@ -67,6 +68,18 @@ class DatabasePreflightTest {
                 .isInstanceOf(IllegalConfigurationException.class)
                 .hasMessage("Table trend_alerts does not exist in " + db.url() + ". Apply the schema in sql/ first "
                         + "(see sql/README.md).");
+    }
+
+    @Test
+    void refusesALateEventsTableKeyedWithoutTheKindOfEvent() {
+        FakeDatabase db = readyDatabase();
+        db.primaryKeys.put("late_events", "PRIMARY KEY (event_id, product_id, event_time)"); // before sql/005
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Table late_events in " + db.url() + " has PRIMARY KEY (event_id, product_id, event_time), but"
+                        + " the job writes it keyed by (event_id, kind, product_id, event_time). Apply the schema in sql/"
+                        + " again: its later files migrate the table (see sql/README.md).");
     }
 
     @Test
