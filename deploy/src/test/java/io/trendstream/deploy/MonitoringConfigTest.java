@@ -144,7 +144,8 @@ class MonitoringConfigTest {
         assertThat(titles).containsExactly(
                 "Input rate per source", "Records in per operator (Flink)", "Kafka consumer lag",
                 "Checkpoint duration", "Checkpoint size", "Dead letters by reason", "Late events",
-                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag");
+                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag",
+                "Sink rows deferred to the next checkpoint");
     }
 
     @Test
