@@ -145,6 +145,7 @@ public class StackTool {
         ObjectMapper json = new ObjectMapper();
         int shown = 0;
         int replayed = 0;
+        int skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
                 KafkaProducer<byte[], byte[]> producer = replay ? new KafkaProducer<>(producerProps) : null) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -166,6 +167,14 @@ public class StackTool {
                             payload == null ? "no" : String.valueOf(payload.remaining()), letter.get("detail"));
                     shown++;
                     if (replay && payload != null) {
+                        if (truncated(letter)) {
+                            // Only the record's beginning was kept: replaying it would produce a record that never
+                            // existed (and a dead letter again).
+                            System.out.printf("  not replayed: truncated, %s of %s bytes kept%n", payload.remaining(),
+                                    letter.get("originalPayloadSize"));
+                            skipped++;
+                            continue;
+                        }
                         String target = replayTo != null ? replayTo : letter.get("sourceTopic").toString();
                         producer.send(new ProducerRecord<>(target, bytes(key), bytes(payload))).get();
                         replayed++;
@@ -173,7 +182,13 @@ public class StackTool {
                 }
             }
         }
-        System.out.println(shown + " dead letter(s) shown" + (replay ? ", " + replayed + " replayed" : ""));
+        System.out.println(shown + " dead letter(s) shown" + (replay ? ", " + replayed + " replayed, " + skipped
+                + " skipped (truncated: only the beginning of the record was kept)" : ""));
+    }
+
+    /** Whether the dead letter holds only the beginning of its record (DeadLetter v3 and later; older ones never do). */
+    static boolean truncated(GenericRecord letter) {
+        return letter.getSchema().getField("truncated") != null && Boolean.TRUE.equals(letter.get("truncated"));
     }
 
     static GenericRecord decode(byte[] value, Map<Integer, Schema> schemas, HttpClient http, ObjectMapper json,

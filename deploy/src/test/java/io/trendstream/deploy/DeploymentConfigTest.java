@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,19 +227,19 @@ class DeploymentConfigTest {
 
     @Test
     void imagesArePinnedAndFlinkAndKafkaMatchThePom() {
-        String flinkImage = "flink:" + RepoFiles.pomProperty("flink.version")
-                + "-java" + RepoFiles.pomProperty("maven.compiler.release");
         String kafkaImage = "apache/kafka:" + RepoFiles.pomProperty("kafka.version");
         Map<String, String> images = new TreeMap<>();
         compose.services().forEach((name, s) -> images.put(name, String.valueOf(RepoFiles.map(s).get("image"))));
 
-        assertThat(images.entrySet().stream().filter(e -> e.getValue().startsWith("flink:")).map(Map.Entry::getKey))
+        assertThat(images.entrySet().stream().filter(e -> e.getValue().contains("flink:")).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrder("flink-init", "jobmanager", "taskmanager", "job-submitter");
         assertThat(images.entrySet().stream().filter(e -> e.getValue().contains("/kafka:")).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3", "kafka-init");
         images.forEach((name, image) -> {
-            if (image.startsWith("flink:")) {
-                assertThat(image).as(name).isEqualTo(flinkImage);
+            if (image.contains("flink:")) {
+                assertThat(image).as(name).isEqualTo(FLINK_IMAGE);
+                assertThat(RepoFiles.map(RepoFiles.map(compose.service(name)).get("build")).get("context")).as(name)
+                        .isEqualTo("./docker/flink");
             }
             if (image.contains("/kafka:")) {
                 assertThat(image).as(name).isEqualTo(kafkaImage);
@@ -250,6 +252,31 @@ class DeploymentConfigTest {
         assertThat(images.get("schema-registry")).startsWith("confluentinc/cp-schema-registry:");
         assertThat(images.get("timescaledb")).startsWith("timescale/timescaledb:").endsWith("-pg16");
         assertThat(images.get("kafka-ui")).matches("(ghcr\\.io/kafbat|kafbat|provectuslabs)/kafka-ui:v[0-9.]+");
+    }
+
+    /** The image docker/flink/Dockerfile builds: the official Flink image of the pom's versions, plus the driver. */
+    private static final String FLINK_IMAGE = "trendstream/flink:" + RepoFiles.pomProperty("flink.version") + "-java"
+            + RepoFiles.pomProperty("maven.compiler.release") + "-postgresql-" + RepoFiles.pomProperty("postgresql.version");
+
+    /**
+     * The local cluster has the PostgreSQL driver in lib/, loaded parent-first, so that no job's class loader stays
+     * pinned by DriverManager (ClassLoaderReleaseITCase); the compose file's image must have it there too, the
+     * pom's version, verified by its checksum.
+     */
+    @Test
+    void theFlinkImageHasThePostgresDriverInLibAsTheLocalClusterHas() throws Exception {
+        String dockerfile = RepoFiles.read("docker/flink/Dockerfile");
+        String driverVersion = RepoFiles.pomProperty("postgresql.version");
+        Path driverJar = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(driverJar)));
+
+        assertThat(driverJar.getFileName().toString()).as("the pom's driver on this classpath")
+                .isEqualTo("postgresql-" + driverVersion + ".jar");
+        assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList()).containsExactly(
+                "FROM flink:" + RepoFiles.pomProperty("flink.version") + "-java" + RepoFiles.pomProperty("maven.compiler.release"));
+        assertThat(dockerfile).contains("ARG POSTGRESQL_VERSION=" + driverVersion + "\n", "ARG POSTGRESQL_SHA256=" + sha256 + "\n",
+                "jar=\"/opt/flink/lib/postgresql-${POSTGRESQL_VERSION}.jar\"", "sha256sum -c");
+        assertThat(RepoFiles.read("flink-conf/config.yaml")).contains("classloader.parent-first-patterns.additional: org.postgresql.");
     }
 
     @Test

@@ -65,7 +65,7 @@ class MonitoringConfigTest {
         // Guards the reflection itself: if it found nothing, the dashboard checks below would pass vacuously.
         assertThat(pipelineMetricNames()).containsOnlyKeys(
                 "EVENTS_IN", "DEAD_LETTERS", "LATE_EVENTS", "DUPLICATES_DROPPED", "ALERTS",
-                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS");
+                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS", "SINK_ROWS_DEFERRED");
     }
 
     @Test
@@ -95,7 +95,8 @@ class MonitoringConfigTest {
                 PipelineMetrics.DEAD_LETTERS, PipelineMetrics.REASON_LABEL,
                 PipelineMetrics.ALERTS, PipelineMetrics.SEVERITY_LABEL,
                 PipelineMetrics.SINK_COMMIT_LATENCY_MS, PipelineMetrics.SINK_LABEL,
-                PipelineMetrics.UNKNOWN_PRODUCTS, PipelineMetrics.OUTPUT_LABEL);
+                PipelineMetrics.UNKNOWN_PRODUCTS, PipelineMetrics.OUTPUT_LABEL,
+                PipelineMetrics.SINK_ROWS_DEFERRED, PipelineMetrics.SINK_LABEL);
         List<String> exprs = dashboardExpressions(dashboard());
         labelOf.forEach((metric, label) -> {
             List<String> using = exprs.stream().filter(e -> e.contains(USER_METRIC_PREFIX + metric + "[")
@@ -144,7 +145,8 @@ class MonitoringConfigTest {
         assertThat(titles).containsExactly(
                 "Input rate per source", "Records in per operator (Flink)", "Kafka consumer lag",
                 "Checkpoint duration", "Checkpoint size", "Dead letters by reason", "Late events",
-                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag");
+                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag",
+                "Sink rows deferred to the next checkpoint");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.trendstream.jobs;
 
 import io.trendstream.config.PipelineConfig;
-import io.trendstream.sink.ExactlyOnceJdbcSink;
+import io.trendstream.jdbc.ExactlyOnceJdbcSink;
+import io.trendstream.jdbc.PostgresXaConnection;
 import io.trendstream.sink.LateEventInsert;
-import io.trendstream.sink.PostgresXaConnection;
 import io.trendstream.sink.ProductUpsert;
 import io.trendstream.sink.TrendAlertUpsert;
 import io.trendstream.sink.WindowAggregateUpsert;

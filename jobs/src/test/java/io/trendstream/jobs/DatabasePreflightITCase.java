@@ -1,7 +1,7 @@
 package io.trendstream.jobs;
 
+import io.trendstream.jdbc.PostgresXaConnection;
 import io.trendstream.sink.DatabasePreflight;
-import io.trendstream.sink.PostgresXaConnection;
 import io.trendstream.stack.PostgresServer;
 
 import org.apache.flink.configuration.IllegalConfigurationException;

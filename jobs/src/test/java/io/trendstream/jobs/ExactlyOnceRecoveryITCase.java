@@ -3,6 +3,7 @@ package io.trendstream.jobs;
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.events.WindowStats;
+import io.trendstream.jdbc.CheckpointStaller;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.PostgresExtension;

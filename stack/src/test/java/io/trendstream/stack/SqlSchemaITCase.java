@@ -45,7 +45,7 @@ class SqlSchemaITCase {
         try (Connection c = PG.newConnection("schema_twice")) {
             assertThat(DatabaseSchema.apply(c, sql)).extracting(p -> p.getFileName().toString())
                     .containsExactly("001_tables.sql", "002_timescaledb.sql", "003_hourly_rollup.sql",
-                            "004_hourly_rollup_history.sql", "005_products.sql");
+                            "004_hourly_rollup_history.sql", "005_late_events_key_with_kind.sql", "006_products.sql");
             List<String> before = catalogSnapshot(c);
 
             DatabaseSchema.apply(c, sql);
@@ -99,7 +99,8 @@ class SqlSchemaITCase {
                 "revenue numeric(18,2) NOT NULL",
                 "watermark_at_arrival timestamp with time zone NOT NULL",
                 "recorded_at timestamp with time zone NOT NULL DEFAULT now()");
-        assertThat(primaryKey("late_events")).isEqualTo("PRIMARY KEY (event_id, product_id, event_time)");
+        // Ids are unique per kind: an order and a view with the same id are two events (sql/005).
+        assertThat(primaryKey("late_events")).isEqualTo("PRIMARY KEY (event_id, kind, product_id, event_time)");
     }
 
     @Test
@@ -158,7 +159,7 @@ class SqlSchemaITCase {
 
         String late = "INSERT INTO late_events (event_time, event_id, product_id, kind, window_start, units, revenue, "
                 + "watermark_at_arrival) VALUES ('2026-03-01 09:01+00', 'e-1', 'late-p', 'ORDER', '2026-03-01 09:00+00', "
-                + "2, 9.99, '2026-03-01 09:20+00') ON CONFLICT (event_id, product_id, event_time) DO NOTHING";
+                + "2, 9.99, '2026-03-01 09:20+00') ON CONFLICT (event_id, kind, product_id, event_time) DO NOTHING";
         execute(late);
         execute(late); // redelivered after a restart
         assertThat(rows("SELECT count(*) FROM late_events WHERE event_id = 'e-1'")).containsExactly("1");

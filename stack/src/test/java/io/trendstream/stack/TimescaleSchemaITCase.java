@@ -238,6 +238,61 @@ class TimescaleSchemaITCase {
         }
     }
 
+    /** sql/005 on a database whose late_events chunks are compressed: unique constraints cannot span those. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class TheLateEventsKeyMigrationOverCompressedChunks {
+
+        private Map<String, Step> steps;
+
+        @BeforeAll
+        void compressThenMigrate() throws Exception {
+            Plan plan = new Plan();
+            for (Path script : DatabaseSchema.scripts(SQL)) {
+                if (script.getFileName().toString().compareTo("005") < 0) {
+                    plan.file("before " + script.getFileName(), script);
+                }
+            }
+            plan.sql("data", "INSERT INTO late_events (event_time, event_id, product_id, kind, window_start, units, "
+                            + "revenue, watermark_at_arrival) SELECT now() - i * INTERVAL '13 hours', 'late-' || i, 'p2', "
+                            + "'ORDER', date_trunc('hour', now() - i * INTERVAL '13 hours'), 1, 9.99, now() "
+                            + "FROM generate_series(1, 60) i")
+                    .sql("compression policy", runCompressionPolicy("late_events"))
+                    .sql("compressed before", COMPRESSED_LATE_CHUNKS)
+                    .schema("migrated ", SQL)
+                    .sql("key", "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                            + "WHERE conrelid = 'late_events'::regclass AND contype = 'p'")
+                    .sql("late events", "SELECT count(*) FROM late_events")
+                    .sql("a view with an order's id", "INSERT INTO late_events (event_time, event_id, product_id, kind, "
+                            + "window_start, units, revenue, watermark_at_arrival) SELECT event_time, event_id, product_id, "
+                            + "'VIEW', window_start, 0, 0, now() FROM late_events WHERE event_id = 'late-30' "
+                            + "ON CONFLICT (event_id, kind, product_id, event_time) DO NOTHING")
+                    .sql("both kinds", "SELECT string_agg(kind, ' ' ORDER BY kind) FROM late_events WHERE event_id = 'late-30'")
+                    .sql("compression policy again", runCompressionPolicy("late_events"))
+                    .sql("compressed after", COMPRESSED_LATE_CHUNKS);
+            steps = applied(PgliteTimescale.run(plan));
+        }
+
+        @Test
+        void decompressesTheChunksPutsKindIntoTheKeyAndKeepsEveryRow() {
+            assertThat(Integer.parseInt(steps.get("compressed before").column().get(0))).isPositive();
+            assertThat(steps.get("key").column()).containsExactly("PRIMARY KEY (event_id, kind, product_id, event_time)");
+            assertThat(steps.get("late events").column()).containsExactly("60");
+            assertThat(steps.get("both kinds").column()).containsExactly("ORDER VIEW");
+            assertThat(steps.get("compressed after").column()).as("the policy compresses them again")
+                    .isEqualTo(steps.get("compressed before").column());
+        }
+    }
+
+    /** Runs a table's compression policy now, as TimescaleDB's scheduler would. */
+    private static String runCompressionPolicy(String table) {
+        return "DO $$ DECLARE job int; BEGIN SELECT job_id INTO STRICT job FROM timescaledb_information.jobs "
+                + "WHERE proc_name = 'policy_compression' AND hypertable_name = '" + table + "'; CALL run_job(job); END $$";
+    }
+
+    private static final String COMPRESSED_LATE_CHUNKS = "SELECT count(*) FROM timescaledb_information.chunks "
+            + "WHERE hypertable_name = 'late_events' AND is_compressed";
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class ALateUpsertIntoACompressedChunk {
@@ -253,9 +308,7 @@ class TimescaleSchemaITCase {
                             + "SELECT w, w + INTERVAL '5 minutes', 'p' || p, 1, 1, 1, 1, 1, 1, 1 "
                             + "FROM generate_series(0, 288 - 1) i, generate_series(1, 5) p, "
                             + "LATERAL (SELECT " + day + " + i * INTERVAL '5 minutes' AS w) t")
-                    .sql("compression policy", "DO $$ DECLARE job int; BEGIN SELECT job_id INTO STRICT job "
-                            + "FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' "
-                            + "AND hypertable_name = 'product_window_stats'; CALL run_job(job); END $$")
+                    .sql("compression policy", runCompressionPolicy("product_window_stats"))
                     .sql("late upsert", "INSERT INTO product_window_stats (window_start, window_end, product_id, "
                             + "orders, units, revenue, avg_order_value, distinct_users, views, conversion) VALUES ("
                             + day + " + INTERVAL '12 hours', " + day + " + INTERVAL '12 hours 5 minutes', 'p2', "

@@ -1,6 +1,6 @@
 package io.trendstream.config;
 
-import io.trendstream.sink.XaTransactionId;
+import io.trendstream.jdbc.XaTransactionId;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;

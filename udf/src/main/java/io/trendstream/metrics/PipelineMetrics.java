@@ -1,5 +1,6 @@
 package io.trendstream.metrics;
 
+import io.trendstream.jdbc.JdbcSinkMetrics;
 import io.trendstream.records.ActivityKind;
 
 /**
@@ -9,7 +10,8 @@ import io.trendstream.records.ActivityKind;
  * {@code flink_taskmanager_job_task_operator_trendstream_<name>{<label>="..."}}.
  */
 public final class PipelineMetrics {
-    public static final String GROUP = "trendstream";
+    /** The same group as the sink's metrics (jdbc-sink), so that all of the job's own metrics are in one. */
+    public static final String GROUP = JdbcSinkMetrics.GROUP;
 
     /** Counter, label {@value #SOURCE_LABEL} (orders, views): records read from Kafka, valid or not. */
     public static final String EVENTS_IN = "eventsIn";
@@ -42,9 +44,18 @@ public final class PipelineMetrics {
     /** Gauge, milliseconds: processing time minus the current event-time watermark at the window operator input. */
     public static final String WATERMARK_LAG_MS = "watermarkLagMs";
 
-    /** Gauge, milliseconds, label {@value #SINK_LABEL}: how long the last database commit (XA commit) took. */
-    public static final String SINK_COMMIT_LATENCY_MS = "sinkCommitLatencyMs";
-    public static final String SINK_LABEL = "sink";
+    /**
+     * Gauge, milliseconds, label {@value #SINK_LABEL}: how long the last database commit (XA commit) took. Registered
+     * by the jdbc-sink module, which names it.
+     */
+    public static final String SINK_COMMIT_LATENCY_MS = JdbcSinkMetrics.COMMIT_LATENCY_MS;
+    public static final String SINK_LABEL = JdbcSinkMetrics.SINK_LABEL;
+
+    /**
+     * Counter, label {@value #SINK_LABEL}: rows the XA writer left for the next checkpoint because its previous
+     * transaction was still prepared. Registered by the jdbc-sink module, which names it.
+     */
+    public static final String SINK_ROWS_DEFERRED = JdbcSinkMetrics.ROWS_DEFERRED;
 
     /** The {@value #SOURCE_LABEL} label of an activity's kind: orders or views, as the topics are called. */
     public static String sourceOf(ActivityKind kind) {

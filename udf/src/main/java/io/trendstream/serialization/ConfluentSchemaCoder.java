@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.trendstream.records.DeadLetterReason;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.flink.formats.avro.SchemaCoder;
@@ -108,12 +111,78 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
         SchemaCompatibility.SchemaPairCompatibility result =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
         if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return "";
+            return decimalMismatch(readerSchema, writerSchema, "", new HashSet<>());
         }
         String problems = result.getResult().getIncompatibilities().stream()
                 .map(i -> i.getType() + " at " + i.getLocation() + (i.getMessage() == null ? "" : " (" + i.getMessage() + ")"))
                 .collect(Collectors.joining("; "));
         return problems.isEmpty() ? "incompatible" : problems;
+    }
+
+    /**
+     * Where a decimal of the writer schema has another scale than the reader's, or "" if none has. Avro's resolution
+     * ignores logical types and reads the unscaled bytes at the reader's scale: a price written as decimal(12,4) would
+     * be read as decimal(12,2), 100 times too large. Precision is not compared: the value's limits are checked as
+     * the event is validated.
+     */
+    private static String decimalMismatch(Schema reader, Schema writer, String path, Set<String> visited) {
+        if (writer.getType() == Schema.Type.UNION) {
+            for (Schema branch : writer.getTypes()) {
+                String mismatch = decimalMismatch(reader, branch, path, visited);
+                if (!mismatch.isEmpty()) {
+                    return mismatch;
+                }
+            }
+            return "";
+        }
+        if (reader.getType() == Schema.Type.UNION) {
+            return reader.getTypes().stream().filter(branch -> branch.getType() == writer.getType()).findFirst()
+                    .map(branch -> decimalMismatch(branch, writer, path, visited)).orElse("");
+        }
+        if (reader.getType() != writer.getType()) {
+            return ""; // a promotion (int to long, ...), which Avro's check has judged
+        }
+        switch (reader.getType()) {
+            case RECORD -> {
+                if (!visited.add(reader.getFullName() + "<-" + writer.getFullName())) {
+                    return ""; // a recursive record, already being compared
+                }
+                for (Schema.Field field : reader.getFields()) {
+                    Schema.Field written = writer.getField(field.name());
+                    for (String alias : field.aliases()) {
+                        written = written != null ? written : writer.getField(alias);
+                    }
+                    if (written != null) {
+                        String mismatch = decimalMismatch(field.schema(), written.schema(), path + "/" + field.name(), visited);
+                        if (!mismatch.isEmpty()) {
+                            return mismatch;
+                        }
+                    }
+                }
+                return "";
+            }
+            case ARRAY -> {
+                return decimalMismatch(reader.getElementType(), writer.getElementType(), path + "/items", visited);
+            }
+            case MAP -> {
+                return decimalMismatch(reader.getValueType(), writer.getValueType(), path + "/values", visited);
+            }
+            case BYTES, FIXED -> {
+                if (!(reader.getLogicalType() instanceof LogicalTypes.Decimal read)) {
+                    return "";
+                }
+                if (!(writer.getLogicalType() instanceof LogicalTypes.Decimal written)) {
+                    return "DECIMAL_SCALE_MISMATCH at " + path + " (written as plain " + writer.getType().getName()
+                            + ", read as decimal with scale " + read.getScale() + ")";
+                }
+                return written.getScale() == read.getScale() ? ""
+                        : "DECIMAL_SCALE_MISMATCH at " + path + " (written with scale " + written.getScale()
+                                + ", read with scale " + read.getScale() + ": Avro does not rescale decimals)";
+            }
+            default -> {
+                return "";
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.trendstream.sink;
 
+import io.trendstream.jdbc.PostgresXaConnection;
+
 import org.apache.flink.configuration.IllegalConfigurationException;
 
 import java.sql.Connection;
@@ -41,11 +43,26 @@ public final class DatabasePreflight {
                     }
                 }
             }
+            checkPrimaryKey(statement, connection, LateEventInsert.TABLE, LateEventInsert.KEY);
         } catch (SQLException e) {
             throw new IllegalConfigurationException("Cannot connect to PostgreSQL at " + connection.url() + " as user '"
                     + connection.user() + "': " + e.getMessage()
                     + ". Check jdbc.url, that the server is running and reachable from here, and the credentials"
                     + " (TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD).", e);
+        }
+    }
+
+    /** The conflict target of a sink's statement must be the table's primary key, or every write of it fails. */
+    private static void checkPrimaryKey(Statement statement, PostgresXaConnection connection, String table, String key)
+            throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                + " WHERE conrelid = to_regclass('" + table + "') AND contype = 'p'")) {
+            String actual = rs.next() ? rs.getString(1) : "no primary key";
+            if (!actual.equals("PRIMARY KEY (" + key + ")")) {
+                throw new IllegalConfigurationException("Table " + table + " in " + connection.url() + " has " + actual
+                        + ", but the job writes it keyed by (" + key + "). Apply the schema in sql/ again: its later"
+                        + " files migrate the table (see sql/README.md).");
+            }
         }
     }
 }

@@ -8,17 +8,23 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** Stores a late event once; a replay of the same event is ignored. */
+/**
+ * Stores a late event once; a replay of the same event is ignored. An event is identified by its id and kind (ids are
+ * unique per kind: an order and a view with the same id are two events), and its product and event time (an order
+ * touches several products; TimescaleDB needs the time column in every key).
+ */
 public final class LateEventInsert implements JdbcQueryStatement<LateEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final String TABLE = "late_events";
+    /** The table's primary key (sql/005), the conflict target of the insert. */
+    public static final String KEY = "event_id, kind, product_id, event_time";
 
     @Override
     public String query() {
         return "INSERT INTO " + TABLE + " (event_time, event_id, product_id, kind, window_start, units, revenue,"
                 + " watermark_at_arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (event_id, product_id, event_time) DO NOTHING";
+                + " ON CONFLICT (" + KEY + ") DO NOTHING";
     }
 
     @Override

@@ -1,6 +1,9 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc;
 
-import io.trendstream.metrics.PipelineMetrics;
+import io.trendstream.jdbc.internal.PreparedTransactionJanitor;
+import io.trendstream.jdbc.internal.UnwrittenRowsSerializer;
+import io.trendstream.jdbc.internal.XaJdbcCommitter;
+import io.trendstream.jdbc.internal.XaJdbcWriter;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -89,7 +92,9 @@ public final class ExactlyOnceJdbcSink<IN>
         }
         return new XaJdbcWriter<>(pipelineId, name, context.getTaskInfo().getIndexOfThisSubtask(), statement, connection,
                 batchSize, context.isObjectReuseEnabled() ? context.createInputSerializer() : null,
-                context.getRestoredCheckpointId().orElse(0L), unwritten);
+                context.getRestoredCheckpointId().orElse(0L), unwritten,
+                context.metricGroup().addGroup(JdbcSinkMetrics.GROUP).addGroup(JdbcSinkMetrics.SINK_LABEL, name)
+                        .counter(JdbcSinkMetrics.ROWS_DEFERRED));
     }
 
     @Override
@@ -100,9 +105,9 @@ public final class ExactlyOnceJdbcSink<IN>
     @Override
     public Committer<JdbcCommitable> createCommitter(CommitterInitContext context) {
         CommitLatency latency = new CommitLatency();
-        context.metricGroup().addGroup(PipelineMetrics.GROUP)
-                .addGroup(PipelineMetrics.SINK_LABEL, name)
-                .gauge(PipelineMetrics.SINK_COMMIT_LATENCY_MS, latency);
+        context.metricGroup().addGroup(JdbcSinkMetrics.GROUP)
+                .addGroup(JdbcSinkMetrics.SINK_LABEL, name)
+                .gauge(JdbcSinkMetrics.COMMIT_LATENCY_MS, latency);
         return new XaJdbcCommitter(connection, millis -> latency.lastMillis = millis);
     }
 

@@ -1,4 +1,9 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
+
+import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.jdbc.XaTransactionId;
+
+import org.apache.flink.annotation.Internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +28,7 @@ import java.util.OptionalLong;
  * transactions, other sinks' and other applications' are never touched: they are told apart by the
  * pipeline id and sink name in their ids ({@link XaTransactionId}).
  */
+@Internal
 public final class PreparedTransactionJanitor {
     private static final Logger LOG = LoggerFactory.getLogger(PreparedTransactionJanitor.class);
 

@@ -1,4 +1,4 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,8 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
+
+import io.trendstream.jdbc.XaTransactionId;
+
+import org.apache.flink.annotation.Internal;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,11 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The transactions of one sink of one pipeline that are prepared in the database, neither committed nor rolled back. */
-final class PreparedTransactions {
+@Internal
+public final class PreparedTransactions {
 
     private PreparedTransactions() {}
 
-    static List<XaTransactionId> of(Connection db, String pipelineId, String sinkName) throws SQLException {
+    public static List<XaTransactionId> of(Connection db, String pipelineId, String sinkName) throws SQLException {
         List<XaTransactionId> prepared = new ArrayList<>();
         try (Statement statement = db.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {

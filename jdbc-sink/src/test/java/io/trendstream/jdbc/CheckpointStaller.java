@@ -1,4 +1,4 @@
-package io.trendstream.jobs;
+package io.trendstream.jdbc;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -13,20 +13,20 @@ import java.util.concurrent.CountDownLatch;
  * received records in that period too and has prepared a transaction for the stalled checkpoint.
  * Shared through static fields because the MiniCluster runs in the test's JVM.
  */
-final class CheckpointStaller<T> implements MapFunction<T, T>, CheckpointedFunction {
+public final class CheckpointStaller<T> implements MapFunction<T, T>, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
-    static volatile boolean armed;
-    static volatile CountDownLatch stalled = new CountDownLatch(1);
-    static volatile CountDownLatch released = new CountDownLatch(1);
+    public static volatile boolean armed;
+    public static volatile CountDownLatch stalled = new CountDownLatch(1);
+    public static volatile CountDownLatch released = new CountDownLatch(1);
 
-    static void arm() {
+    public static void arm() {
         stalled = new CountDownLatch(1);
         released = new CountDownLatch(1);
         armed = true;
     }
 
-    static void disarm() {
+    public static void disarm() {
         armed = false;
         released.countDown();
     }

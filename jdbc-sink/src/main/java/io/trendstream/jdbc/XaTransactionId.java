@@ -1,4 +1,4 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc;
 
 import javax.transaction.xa.Xid;
 
@@ -58,14 +58,14 @@ public final class XaTransactionId implements Xid, Serializable {
         return Optional.empty();
     }
 
-    static String checkPipelineId(String pipelineId) {
+    public static String checkPipelineId(String pipelineId) {
         pipelineIdProblem(pipelineId).ifPresent(problem -> {
             throw new IllegalArgumentException("XA pipeline id '" + pipelineId + "' " + problem);
         });
         return pipelineId;
     }
 
-    static String checkSinkName(String sinkName) {
+    public static String checkSinkName(String sinkName) {
         if (sinkName == null || sinkName.isEmpty() || sinkName.getBytes(StandardCharsets.UTF_8).length > MAX_SINK_NAME_BYTES) {
             throw new IllegalArgumentException(
                     "Sink name '" + sinkName + "' must have 1 to " + MAX_SINK_NAME_BYTES + " bytes in UTF-8");

@@ -1,9 +1,6 @@
-package io.trendstream.jobs;
+package io.trendstream.jdbc;
 
-import io.trendstream.sink.ExactlyOnceJdbcSink;
-import io.trendstream.sink.PostgresXaConnection;
-import io.trendstream.sink.PreparedTransactionJanitor;
-import io.trendstream.sink.XaTransactionId;
+import io.trendstream.jdbc.internal.PreparedTransactionJanitor;
 import io.trendstream.stack.PostgresExtension;
 
 import org.apache.flink.api.common.JobStatus;
@@ -21,6 +18,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -29,6 +27,7 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommit
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 import org.apache.flink.connector.jdbc.datasource.transactions.xa.domain.TransactionId;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -45,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.xa.PGXADataSource;
 
 import javax.sql.XAConnection;
@@ -53,6 +53,7 @@ import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,12 +76,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The XA sink's behaviours that PostgreSQL and Flink's sink lifecycle make tricky, on a real database. */
-class ExactlyOnceJdbcSinkITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+/**
+ * The XA sink's behaviours that PostgreSQL and Flink's sink lifecycle make tricky, end to end on a real database and
+ * a real Flink runtime: two phases, two pipelines on one database with overlapping checkpoints, a lost commit
+ * notification, failover and restore, rows whose previous upsert is still prepared. Each database the sink supports
+ * runs the whole suite as a subclass ({@link PostgresExactlyOnceJdbcSinkITCase}, {@link
+ * TimescaleDbExactlyOnceJdbcSinkITCase}), which provides the server and may turn the tables into what that database
+ * makes of them (hypertables).
+ */
+abstract class ExactlyOnceJdbcSinkTestBase {
 
     @RegisterExtension
     @Order(2)
@@ -93,19 +97,33 @@ class ExactlyOnceJdbcSinkITCase {
     private static final int ROWS = 100;
     private static final Duration PATIENCE = Duration.ofMinutes(1);
 
-    private String database;
+    protected String database;
     private PostgresXaConnection connection;
+
+    /** The subclass's server, registered as a static extension with {@code @Order(1)}. */
+    protected abstract PostgresExtension postgres();
+
+    /** Prepares a fresh database before the suite's tables are created in it. */
+    protected void prepareDatabase(String database) throws SQLException {}
+
+    /**
+     * Creates one of the suite's tables; {@code key} is its primary key column, which a subclass may partition by.
+     */
+    protected void createTable(Statement statement, String table, String columns, String key) throws SQLException {
+        statement.execute("CREATE TABLE " + table + " (" + columns + ")");
+    }
 
     @BeforeEach
     void createDatabase() throws SQLException {
         database = "sink" + UUID.randomUUID().toString().substring(0, 8);
-        POSTGRES.createDatabase(database);
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement()) {
-            statement.execute("CREATE TABLE numbers (n bigint PRIMARY KEY)");
-            statement.execute("CREATE TABLE other_numbers (n bigint PRIMARY KEY)");
-            statement.execute("CREATE TABLE counters (k int PRIMARY KEY, v bigint NOT NULL)");
+        postgres().createDatabase(database);
+        prepareDatabase(database);
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
+            createTable(statement, "numbers", "n bigint PRIMARY KEY", "n");
+            createTable(statement, "other_numbers", "n bigint PRIMARY KEY", "n");
+            createTable(statement, "counters", "k int PRIMARY KEY, v bigint NOT NULL", "k");
         }
-        connection = new PostgresXaConnection(POSTGRES.jdbcUrl(database), POSTGRES.user(), POSTGRES.password());
+        connection = new PostgresXaConnection(postgres().jdbcUrl(database), postgres().user(), postgres().password());
         CountWritten.WRITTEN.set(0);
     }
 
@@ -198,7 +216,7 @@ class ExactlyOnceJdbcSinkITCase {
         env.execute("end of input, then checkpoints");
 
         assertExactly("numbers", ROWS);
-        assertThat(POSTGRES.preparedTransactions()).isZero();
+        assertThat(postgres().preparedTransactions()).isZero();
     }
 
     // ------------------------------------------------------------------ shared databases and recovery
@@ -236,7 +254,7 @@ class ExactlyOnceJdbcSinkITCase {
             CheckpointStaller.disarm();
             await().atMost(PATIENCE).until(() -> blueJob.getJobStatus().get() == JobStatus.FINISHED);
             assertExactly("numbers", ROWS);
-            assertThat(POSTGRES.preparedTransactions()).isZero();
+            assertThat(postgres().preparedTransactions()).isZero();
         } finally {
             CheckpointStaller.disarm();
             if (!blueJob.getJobStatus().get().isGloballyTerminalState()) {
@@ -266,7 +284,55 @@ class ExactlyOnceJdbcSinkITCase {
         assertThat(CommitCrashingSink.CRASHED).isNotEmpty();
         // The crashed checkpoint's rows were never replayed (the restore starts after them): all are there.
         assertExactly("numbers", 5 * ROWS);
-        assertThat(POSTGRES.preparedTransactions()).isZero();
+        assertThat(postgres().preparedTransactions()).isZero();
+    }
+
+    /**
+     * A savepoint whose commit never happened (the job died between the savepoint and its commit) is committed by
+     * the job started from it, which runs under another Flink job id: the transaction ids do not depend on it, and
+     * the new job's janitor leaves the savepoint's transactions to its committer.
+     */
+    @Test
+    void aSavepointWhoseCommitWasLostIsCommittedByTheJobRestoredFromIt(@TempDir Path savepoints) throws Exception {
+        CommitCrashingSink.CRASH.set(true);
+        CommitCrashingSink.CRASHED.clear();
+        JobClient first = startSavepointable(null, new CommitCrashingSink<>(numbersSink(PIPELINE, "numbers")));
+        await().atMost(PATIENCE).until(() -> CountWritten.WRITTEN.get() >= 50);
+        String savepoint = first.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(1, TimeUnit.MINUTES);
+        await().atMost(PATIENCE).until(() -> first.getJobStatus().get() == JobStatus.FAILED);
+        assertThat(CommitCrashingSink.CRASHED).as("the savepoint's commit crashed").isNotEmpty();
+        // Beside them, the rows that came after the savepoint may be prepared too (at end of input): the restored
+        // job's janitor rolls those back, and replays their records.
+        assertThat(ourPreparedTransactions(PIPELINE)).as("the savepoint's transactions, prepared")
+                .containsAll(CommitCrashingSink.CRASHED);
+        assertThat(count("SELECT count(*) FROM numbers")).isZero();
+
+        JobClient second = startSavepointable(savepoint, numbersSink(PIPELINE, "numbers"));
+        assertThat(second.getJobID()).isNotEqualTo(first.getJobID());
+        second.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+
+        assertExactly("numbers", 5 * ROWS);
+        assertThat(postgres().preparedTransactions()).isZero();
+    }
+
+    /** Numbers into the sink, with uids so that a savepoint restores; without a savepoint, checkpoints only when triggered. */
+    private JobClient startSavepointable(String savepoint, Sink<Long> sink) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (savepoint == null) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1));
+        } else {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100)); // the final one comes soon
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.fromSource(new DataGeneratorSource<>(i -> i, 5 * ROWS, RateLimiterStrategy.perSecond(100), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "numbers").uid("numbers")
+                .map(new CountWritten()).name("count written").uid("count written")
+                .sinkTo(sink).name("sink under test").uid("sink under test");
+        return env.executeAsync(savepoint == null ? "before the savepoint" : "restored from the savepoint");
     }
 
     /** Fails once, when a completed checkpoint's transactions are to be committed: a crash between the two. */
@@ -336,7 +402,7 @@ class ExactlyOnceJdbcSinkITCase {
     @Test
     void aRowWhosePreviousUpsertIsPreparedButNotCommittedNeitherDeadlocksNorWaitsForItsLock(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement()) {
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
             statement.execute("ALTER DATABASE " + database + " SET lock_timeout = '2s'");
         }
         Configuration conf = new Configuration();
@@ -504,7 +570,7 @@ class ExactlyOnceJdbcSinkITCase {
         prepare(new XaTransactionId("blue", "late_events", 0, 7), 3); // another sink of the pipeline
         prepare(new XaTransactionId("green", "numbers", 0, 9), 4); // another pipeline
         prepare(TransactionId.create(new byte[16], 0, 1).withBranch(9), 5); // the JDBC connector's format
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement()) {
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
             statement.execute("BEGIN");
             statement.execute("INSERT INTO numbers VALUES (6)");
             statement.execute("PREPARE TRANSACTION 'another-application'");
@@ -520,7 +586,7 @@ class ExactlyOnceJdbcSinkITCase {
                 .containsExactly(new XaTransactionId("blue", "numbers", 0, 5));
         assertThat(preparedGids()).hasSize(4).contains("another-application",
                 new XaTransactionId("blue", "late_events", 0, 7).gid(), new XaTransactionId("green", "numbers", 0, 9).gid());
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement()) {
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
             for (String gid : preparedGids()) {
                 statement.execute("ROLLBACK PREPARED '" + gid + "'");
             }
@@ -553,7 +619,7 @@ class ExactlyOnceJdbcSinkITCase {
 
     private List<String> preparedGids() throws SQLException {
         List<String> gids = new ArrayList<>();
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement();
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {
             while (rs.next()) {
                 gids.add(rs.getString(1));
@@ -568,7 +634,7 @@ class ExactlyOnceJdbcSinkITCase {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement();
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -583,25 +649,6 @@ class ExactlyOnceJdbcSinkITCase {
         public Long map(Long value) {
             WRITTEN.incrementAndGet();
             return value;
-        }
-    }
-
-    /** Inserts a number. */
-    static final class InsertNumber implements JdbcQueryStatement<Long> {
-        private final String table;
-
-        InsertNumber(String table) {
-            this.table = table;
-        }
-
-        @Override
-        public String query() {
-            return "INSERT INTO " + table + " (n) VALUES (?)";
-        }
-
-        @Override
-        public void statement(PreparedStatement ps, Long n) throws SQLException {
-            ps.setLong(1, n);
         }
     }
 

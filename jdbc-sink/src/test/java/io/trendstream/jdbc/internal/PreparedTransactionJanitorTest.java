@@ -1,15 +1,21 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
+
+import io.trendstream.jdbc.FakeDatabase;
+import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.jdbc.XaTransactionId;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.connector.jdbc.datasource.transactions.xa.domain.TransactionId;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which prepared transactions a starting sink rolls back: only its own pipeline's and its own sink's, never a restored checkpoint's. */
 class PreparedTransactionJanitorTest {
@@ -70,6 +76,19 @@ class PreparedTransactionJanitorTest {
         db.gidsFailingToRollBack.add(ours(0, 8));
 
         assertThat(gids(rollBack(db, OptionalLong.of(7)))).containsExactly(ours(1, 8));
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsTheCleanUpNamingTheUrlButNotThePassword() {
+        String unreachable = "jdbc:postgresql://127.0.0.1:1/trends"; // nothing listens on port 1
+        PostgresXaConnection connection = new PostgresXaConnection(unreachable, "trend-user", "s3cr3t-Pa55");
+
+        assertThatThrownBy(() -> new PreparedTransactionJanitor(connection, "trendstream", "late_events")
+                        .rollBackAbandoned(OptionalLong.of(3)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Could not clean up prepared transactions in " + unreachable
+                        + ": check that the database is reachable and the user may read pg_prepared_xacts")
+                .message().doesNotContain("s3cr3t");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc;
 
 import org.postgresql.xa.PGXADataSource;
 

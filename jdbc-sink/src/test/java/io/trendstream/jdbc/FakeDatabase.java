@@ -1,4 +1,4 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * {@link java.sql.DriverManager} at {@link #url()}: prepared transactions, the
  * max_prepared_transactions setting and which tables exist. Records every statement executed.
  */
-final class FakeDatabase {
+public final class FakeDatabase {
 
     private static final String PREFIX = "jdbc:trendstream-fake:";
     private static final Map<String, FakeDatabase> DATABASES = new ConcurrentHashMap<>();
@@ -41,27 +41,31 @@ final class FakeDatabase {
     }
 
     private final String url = PREFIX + UUID.randomUUID();
-    final List<String> preparedGids = new ArrayList<>();
-    final Set<String> gidsFailingToRollBack = new HashSet<>();
-    final Set<String> tables = new HashSet<>();
-    final List<String> executed = new ArrayList<>();
-    final List<Properties> connections = new ArrayList<>();
-    int maxPreparedTransactions = 64;
+    public final List<String> preparedGids = new ArrayList<>();
+    public final Set<String> gidsFailingToRollBack = new HashSet<>();
+    public final Set<String> tables = new HashSet<>();
+    /** Table name to its primary key as pg_get_constraintdef shows it, e.g. {@code PRIMARY KEY (a, b)}. */
+    public final Map<String, String> primaryKeys = new ConcurrentHashMap<>();
+    public final List<String> executed = new ArrayList<>();
+    public final List<Properties> connections = new ArrayList<>();
+    public int maxPreparedTransactions = 64;
 
-    FakeDatabase() {
+    public FakeDatabase() {
         DATABASES.put(url, this);
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    PostgresXaConnection connection(String user, String password) {
+    public PostgresXaConnection connection(String user, String password) {
         return new PostgresXaConnection(url, user, password);
     }
 
     private static final Pattern ROLLBACK = Pattern.compile("ROLLBACK PREPARED '(.*)'");
     private static final Pattern REGCLASS = Pattern.compile("SELECT to_regclass\\('(.*)'\\) IS NOT NULL");
+    private static final Pattern PRIMARY_KEY = Pattern.compile("SELECT pg_get_constraintdef\\(oid\\) FROM pg_constraint"
+            + " WHERE conrelid = to_regclass\\('(.*)'\\) AND contype = 'p'");
 
     private Connection open(Properties info) {
         connections.add(info);
@@ -85,6 +89,11 @@ final class FakeDatabase {
         }
         if (sql.equals("SELECT current_setting('max_prepared_transactions')::int")) {
             return rows(List.of(maxPreparedTransactions));
+        }
+        Matcher primaryKey = PRIMARY_KEY.matcher(sql);
+        if (primaryKey.matches()) {
+            String key = primaryKeys.get(primaryKey.group(1));
+            return rows(key == null ? List.of() : List.of(key));
         }
         Matcher regclass = REGCLASS.matcher(sql);
         if (regclass.matches()) {

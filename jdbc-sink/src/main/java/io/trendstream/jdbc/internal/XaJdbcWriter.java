@@ -1,10 +1,15 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
 
+import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.jdbc.XaTransactionId;
+
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
+import org.apache.flink.metrics.Counter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +41,8 @@ import java.util.List;
  * transaction. Only at end of input, where there is no next transaction, it writes anyway, with a
  * lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
  */
-final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
+@Internal
+public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
     private static final Logger LOG = LoggerFactory.getLogger(XaJdbcWriter.class);
 
     /** How long the transaction written at end of input waits for a row lock before it fails. */
@@ -49,6 +55,7 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
     private final PostgresXaConnection connection;
     private final int batchSize;
     private final TypeSerializer<IN> copier;
+    private final Counter deferredRows;
 
     private final List<IN> rows = new ArrayList<>();
     private long lastSnapshotId;
@@ -59,8 +66,9 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
      * @param copier copies each row as it arrives (with object reuse enabled); null if rows are not reused
      * @param restoredCheckpointId the checkpoint restored from, 0 on a fresh start
      * @param unwritten rows that the restored state holds and no transaction did
+     * @param deferredRows counts the rows a pre-commit leaves for the next checkpoint (a row deferred twice, twice)
      */
-    XaJdbcWriter(
+    public XaJdbcWriter(
             String pipelineId,
             String sinkName,
             int subtask,
@@ -69,7 +77,8 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
             int batchSize,
             TypeSerializer<IN> copier,
             long restoredCheckpointId,
-            Collection<List<IN>> unwritten) {
+            Collection<List<IN>> unwritten,
+            Counter deferredRows) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.sinkName = XaTransactionId.checkSinkName(sinkName);
         this.subtask = subtask;
@@ -78,6 +87,7 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
         this.batchSize = batchSize;
         this.copier = copier;
         this.lastSnapshotId = restoredCheckpointId;
+        this.deferredRows = deferredRows;
         unwritten.forEach(rows::addAll);
     }
 
@@ -103,8 +113,9 @@ final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, Commit
             Connection db = xaConnection().getConnection();
             List<XaTransactionId> stillPrepared = PreparedTransactions.of(db, pipelineId, sinkName);
             if (!stillPrepared.isEmpty() && !endOfInput) {
-                LOG.info("{}: {} row(s) wait for the next checkpoint, while earlier transactions are not committed yet: {}",
-                        sinkName, rows.size(), stillPrepared);
+                LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
+                        + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);
+                deferredRows.inc(rows.size());
                 return List.of();
             }
             writeAndPrepare(xid, db, !stillPrepared.isEmpty());

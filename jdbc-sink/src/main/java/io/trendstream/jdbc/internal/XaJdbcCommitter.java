@@ -1,5 +1,9 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
 
+import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.jdbc.XaTransactionId;
+
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 
@@ -24,14 +28,15 @@ import java.util.function.LongConsumer;
  * no longer prepared was committed by an earlier attempt. The janitor never rolls back a transaction
  * of a checkpoint that a restored state holds, and other pipelines' janitors never touch ours.
  */
-final class XaJdbcCommitter implements Committer<JdbcCommitable> {
+@Internal
+public final class XaJdbcCommitter implements Committer<JdbcCommitable> {
     private static final Logger LOG = LoggerFactory.getLogger(XaJdbcCommitter.class);
 
     private final PostgresXaConnection connection;
     private final LongConsumer commitMillis;
     private XAConnection xaConnection;
 
-    XaJdbcCommitter(PostgresXaConnection connection, LongConsumer commitMillis) {
+    public XaJdbcCommitter(PostgresXaConnection connection, LongConsumer commitMillis) {
         this.connection = connection;
         this.commitMillis = commitMillis;
     }

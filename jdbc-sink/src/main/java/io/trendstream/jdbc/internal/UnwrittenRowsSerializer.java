@@ -1,5 +1,6 @@
-package io.trendstream.sink;
+package io.trendstream.jdbc.internal;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -16,14 +17,15 @@ import java.util.List;
  * taking the snapshot and its open transaction was never prepared, so such a state holds nothing to
  * write or commit and restores as no rows.
  */
-final class UnwrittenRowsSerializer<IN> implements SimpleVersionedSerializer<List<IN>> {
+@Internal
+public final class UnwrittenRowsSerializer<IN> implements SimpleVersionedSerializer<List<IN>> {
     /** The highest version of flink-connector-jdbc's JdbcWriterStateSerializer (4.0.0-2.0). */
     private static final int CONNECTOR_WRITER_STATE = 2;
     private static final int UNWRITTEN_ROWS = 3;
 
     private final TypeSerializer<IN> rowSerializer;
 
-    UnwrittenRowsSerializer(TypeSerializer<IN> rowSerializer) {
+    public UnwrittenRowsSerializer(TypeSerializer<IN> rowSerializer) {
         this.rowSerializer = rowSerializer;
     }
 

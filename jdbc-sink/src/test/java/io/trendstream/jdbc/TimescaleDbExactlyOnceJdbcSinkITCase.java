@@ -1,0 +1,63 @@
+package io.trendstream.jdbc;
+
+import io.trendstream.stack.PostgresExtension;
+
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sink's end-to-end suite on TimescaleDB: a private server with the timescaledb library preloaded, the
+ * repository's sql/ applied (its tables are hypertables), and the suite's tables turned into hypertables with small
+ * chunks, so that the sink's prepared transactions create chunks and hold locks on them.
+ *
+ * <p>Runs only when asked for ({@code mvn -pl jdbc-sink -am verify -Ptimescaledb}): this machine's PostgreSQL has no
+ * TimescaleDB, and CI's neither. Asked for, it fails when TimescaleDB is missing, never skips.
+ */
+class TimescaleDbExactlyOnceJdbcSinkITCase extends ExactlyOnceJdbcSinkTestBase {
+
+    /** Rows per chunk of the suite's tables: every checkpoint's transaction creates chunks. */
+    private static final int CHUNK = 10;
+
+    @RegisterExtension
+    @Order(1)
+    static final PostgresExtension TIMESCALEDB = PostgresExtension.running("timescaledb");
+
+    @Override
+    protected PostgresExtension postgres() {
+        return TIMESCALEDB;
+    }
+
+    @Override
+    protected void prepareDatabase(String database) throws SQLException {
+        TIMESCALEDB.applySchema(database);
+        assertThat(hypertables(database)).as("sql/ on TimescaleDB")
+                .contains("late_events", "product_window_stats", "trend_alerts");
+    }
+
+    @Override
+    protected void createTable(Statement statement, String table, String columns, String key) throws SQLException {
+        super.createTable(statement, table, columns, key);
+        statement.execute("SELECT create_hypertable('" + table + "', by_range('" + key + "', " + CHUNK + "))");
+        assertThat(hypertables(database)).contains(table);
+    }
+
+    private static List<String> hypertables(String database) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection db = TIMESCALEDB.newConnection(database); Statement statement = db.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT hypertable_name FROM timescaledb_information.hypertables")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+}
