@@ -1,0 +1,38 @@
+package io.trendstream.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Entry point of the gateway service: resolves the settings, starts the server with every route group, runs until stopped. */
+public final class GatewayMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
+
+    public static void main(String[] args) throws InterruptedException {
+        GatewayConfig config = GatewayConfig.resolve(args, System.getenv());
+        LOG.info("Starting the gateway with {}", config);
+        GatewayMetrics metrics = new GatewayMetrics();
+        ObjectMapper json = Json.mapper();
+        Gateway gateway = Gateway.start(config, metrics, json, routeGroups(config, metrics, json));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        stopped.await();
+    }
+
+    /** The groups of the running service, in the order they are added (and closed in reverse). */
+    static List<RouteGroup> routeGroups(GatewayConfig config, GatewayMetrics metrics, ObjectMapper json) {
+        List<RouteGroup> groups = new ArrayList<>();
+        // ingest, health and docs: added here by their commits; query, live and web likewise.
+        return groups;
+    }
+
+    private GatewayMain() {}
+}
