@@ -1,5 +1,10 @@
 package io.trendstream.gateway;
 
+import io.trendstream.gateway.live.LiveRoutes;
+import io.trendstream.gateway.query.QueryRoutes;
+import io.trendstream.gateway.query.ReaderPool;
+import io.trendstream.gateway.web.DashboardPage;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,10 @@ public final class GatewayMain {
     static List<RouteGroup> routeGroups(GatewayConfig config, GatewayMetrics metrics, ObjectMapper json) {
         List<RouteGroup> groups = new ArrayList<>();
         // ingest, health and docs: added here by their commits; query, live and web likewise.
+        ReaderPool readers = ReaderPool.create(config);
+        groups.add(QueryRoutes.create(config, readers)); // owns the pool: closed after the live stream
+        groups.add(LiveRoutes.create(config, metrics, readers.dataSource()));
+        groups.add(new DashboardPage());
         return groups;
     }
 

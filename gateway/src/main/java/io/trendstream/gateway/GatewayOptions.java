@@ -65,6 +65,41 @@ public final class GatewayOptions {
                     .withDescription("How long a request waits for its transaction to commit before it is answered 503"
                             + " (its events may still be committed: retry with the same Idempotency-Key).");
 
+    // ---------------------------------------------------------------- Query and live (gateway/README.md)
+
+    public static final ConfigOption<String> QUERY_JDBC_USER =
+            ConfigOptions.key("gateway.query.jdbc-user").stringType().noDefaultValue()
+                    .withDescription("Database login of the query API and the live windows; every connection then"
+                            + " acts as the read-only role trendstream_reader (sql/005), of which it must be a member."
+                            + " Unset: jdbc.user.");
+
+    public static final ConfigOption<String> QUERY_JDBC_PASSWORD =
+            ConfigOptions.key("gateway.query.jdbc-password").stringType().noDefaultValue()
+                    .withDescription("Password of gateway.query.jdbc-user. Unset: jdbc.password. Secret: set it in the"
+                            + " environment.");
+
+    public static final ConfigOption<Integer> QUERY_POOL_SIZE =
+            ConfigOptions.key("gateway.query.pool-size").intType().defaultValue(4)
+                    .withDescription("Most database connections the query API and the live windows hold.");
+
+    public static final ConfigOption<Duration> QUERY_STATEMENT_TIMEOUT =
+            ConfigOptions.key("gateway.query.statement-timeout").durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("A query running longer is cancelled by PostgreSQL and answered 503.");
+
+    public static final ConfigOption<Duration> LIVE_WINDOW_POLL_INTERVAL =
+            ConfigOptions.key("gateway.live.window-poll-interval").durationType().defaultValue(Duration.ofSeconds(2))
+                    .withDescription("How often the live stream looks for newly committed window rows.");
+
+    public static final ConfigOption<Integer> LIVE_HISTORY_EVENTS =
+            ConfigOptions.key("gateway.live.history-events").intType().defaultValue(1_000)
+                    .withDescription("Live events kept for clients that reconnect with Last-Event-ID; one that missed"
+                            + " more gets a reset event.");
+
+    public static final ConfigOption<Duration> LIVE_HEARTBEAT_INTERVAL =
+            ConfigOptions.key("gateway.live.heartbeat-interval").durationType().defaultValue(Duration.ofSeconds(15))
+                    .withDescription("A comment is sent on an idle live connection this often, which keeps proxies"
+                            + " from closing it and finds clients that are gone.");
+
     // ---------------------------------------------------------------- Shared with the job
 
     /** The job's settings the gateway reads too, with the job's keys, defaults and descriptions. */
@@ -73,6 +108,7 @@ public final class GatewayOptions {
             PipelineOptions.ORDERS_TOPIC,
             PipelineOptions.VIEWS_TOPIC,
             PipelineOptions.ALERTS_TOPIC,
+            PipelineOptions.DEAD_LETTER_TOPIC,
             PipelineOptions.SCHEMA_REGISTRY_URL,
             PipelineOptions.SCHEMA_REGISTRY_USER_INFO,
             PipelineOptions.JDBC_URL,
@@ -83,11 +119,14 @@ public final class GatewayOptions {
     /** The gateway's own settings. */
     public static final List<ConfigOption<?>> OWN = List.of(
             HOST, PORT, INGEST_API_KEY, INGEST_MAX_BODY_SIZE, INGEST_MAX_BATCH_EVENTS, INGEST_TRANSACTIONAL_ID,
-            INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT);
+            INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT,
+            QUERY_JDBC_USER, QUERY_JDBC_PASSWORD, QUERY_POOL_SIZE, QUERY_STATEMENT_TIMEOUT, LIVE_WINDOW_POLL_INTERVAL,
+            LIVE_HISTORY_EVENTS, LIVE_HEARTBEAT_INTERVAL);
 
     /** Settings whose values are never logged or shown. */
     public static final List<ConfigOption<?>> SECRETS = List.of(
-            INGEST_API_KEY, PipelineOptions.SCHEMA_REGISTRY_USER_INFO, PipelineOptions.JDBC_PASSWORD);
+            INGEST_API_KEY, PipelineOptions.SCHEMA_REGISTRY_USER_INFO, PipelineOptions.JDBC_PASSWORD,
+            QUERY_JDBC_PASSWORD);
 
     private GatewayOptions() {}
 }
