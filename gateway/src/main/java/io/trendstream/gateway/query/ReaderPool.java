@@ -13,8 +13,8 @@ import javax.sql.DataSource;
 /**
  * The query API's pooled, read-only connections (HikariCP). Every connection switches to the read-only role of
  * {@code sql/005_query_reader.sql} before its first use, so queries run with that role's rights whatever the login
- * role may do (a dedicated login that is only a member of it is better still: gateway/README.md), and is marked
- * read-only, so PostgreSQL refuses a write even if the role could.
+ * role may do (a dedicated login that is only a member of it is better still: gateway/README.md), and its
+ * transactions are read-only, so PostgreSQL refuses a write even if the role could.
  */
 public final class ReaderPool implements AutoCloseable {
 
@@ -35,10 +35,11 @@ public final class ReaderPool implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(maxConnections);
         config.setMinimumIdle(1);
-        config.setReadOnly(true);
         config.setAutoCommit(true);
-        config.setConnectionInitSql("SET ROLE " + READER_ROLE + "; SET statement_timeout = "
-                + statementTimeout.toMillis());
+        // Read-only by the session's default, not by the driver's setReadOnly, which PgJDBC applies only to
+        // transactions it opens itself (readOnlyMode=transaction), not to autocommit statements.
+        config.setConnectionInitSql("SET ROLE " + READER_ROLE + "; SET default_transaction_read_only = on; "
+                + "SET statement_timeout = " + statementTimeout.toMillis());
         // Fail a request, not the gateway's start, while the database is away (/health/ready reports it).
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
