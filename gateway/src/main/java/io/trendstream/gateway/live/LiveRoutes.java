@@ -34,16 +34,28 @@ public final class LiveRoutes implements RouteGroup {
     private final LiveEventLog log;
     private final GatewayMetrics metrics;
     private final Duration heartbeat;
+    private final AlertFeed alerts;
     private final AutoCloseable[] owned;
     private final Set<BlockingQueue<LiveEvent>> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    /** @param owned the feeds publishing into {@code log}, closed with this group */
-    public LiveRoutes(LiveEventLog log, GatewayMetrics metrics, Duration heartbeat, AutoCloseable... owned) {
+    /**
+     * @param alerts the alert feed publishing into {@code log}
+     * @param owned closed with this group, the alert feed first
+     */
+    public LiveRoutes(LiveEventLog log, GatewayMetrics metrics, Duration heartbeat, AlertFeed alerts,
+            AutoCloseable... owned) {
         this.log = log;
+        this.alerts = alerts;
         this.metrics = metrics;
         this.heartbeat = heartbeat;
-        this.owned = owned.clone();
+        this.owned = java.util.stream.Stream.concat(java.util.stream.Stream.of(alerts),
+                java.util.Arrays.stream(owned)).toArray(AutoCloseable[]::new);
+    }
+
+    /** True once every alert committed from now on reaches the clients (health checks, tests). */
+    public boolean alertsLive() {
+        return alerts.isLive();
     }
 
     /** The live stream of a running gateway: alerts from Kafka, windows from the database behind {@code readers}. */
@@ -116,20 +128,6 @@ public final class LiveRoutes implements RouteGroup {
     @Override
     public void close() throws Exception {
         stop();
-        Exception failure = null;
-        for (AutoCloseable resource : owned) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Resources.closeAll(owned);
     }
 }

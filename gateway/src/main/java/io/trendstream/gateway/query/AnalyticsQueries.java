@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -69,25 +70,39 @@ public final class AnalyticsQueries {
     /** The window's products ranked by {@code ranking}, highest first, ties by product id; key: (value, product). */
     public TopProducts<WindowRow> topProductsOfWindow(Ranking ranking, Instant windowStart, int limit,
             Optional<Cursor> after) throws SQLException {
-        String sql = "SELECT " + WINDOW_COLUMNS + " FROM product_window_stats WHERE window_start = ?"
-                + rankedAfter(ranking, after) + " ORDER BY " + ranking.column + " DESC, product_id LIMIT ?";
-        List<Object> parameters = new ArrayList<>(List.of(timestamp(windowStart)));
-        List<WindowRow> rows = query(sql, rankedParameters(parameters, after, limit), AnalyticsQueries::windowRow);
-        Page<WindowRow> page = page(rows, limit, last -> Cursor.of(rankValue(ranking, last.orders(), last.revenue(),
-                last.views()), last.productId()));
+        Page<WindowRow> page = ranked("product_window_stats", "window_start", WINDOW_COLUMNS, windowStart, ranking,
+                limit, after, AnalyticsQueries::windowRow,
+                last -> rankValue(ranking, last.orders(), last.revenue(), last.views()), WindowRow::productId);
         return new TopProducts<>(name(ranking), windowStart, null, page.items(), page.nextCursor());
     }
 
     /** The hour's products ({@code product_hourly_stats}) ranked like {@link #topProductsOfWindow}. */
     public TopProducts<HourRow> topProductsOfHour(Ranking ranking, Instant hour, int limit, Optional<Cursor> after)
             throws SQLException {
-        String sql = "SELECT " + HOUR_COLUMNS + " FROM product_hourly_stats WHERE bucket = ?"
-                + rankedAfter(ranking, after) + " ORDER BY " + ranking.column + " DESC, product_id LIMIT ?";
-        List<Object> parameters = new ArrayList<>(List.of(timestamp(hour)));
-        List<HourRow> rows = query(sql, rankedParameters(parameters, after, limit), AnalyticsQueries::hourRow);
-        Page<HourRow> page = page(rows, limit, last -> Cursor.of(rankValue(ranking, last.orders(), last.revenue(),
-                last.views()), last.productId()));
+        Page<HourRow> page = ranked("product_hourly_stats", "bucket", HOUR_COLUMNS, hour, ranking, limit, after,
+                AnalyticsQueries::hourRow, last -> rankValue(ranking, last.orders(), last.revenue(), last.views()),
+                HourRow::productId);
         return new TopProducts<>(name(ranking), null, hour, page.items(), page.nextCursor());
+    }
+
+    /** The rows of {@code relation} at one time, by the ranking's column descending, then product id. */
+    private <T> Page<T> ranked(String relation, String timeColumn, String columns, Instant time, Ranking ranking,
+            int limit, Optional<Cursor> after, RowMapper<T> mapper, Function<T, String> value,
+            Function<T, String> productId) throws SQLException {
+        // numeric on both sides of the cursor comparison: revenue is numeric(18,2), orders and views bigint
+        String sql = "SELECT " + columns + " FROM " + relation + " WHERE " + timeColumn + " = ?"
+                + (after.isEmpty() ? "" : " AND (" + ranking.column + " < ?::numeric OR (" + ranking.column
+                        + " = ?::numeric AND product_id > ?))")
+                + " ORDER BY " + ranking.column + " DESC, product_id LIMIT ?";
+        List<Object> parameters = new ArrayList<>(List.of(timestamp(time)));
+        after.ifPresent(c -> {
+            BigDecimal rank = cursorNumber(c.get(0));
+            parameters.add(rank);
+            parameters.add(rank);
+            parameters.add(c.get(1));
+        });
+        parameters.add(limit + 1);
+        return page(query(sql, parameters, mapper), limit, last -> Cursor.of(value.apply(last), productId.apply(last)));
     }
 
     /**
@@ -130,23 +145,6 @@ public final class AnalyticsQueries {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static String rankedAfter(Ranking ranking, Optional<Cursor> after) {
-        // numeric on both sides: revenue is numeric(18,2), orders and views bigint; exact either way
-        return after.isEmpty() ? "" : " AND (" + ranking.column + " < ?::numeric OR (" + ranking.column
-                + " = ?::numeric AND product_id > ?))";
-    }
-
-    private static List<Object> rankedParameters(List<Object> parameters, Optional<Cursor> after, int limit) {
-        after.ifPresent(c -> {
-            BigDecimal value = cursorNumber(c.get(0));
-            parameters.add(value);
-            parameters.add(value);
-            parameters.add(c.get(1));
-        });
-        parameters.add(limit + 1);
-        return parameters;
-    }
-
     private static String rankValue(Ranking ranking, long orders, BigDecimal revenue, long views) {
         return switch (ranking) {
             case REVENUE -> revenue.toPlainString();
@@ -159,7 +157,7 @@ public final class AnalyticsQueries {
         return ranking.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, Cursor> keyOf) {
+    private static <T> Page<T> page(List<T> rows, int limit, Function<T, Cursor> keyOf) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }

@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.trendstream.config.PipelineOptions;
 import io.trendstream.gateway.GatewayConfig;
 import io.trendstream.gateway.RouteGroup;
+import io.trendstream.gateway.live.Resources;
 import io.trendstream.gateway.query.QueryParameters.TimeRange;
 
 import java.sql.SQLException;
@@ -154,20 +155,6 @@ public final class QueryRoutes implements RouteGroup {
 
     @Override
     public void close() throws Exception {
-        Exception failure = null;
-        for (AutoCloseable resource : owned) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Resources.closeAll(owned);
     }
 }
