@@ -1,5 +1,7 @@
 package io.trendstream.gateway;
 
+import io.trendstream.gateway.ingest.IngestRoutes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,11 @@ public final class GatewayMain {
     /** The groups of the running service, in the order they are added (and closed in reverse). */
     static List<RouteGroup> routeGroups(GatewayConfig config, GatewayMetrics metrics, ObjectMapper json) {
         List<RouteGroup> groups = new ArrayList<>();
-        // ingest, health and docs: added here by their commits; query, live and web likewise.
+        IngestRoutes ingest = new IngestRoutes(config, metrics);
+        groups.add(ingest);
+        groups.add(new HealthRoutes(config, ingest.registry(), ingest::kafkaProblem));
+        groups.add(new DocsRoutes());
+        // query, live and web: added here.
         return groups;
     }
 
