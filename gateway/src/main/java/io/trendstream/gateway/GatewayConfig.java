@@ -178,6 +178,10 @@ public final class GatewayConfig {
         return get(GatewayOptions.INGEST_ACK_TIMEOUT);
     }
 
+    public int idempotencyKeys() {
+        return get(GatewayOptions.INGEST_IDEMPOTENCY_KEYS);
+    }
+
     // ------------------------------------------------------------ validation
 
     private void validate() {
@@ -208,6 +212,7 @@ public final class GatewayConfig {
         check(GatewayOptions.INGEST_TRANSACTION_MAX_EVENTS, v -> v > 0, "must be positive");
         check(GatewayOptions.INGEST_TRANSACTION_LINGER, v -> !v.isNegative(), "must not be negative");
         check(GatewayOptions.INGEST_ACK_TIMEOUT, GatewayConfig::positive, "must be longer than zero");
+        check(GatewayOptions.INGEST_IDEMPOTENCY_KEYS, v -> v >= 0, "must be 0 or more");
     }
 
     private static boolean positive(Duration duration) {

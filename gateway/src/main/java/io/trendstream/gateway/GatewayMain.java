@@ -1,5 +1,6 @@
 package io.trendstream.gateway;
 
+import io.trendstream.gateway.ingest.IngestRoutes;
 import io.trendstream.gateway.live.LiveRoutes;
 import io.trendstream.gateway.query.QueryRoutes;
 import io.trendstream.gateway.query.ReaderPool;
@@ -35,7 +36,10 @@ public final class GatewayMain {
     /** The groups of the running service, in the order they are added (and closed in reverse). */
     static List<RouteGroup> routeGroups(GatewayConfig config, GatewayMetrics metrics, ObjectMapper json) {
         List<RouteGroup> groups = new ArrayList<>();
-        // ingest, health and docs: added here by their commits; query, live and web likewise.
+        IngestRoutes ingest = new IngestRoutes(config, metrics);
+        groups.add(ingest);
+        groups.add(new HealthRoutes(config, ingest.registry(), ingest::kafkaProblem));
+        groups.add(new DocsRoutes());
         ReaderPool readers = ReaderPool.create(config);
         groups.add(QueryRoutes.create(config, readers)); // owns the pool: closed after the live stream
         groups.add(LiveRoutes.create(config, metrics, readers.dataSource()));

@@ -8,7 +8,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 /**
  * The gateway's Prometheus metrics, all in one registry that {@code /metrics} exposes. Names start with
- * {@code trendstream_gateway_}; the Grafana dashboard in {@code monitoring/} and the alert rules use them.
+ * {@code gateway_}; the Grafana dashboard in {@code monitoring/} and the alert rules use them.
  */
 public final class GatewayMetrics {
 
@@ -19,13 +19,13 @@ public final class GatewayMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
     private final Counter requests = Counter.builder()
-            .name("trendstream_gateway_http_requests_total")
+            .name("gateway_http_requests_total")
             .help("HTTP requests answered, by route (the matched path pattern), method and status.")
             .labelNames("route", "method", "status")
             .register(registry);
 
     private final Histogram requestDuration = Histogram.builder()
-            .name("trendstream_gateway_http_request_duration_seconds")
+            .name("gateway_http_request_duration_seconds")
             .help("Time from a request's arrival to its answer, by route and method.")
             .unit(Unit.SECONDS)
             .classicUpperBounds(LATENCY_BUCKETS)
@@ -34,7 +34,7 @@ public final class GatewayMetrics {
             .register(registry);
 
     private final Histogram produceDuration = Histogram.builder()
-            .name("trendstream_gateway_kafka_produce_duration_seconds")
+            .name("gateway_kafka_produce_duration_seconds")
             .help("Time from handing a transaction's records to the Kafka producer until the broker acknowledged them all.")
             .unit(Unit.SECONDS)
             .classicUpperBounds(LATENCY_BUCKETS)
@@ -42,7 +42,7 @@ public final class GatewayMetrics {
             .register(registry);
 
     private final Histogram commitDuration = Histogram.builder()
-            .name("trendstream_gateway_kafka_commit_duration_seconds")
+            .name("gateway_kafka_commit_duration_seconds")
             .help("Time to commit one Kafka transaction (group commit of many requests).")
             .unit(Unit.SECONDS)
             .classicUpperBounds(LATENCY_BUCKETS)
@@ -50,20 +50,20 @@ public final class GatewayMetrics {
             .register(registry);
 
     private final Histogram transactionEvents = Histogram.builder()
-            .name("trendstream_gateway_kafka_transaction_events")
+            .name("gateway_kafka_transaction_events")
             .help("Events committed per Kafka transaction.")
             .classicUpperBounds(1, 10, 100, 1_000, 5_000, 10_000, 20_000, 50_000)
             .classicOnly()
             .register(registry);
 
     private final Counter events = Counter.builder()
-            .name("trendstream_gateway_events_total")
+            .name("gateway_events_total")
             .help("Events by topic and outcome: committed (acknowledged 202), rejected (400), failed (503).")
             .labelNames("topic", "outcome")
             .register(registry);
 
     private final Gauge liveConnections = Gauge.builder()
-            .name("trendstream_gateway_live_connections")
+            .name("gateway_live_connections")
             .help("Open live connections (SSE or WebSocket), by transport.")
             .labelNames("transport")
             .register(registry);

@@ -65,6 +65,11 @@ public final class GatewayOptions {
                     .withDescription("How long a request waits for its transaction to commit before it is answered 503"
                             + " (its events may still be committed: retry with the same Idempotency-Key).");
 
+    public static final ConfigOption<Integer> INGEST_IDEMPOTENCY_KEYS =
+            ConfigOptions.key("gateway.ingest.idempotency-keys").intType().defaultValue(200_000)
+                    .withDescription("How many recent Idempotency-Keys keep the event time the gateway assigned, so that a"
+                            + " retry without event_time gets the first attempt's time (and the job counts it once).");
+
     // ---------------------------------------------------------------- Query and live (gateway/README.md)
 
     public static final ConfigOption<String> QUERY_JDBC_USER =
@@ -119,7 +124,7 @@ public final class GatewayOptions {
     /** The gateway's own settings. */
     public static final List<ConfigOption<?>> OWN = List.of(
             HOST, PORT, INGEST_API_KEY, INGEST_MAX_BODY_SIZE, INGEST_MAX_BATCH_EVENTS, INGEST_TRANSACTIONAL_ID,
-            INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT,
+            INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT, INGEST_IDEMPOTENCY_KEYS,
             QUERY_JDBC_USER, QUERY_JDBC_PASSWORD, QUERY_POOL_SIZE, QUERY_STATEMENT_TIMEOUT, LIVE_WINDOW_POLL_INTERVAL,
             LIVE_HISTORY_EVENTS, LIVE_HEARTBEAT_INTERVAL);
 

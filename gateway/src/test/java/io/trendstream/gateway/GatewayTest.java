@@ -59,8 +59,8 @@ class GatewayTest {
 
             String scraped = get(gateway.localUri().resolve("/metrics")).body();
             assertThat(scraped)
-                    .contains("trendstream_gateway_http_requests_total{method=\"GET\",route=\"/hello/{name}\",status=\"200\"} 1.0")
-                    .contains("trendstream_gateway_http_request_duration_seconds_count{method=\"GET\",route=\"/hello/{name}\"} 1");
+                    .contains("gateway_http_requests_total{method=\"GET\",route=\"/hello/{name}\",status=\"200\"} 1.0")
+                    .contains("gateway_http_request_duration_seconds_count{method=\"GET\",route=\"/hello/{name}\"} 1");
             assertThat(closed).isFalse();
         }
         assertThat(closed).isTrue();
@@ -74,7 +74,7 @@ class GatewayTest {
         metrics.liveConnectionClosed("sse");
         try (Gateway gateway = Gateway.start(offlineConfig(), metrics, Json.mapper(), List.of())) {
             assertThat(get(gateway.localUri().resolve("/metrics")).body())
-                    .contains("trendstream_gateway_live_connections{transport=\"sse\"} 1.0");
+                    .contains("gateway_live_connections{transport=\"sse\"} 1.0");
         }
     }
 

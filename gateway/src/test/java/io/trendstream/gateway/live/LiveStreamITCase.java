@@ -133,7 +133,7 @@ class LiveStreamITCase {
 
     @Test
     void theGaugeCountsOpenConnections() throws Exception {
-        String gauge = "trendstream_gateway_live_connections{transport=\"sse\"} ";
+        String gauge = "gateway_live_connections{transport=\"sse\"} ";
         // connections of earlier tests are gone (or there were none, and the gauge has no series yet)
         await().atMost(PATIENCE).until(() -> !stack.scrapeMetrics().contains(gauge)
                 || stack.scrapeMetrics().contains(gauge + "0.0"));
