@@ -170,6 +170,8 @@ class DeploymentConfigTest {
         // The test must see the credentials it guards, or it proves nothing.
         assertThat(secretEntries).containsOnlyKeys(
                 "grafana.GF_SECURITY_ADMIN_PASSWORD",
+                "gateway.TRENDSTREAM_GATEWAY_INGEST_API_KEY",
+                "gateway.TRENDSTREAM_JDBC_PASSWORD",
                 "jobmanager.TRENDSTREAM_JDBC_PASSWORD",
                 "job-submitter.TRENDSTREAM_JDBC_PASSWORD",
                 "taskmanager.TRENDSTREAM_JDBC_PASSWORD",
@@ -358,7 +360,7 @@ class DeploymentConfigTest {
         assertThat(publishedHostPorts()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "29092", "kafka-1", "39092", "kafka-2", "49092", "kafka-3",
                 "8085", "schema-registry", "5432", "timescaledb", "8081", "jobmanager",
-                "8080", "kafka-ui", "9090", "prometheus", "3000", "grafana"));
+                "8080", "kafka-ui", "9090", "prometheus", "3000", "grafana", "8090", "gateway"));
         assertThat(RepoFiles.list(compose.service("schema-registry").get("ports")))
                 .containsExactly("${TRENDSTREAM_BIND_ADDRESS:-127.0.0.1}:8085:8085");
         assertThat(RepoFiles.environment(compose.service("schema-registry")))

@@ -146,7 +146,9 @@ class MonitoringConfigTest {
                 "Input rate per source", "Records in per operator (Flink)", "Kafka consumer lag",
                 "Checkpoint duration", "Checkpoint size", "Dead letters by reason", "Late events",
                 "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag",
-                "Sink rows deferred to the next checkpoint");
+                "Sink rows deferred to the next checkpoint",
+                "Gateway requests by route and status", "Gateway latency p99", "Gateway Kafka transactions",
+                "Gateway events and live connections");
     }
 
     @Test
@@ -177,6 +179,12 @@ class MonitoringConfigTest {
                     String[] hostPort = String.valueOf(target).split(":");
                     if (hostPort[0].equals("localhost")) {
                         continue; // Prometheus scraping itself
+                    }
+                    if (hostPort[0].equals("gateway")) {
+                        // The gateway serves /metrics on its HTTP port, the one compose publishes.
+                        assertThat(RepoFiles.list(compose.service("gateway").get("ports")).toString())
+                                .contains(":" + hostPort[1] + ":" + hostPort[1]);
+                        continue;
                     }
                     assertThat(services).as("target %s", target).contains(hostPort[0]);
                     assertThat(Integer.parseInt(hostPort[1])).as("target %s", target).isEqualTo(reporterPort);

@@ -45,7 +45,8 @@ class SqlSchemaITCase {
         try (Connection c = PG.newConnection("schema_twice")) {
             assertThat(DatabaseSchema.apply(c, sql)).extracting(p -> p.getFileName().toString())
                     .containsExactly("001_tables.sql", "002_timescaledb.sql", "003_hourly_rollup.sql",
-                            "004_hourly_rollup_history.sql", "005_late_events_key_with_kind.sql", "006_products.sql");
+                            "004_hourly_rollup_history.sql", "005_late_events_key_with_kind.sql", "006_products.sql",
+                            "007_query_reader.sql");
             List<String> before = catalogSnapshot(c);
 
             DatabaseSchema.apply(c, sql);
@@ -53,6 +54,21 @@ class SqlSchemaITCase {
             assertThat(catalogSnapshot(c)).isEqualTo(before);
             assertThat(before).as("snapshot covers the objects").hasSizeGreaterThan(40);
         }
+    }
+
+    @Test
+    void theReaderRoleReadsEveryRelationAndWritesNone() throws SQLException {
+        assertThat(rows("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
+                + "FROM information_schema.role_table_grants WHERE grantee = 'trendstream_reader' "
+                + "GROUP BY table_name ORDER BY table_name"))
+                .containsExactly("late_events SELECT", "product_hourly_stats SELECT", "product_hourly_stats_named SELECT",
+                        "product_window_stats SELECT", "product_window_stats_named SELECT", "products SELECT",
+                        "trend_alerts SELECT", "trend_alerts_named SELECT");
+        assertThat(rows("SET ROLE trendstream_reader", "SELECT count(*) || ' ' || (SELECT count(*) FROM "
+                + "product_hourly_stats) FROM product_window_stats")).hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute("SET ROLE trendstream_reader; "
+                        + "DELETE FROM trend_alerts"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("permission denied for table trend_alerts");
     }
 
     @Test

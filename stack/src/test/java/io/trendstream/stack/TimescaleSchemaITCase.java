@@ -185,7 +185,11 @@ class TimescaleSchemaITCase {
                     .sql("after an old rewrite", ROLLUP_VS_BASE)
                     .sql("backfill", "CALL refresh_continuous_aggregate('product_hourly_stats', "
                             + "now() - INTERVAL '36 days', now() - INTERVAL '10 minutes')")
-                    .sql("after the backfill", ROLLUP_VS_BASE);
+                    .sql("after the backfill", ROLLUP_VS_BASE)
+                    // Last, as the session stays in this role: the query API's read-only role (005) reads the
+                    // continuous aggregate that replaced the plain view, materialised and real-time hours alike.
+                    .sql("as the reader", "SET ROLE trendstream_reader")
+                    .sql("the reader reads the rollup", "SELECT count(*) FROM product_hourly_stats");
             steps = applied(PgliteTimescale.run(plan));
         }
 
@@ -213,6 +217,12 @@ class TimescaleSchemaITCase {
             assertThat(rollupRows("materialized vs base")).isBetween(2877, 2880);
             // the policy's first run (30 days back) keeps the older history
             assertThat(steps.get("after the policy").column()).isEqualTo(steps.get("materialized vs base").column());
+        }
+
+        @Test
+        void theQueryApisReaderRoleReadsTheContinuousAggregate() {
+            assertThat(steps.get("the reader reads the rollup").column())
+                    .containsExactly(String.valueOf(rollupRows("after the backfill")));
         }
 
         @Test

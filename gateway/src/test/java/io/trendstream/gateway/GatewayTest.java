@@ -1,0 +1,117 @@
+package io.trendstream.gateway;
+
+import io.javalin.config.JavalinConfig;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The server assembly: route groups plug in, requests are measured, errors have one format, groups are closed. */
+class GatewayTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** Settings that need no running dependency: nothing in these tests connects to them. */
+    static GatewayConfig offlineConfig() {
+        return GatewayConfig.of(Map.of(
+                "gateway.port", "0",
+                "gateway.host", "127.0.0.1",
+                "kafka.bootstrap-servers", "localhost:1",
+                "schema-registry.url", "http://localhost:1",
+                "jdbc.url", "jdbc:postgresql://localhost:1/trendstream"));
+    }
+
+    @Test
+    void servesTheRoutesOfItsGroupsOnAFreePortAndClosesThemOnStop() throws Exception {
+        AtomicBoolean closed = new AtomicBoolean();
+        RouteGroup hello = new RouteGroup() {
+            @Override
+            public void addTo(JavalinConfig config) {
+                config.routes.get("/hello/{name}", ctx -> ctx.result("hello " + ctx.pathParam("name")));
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        GatewayMetrics metrics = new GatewayMetrics();
+        try (Gateway gateway = Gateway.start(offlineConfig(), metrics, Json.mapper(), List.of(hello))) {
+            assertThat(gateway.port()).isPositive();
+
+            HttpResponse<String> answer = get(gateway.localUri().resolve("/hello/ada"));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello ada");
+
+            HttpResponse<String> missing = get(gateway.localUri().resolve("/nowhere"));
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).contains("\"error\":\"not_found\"").contains("GET /nowhere");
+
+            String scraped = get(gateway.localUri().resolve("/metrics")).body();
+            assertThat(scraped)
+                    .contains("gateway_http_requests_total{method=\"GET\",route=\"/hello/{name}\",status=\"200\"} 1.0")
+                    .contains("gateway_http_request_duration_seconds_count{method=\"GET\",route=\"/hello/{name}\"} 1");
+            assertThat(closed).isFalse();
+        }
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void theLivePartCountsItsConnectionsInTheGauge() throws Exception {
+        GatewayMetrics metrics = new GatewayMetrics();
+        metrics.liveConnectionOpened("sse");
+        metrics.liveConnectionOpened("sse");
+        metrics.liveConnectionClosed("sse");
+        try (Gateway gateway = Gateway.start(offlineConfig(), metrics, Json.mapper(), List.of())) {
+            assertThat(get(gateway.localUri().resolve("/metrics")).body())
+                    .contains("gateway_live_connections{transport=\"sse\"} 1.0");
+        }
+    }
+
+    @Test
+    void settingsComeFromTheEnvironmentAndArgumentsWithArgumentsWinning() {
+        Map<String, String> environment = Map.of(
+                "TRENDSTREAM_GATEWAY_PORT", "9001",
+                "TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "TRENDSTREAM_SCHEMA_REGISTRY_URL", "http://registry:8085",
+                "TRENDSTREAM_JDBC_URL", "jdbc:postgresql://db:5432/trendstream",
+                "TRENDSTREAM_GATEWAY_INGEST_API_KEY", "0123456789abcdef-secret");
+        GatewayConfig config = GatewayConfig.resolve(new String[] {"--gateway.port", "9002"}, environment);
+
+        assertThat(config.port()).isEqualTo(9002);
+        assertThat(config.bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(config.ingestApiKey()).contains("0123456789abcdef-secret");
+        assertThat(config.ordersTopic()).isEqualTo("orders");
+        assertThat(config.toString()).doesNotContain("0123456789abcdef-secret").contains("gateway.ingest.api-key = ******");
+    }
+
+    @Test
+    void aMissingOrInvalidSettingIsNamedWithItsOrigin() {
+        assertThatThrownBy(() -> GatewayConfig.resolve(new String[0], Map.of()))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageContaining("kafka.bootstrap-servers")
+                .hasMessageContaining("TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> GatewayConfig.resolve(new String[0], Map.of(
+                "TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "TRENDSTREAM_SCHEMA_REGISTRY_URL", "http://registry:8085",
+                "TRENDSTREAM_JDBC_URL", "jdbc:postgresql://db:5432/trendstream",
+                "TRENDSTREAM_GATEWAY_INGEST_API_KEY", "short")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Invalid setting 'gateway.ingest.api-key' = (secret) from environment variable"
+                        + " TRENDSTREAM_GATEWAY_INGEST_API_KEY: must be at least 16 characters long.");
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
