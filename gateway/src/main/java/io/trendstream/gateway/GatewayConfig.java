@@ -47,7 +47,7 @@ public final class GatewayConfig {
      * @param environment the process environment
      */
     public static GatewayConfig resolve(String[] args, Map<String, String> environment) {
-        Map<String, String> arguments = parseArguments(args);
+        Map<String, String> arguments = PipelineConfig.parseArguments(args);
         List<String> known = options().stream().map(ConfigOption::key).sorted().toList();
         for (String key : arguments.keySet()) {
             if (!known.contains(key)) {
@@ -240,26 +240,6 @@ public final class GatewayConfig {
             t = t.getCause();
         }
         return t.getMessage();
-    }
-
-    private static Map<String, String> parseArguments(String[] args) {
-        Map<String, String> parsed = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalConfigurationException("Unexpected program argument '" + arg + "': expected --key value.");
-            }
-            String body = arg.substring(2);
-            int eq = body.indexOf('=');
-            if (eq > 0) {
-                parsed.put(body.substring(0, eq), body.substring(eq + 1));
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                parsed.put(body, args[++i]);
-            } else {
-                throw new IllegalConfigurationException("Program argument '--" + body + "' has no value.");
-            }
-        }
-        return parsed;
     }
 
     /** All settings with their values and origins, secrets masked: safe to log. */

@@ -99,7 +99,7 @@ public final class HealthRoutes implements RouteGroup {
             registry.getSubjects();
             return null;
         } catch (Exception e) {
-            return rootMessage(e);
+            return e.getMessage(); // the client's message names the URL and what to check
         }
     }
 

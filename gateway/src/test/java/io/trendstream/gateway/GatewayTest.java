@@ -79,6 +79,25 @@ class GatewayTest {
     }
 
     @Test
+    void servesTheOpenApiDocumentAndSwaggerUiFromTheWebjar() throws Exception {
+        try (Gateway gateway = Gateway.start(offlineConfig(), new GatewayMetrics(), Json.mapper(), List.of(new DocsRoutes()))) {
+            HttpResponse<String> openApi = get(gateway.localUri().resolve("/openapi.json"));
+            assertThat(openApi.statusCode()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(openApi.body()).get("paths").fieldNames())
+                    .toIterable().contains("/api/v1/orders", "/api/v1/product-views", "/health/ready", "/metrics");
+
+            HttpResponse<String> page = get(gateway.localUri().resolve("/docs"));
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("/docs/assets/swagger-ui-bundle.js").doesNotContain("https://");
+            HttpResponse<String> bundle = get(gateway.localUri().resolve("/docs/assets/swagger-ui-bundle.js"));
+            assertThat(bundle.statusCode()).isEqualTo(200);
+            assertThat(bundle.body()).contains("SwaggerUIBundle");
+            assertThat(get(gateway.localUri().resolve("/docs/assets/docs.js")).body()).contains("url: \"/openapi.json\"");
+            assertThat(get(gateway.localUri().resolve("/docs/assets/pom.properties")).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentAndArgumentsWithArgumentsWinning() {
         Map<String, String> environment = Map.of(
                 "TRENDSTREAM_GATEWAY_PORT", "9001",

@@ -195,7 +195,8 @@ public final class PipelineConfig {
         return t.getMessage();
     }
 
-    static Map<String, String> parseArguments(String[] args) {
+    /** {@code --key value} and {@code --key=value} pairs, in order; also the gateway's argument syntax. */
+    public static Map<String, String> parseArguments(String[] args) {
         Map<String, String> parsed = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

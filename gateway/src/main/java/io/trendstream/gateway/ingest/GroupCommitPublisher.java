@@ -53,7 +53,7 @@ public final class GroupCommitPublisher implements AutoCloseable {
     private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Null while Kafka takes transactions; otherwise why not, for requests and the readiness check. */
-    private final AtomicReference<String> unavailable = new AtomicReference<>("not connected yet");
+    private final AtomicReference<String> unavailable = new AtomicReference<>("still connecting (initialising its transactions)");
     /** True while no producer could be connected: requests are answered at once instead of queued. */
     private volatile boolean failingFast;
     private volatile boolean running = true;

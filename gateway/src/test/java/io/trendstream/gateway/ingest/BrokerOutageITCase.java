@@ -3,10 +3,8 @@ package io.trendstream.gateway.ingest;
 import io.trendstream.events.ProductView;
 import io.trendstream.gateway.CommittedTopic;
 import io.trendstream.gateway.Gateway;
-import io.trendstream.gateway.GatewayConfig;
 import io.trendstream.gateway.GatewayHttp;
-import io.trendstream.gateway.GatewayMetrics;
-import io.trendstream.gateway.Json;
+import io.trendstream.gateway.IngestGateways;
 import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.stack.KafkaBroker;
 
@@ -26,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,15 +54,8 @@ class BrokerOutageITCase {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try (SchemaRegistryServer registry = SchemaRegistryServer.builder().port(0)
                 .bootstrapServers(broker.bootstrapServers()).build().start()) {
-            GatewayConfig config = GatewayConfig.of(Map.of(
-                    "gateway.port", "0",
-                    "gateway.host", "127.0.0.1",
-                    "kafka.bootstrap-servers", broker.bootstrapServers(),
-                    "schema-registry.url", registry.url(),
-                    "jdbc.url", "jdbc:postgresql://127.0.0.1:1/none",
-                    "gateway.ingest.ack-timeout", "60 s"));
-            GatewayMetrics metrics = new GatewayMetrics();
-            try (Gateway gateway = Gateway.start(config, metrics, Json.mapper(), List.of(new IngestRoutes(config, metrics)))) {
+            try (Gateway gateway = IngestGateways.start(broker.bootstrapServers(), registry.url(),
+                    Map.of("gateway.ingest.ack-timeout", "60 s"))) {
                 GatewayHttp http = new GatewayHttp(gateway.localUri());
                 for (int c = 0; c < CLIENTS; c++) {
                     int client = c;
@@ -83,14 +75,19 @@ class BrokerOutageITCase {
                         return null;
                     });
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
+                Supplier<String> progress = () -> acknowledged.size() + " acknowledged, " + refused.size() + " refused, "
+                        + unexpected.size() + " unexpected " + unexpected.stream().limit(3).toList();
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                        assertThat(acknowledged.size()).as(progress.get()).isGreaterThanOrEqualTo(100));
 
                 broker.close();
-                await().atMost(Duration.ofSeconds(90)).until(() -> refused.size() >= 20);
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                        assertThat(refused.size()).as(progress.get()).isGreaterThanOrEqualTo(20));
                 int acknowledgedDuringOutage = acknowledged.size();
 
                 broker = broker(port, controllerPort).start();
-                await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= acknowledgedDuringOutage + 300);
+                await().atMost(Duration.ofSeconds(180)).untilAsserted(() ->
+                        assertThat(acknowledged.size()).as(progress.get()).isGreaterThanOrEqualTo(acknowledgedDuringOutage + 100));
                 posting.set(false);
                 clients.shutdown();
                 assertThat(clients.awaitTermination(90, TimeUnit.SECONDS)).isTrue();

@@ -5,12 +5,9 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.gateway.CommittedTopic;
 import io.trendstream.gateway.Gateway;
-import io.trendstream.gateway.GatewayConfig;
 import io.trendstream.gateway.GatewayHttp;
 import io.trendstream.gateway.GatewayHttp.Answer;
-import io.trendstream.gateway.GatewayMain;
-import io.trendstream.gateway.GatewayMetrics;
-import io.trendstream.gateway.Json;
+import io.trendstream.gateway.IngestGateways;
 import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.stack.KafkaBrokerExtension;
 
@@ -50,16 +47,9 @@ class IngestITCase {
         KAFKA.createTopic("orders", 2);
         KAFKA.createTopic("product-views", 2);
         registry = SchemaRegistryServer.builder().port(0).bootstrapServers(KAFKA.bootstrapServers()).build().start();
-        GatewayConfig config = GatewayConfig.of(Map.of(
-                "gateway.port", "0",
-                "gateway.host", "127.0.0.1",
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "schema-registry.url", registry.url(),
-                "jdbc.url", "jdbc:postgresql://127.0.0.1:1/none",
+        gateway = IngestGateways.start(KAFKA.bootstrapServers(), registry.url(), Map.of(
                 "gateway.ingest.max-batch-events", "50",
                 "gateway.ingest.max-body-size", "64 kb"));
-        GatewayMetrics metrics = new GatewayMetrics();
-        gateway = Gateway.start(config, metrics, Json.mapper(), List.of(new IngestRoutes(config, metrics)));
         http = new GatewayHttp(gateway.localUri());
     }
 
