@@ -27,6 +27,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -84,32 +85,24 @@ public final class KafkaConnectors {
      * converges to the topic.
      */
     public KafkaSource<Ingested<CatalogChange>> products() {
-        String topic = config.get(PRODUCTS_TOPIC);
-        return KafkaSource.<Ingested<CatalogChange>>builder()
-                .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
-                .setTopics(topic)
-                .setGroupId(config.get(CONSUMER_GROUP))
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new CatalogDeserializer(
-                        ConfluentAvro.forSpecificDeserialization(Product.class, registry), Clock.systemUTC()))
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty("partition.discovery.interval.ms",
-                        String.valueOf(config.get(PARTITION_DISCOVERY_INTERVAL).toMillis()))
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, config.get(CONSUMER_GROUP) + "-" + topic)
-                .build();
+        return source(config.get(PRODUCTS_TOPIC), OffsetsInitializer.earliest(), new CatalogDeserializer(
+                ConfluentAvro.forSpecificDeserialization(Product.class, registry), Clock.systemUTC()));
     }
 
     private <T extends SpecificRecordBase> KafkaSource<Ingested<T>> source(String topic, Class<T> type, EventRules<T> rules) {
         OffsetResetStrategy reset = config.get(OFFSET_RESET) == PipelineOptions.OffsetReset.LATEST
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
-        return KafkaSource.<Ingested<T>>builder()
+        return source(topic, OffsetsInitializer.committedOffsets(reset), new IngestingDeserializer<>(
+                ConfluentAvro.forSpecificDeserialization(type, registry), rules, Ingested.typeInfo(type), Clock.systemUTC()));
+    }
+
+    private <T> KafkaSource<T> source(String topic, OffsetsInitializer start, KafkaRecordDeserializationSchema<T> deserializer) {
+        return KafkaSource.<T>builder()
                 .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(topic)
                 .setGroupId(config.get(CONSUMER_GROUP))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new IngestingDeserializer<>(
-                        ConfluentAvro.forSpecificDeserialization(type, registry), rules, Ingested.typeInfo(type), Clock.systemUTC()))
+                .setStartingOffsets(start)
+                .setDeserializer(deserializer)
                 // Only what producers committed: aborted transactions never count.
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty("partition.discovery.interval.ms",

@@ -140,6 +140,7 @@ class SqlSchemaITCase {
                         "late_events_product_window_idx",
                         "product_window_stats_pkey",
                         "product_window_stats_window_start_idx",
+                        "products_pkey",
                         "trend_alerts_pkey",
                         "trend_alerts_severity_window_start_idx",
                         "trend_alerts_window_start_idx");
