@@ -31,6 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,13 +75,18 @@ class DeadLetterReplayITCase {
             }
         }
 
+        Path log = Files.createTempFile("stack-tool", ".log");
+        log.toFile().deleteOnExit();
         Process tool = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"),
                 REPO.resolve("bin/lib/StackTool.java").toString(), "dead-letters",
                 "--bootstrap-servers", KAFKA.bootstrapServers(), "--schema-registry-url", REGISTRY.server().url(), "--replay")
-                .redirectErrorStream(true).start();
-        String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(tool.waitFor(2, TimeUnit.MINUTES)).isTrue();
-
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = tool.waitFor(5, TimeUnit.MINUTES); // it compiles itself first: slow on a loaded machine
+        if (!exited) {
+            tool.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(exited).as("the tool exited: %s", output).isTrue();
         assertThat(tool.exitValue()).as(output).isZero();
         assertThat(output).contains("3 dead letter(s) shown, 2 replayed, 1 skipped (truncated: only the beginning of the"
                 + " record was kept)", "not replayed: truncated, 24 of 1048700 bytes kept");
