@@ -14,7 +14,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
  * The per-product window stage, built as the job builds it: keyBy productId, tumbling event-time
@@ -64,18 +67,22 @@ class ProductWindowTest {
     /** The job's window stage as an operator. */
     static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
             OutputTag<ActivityBundle> lateTag) {
-        return windowStage(settings, lateTag, TypeInformation.of(ActivityBundle.class));
+        return new ProductWindowOperator(settings, lateTag);
     }
 
-    private static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
-            OutputTag<ActivityBundle> lateTag, TypeInformation<ActivityBundle> bundleType) {
-        TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(settings.size());
+    /**
+     * The window stage of the versions before 2026-11-30: Flink's window operator keeping every bundle as list
+     * state, with bundles of {@code bundleType}, to write savepoints in their format.
+     */
+    private static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStageKeepingBundles(
+            TypeInformation<ActivityBundle> bundleType) {
+        TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(SETTINGS.size());
         WindowOperatorBuilder<ActivityBundle, String, TimeWindow> builder = new WindowOperatorBuilder<>(
                 assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
                 bundleType, ActivityBundle::productId, Types.STRING);
-        builder.allowedLateness(settings.allowedLateness());
-        builder.sideOutputLateData(lateTag);
-        return builder.process(new WindowAggregateFunction());
+        builder.allowedLateness(SETTINGS.allowedLateness());
+        builder.sideOutputLateData(LATE);
+        return builder.process(new BundleListWindowFunction());
     }
 
     /** The state backend the operator runs on; heap state here. */
@@ -87,14 +94,14 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
-        return newHarness(TypeInformation.of(ActivityBundle.class));
+        return newHarness(windowStage(SETTINGS, LATE));
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness(
-            TypeInformation<ActivityBundle> bundleType) throws Exception {
+            OneInputStreamOperator<ActivityBundle, WindowAggregate> stage) throws Exception {
         windowMetrics = new CapturedMetrics();
         KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE, bundleType), ActivityBundle::productId,
+                new KeyedOneInputStreamOperatorTestHarness<>(stage, ActivityBundle::productId,
                         Types.STRING, windowMetrics.environment());
         h.setStateBackend(stateBackend());
         return h;
@@ -327,7 +334,7 @@ class ProductWindowTest {
     @Test
     void restoresOpenWindowsSavedWhileBundlesWereFlinkPojos() throws Exception {
         harness.close();
-        harness = newHarness(bundlesAsFlinkPojos());
+        harness = newHarness(windowStageKeepingBundles(bundlesAsFlinkPojos()));
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
 
@@ -336,6 +343,43 @@ class ProductWindowTest {
         harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    }
+
+    @Test
+    void restoresOpenWindowsSavedWhileWindowsKeptEveryBundle() throws Exception {
+        harness.close();
+        harness = newHarness(windowStageKeepingBundles(TypeInformation.of(ActivityBundle.class)));
+        harness.open();
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        ProductActivity view = view("v-1", "p-1", "u-2", W0 + 1_500);
+        process(order, order, view, order("o-2", "p-2", "u-3", W1 + 1_000, 1, 100));
+        harness.processWatermark(W1 - 1); // W0 fired once, with its retry reported, and accepts late events
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1));
+
+        restartFrom(harness.snapshot(1L, 1L));
+        harness.processWatermark(W1 - 1); // as the durable watermark forwards it after a restore
+        process(view); // a late retry re-fires W0 with unchanged totals
+        process(order("o-3", "p-1", "u-4", W0 + 2_000, 1, 500)); // a late event re-fires W0 with complete totals
+        harness.processWatermark(W2 - 1); // W1 fires by the timer saved with it; W0 is closed for good
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1),
+                new WindowAggregate("p-1", W0, W1, 2, 3, 2_500, 3, 1),
+                new WindowAggregate("p-2", W1, W2, 1, 1, 100, 1, 0));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .as("reported before the savepoint").isZero();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+        assertThat(keysAndWindowsOf(ProductWindowOperator.WINDOWS_SAVED_AS_BUNDLES)).as("the saved lists are folded and dropped")
+                .isZero();
+        harness.processWatermark(W2 - 1 + 10_000);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private long keysAndWindowsOf(String state) {
+        try (var keysAndWindows = harness.getOperator().getKeyedStateBackend().getKeysAndNamespaces(state)) {
+            return keysAndWindows.count();
+        }
     }
 
     /** Closes the operator and starts the job's window stage anew from {@code snapshot}, as after a restore. */
@@ -354,6 +398,85 @@ class ProductWindowTest {
                 new PojoField(ActivityBundle.class.getDeclaredField("windowStart"), Types.LONG),
                 new PojoField(ActivityBundle.class.getDeclaredField("activities"),
                         Types.OBJECT_ARRAY(TypeInformation.of(ProductActivity.class)))));
+    }
+
+    // ------------------------------------------------------------------ state bounded by the distinct events
+
+    @Test
+    void retriesDoNotGrowAWindowsState() throws Exception {
+        List<ProductActivity> events = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(events, 1);
+        long once = stateBytes();
+
+        harness.close();
+        harness = newHarness();
+        harness.open();
+        processInBundles(events, 10);
+
+        assertThat(stateBytes()).isEqualTo(once);
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(events));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isEqualTo(9 * 1_000);
+    }
+
+    @Test
+    void aWindowsStateIsProportionalToItsDistinctEventsNotToItsActivity() throws Exception {
+        long empty = stateBytes();
+        List<ProductActivity> some = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(some, 10); // 20,000 activities
+        long forSome = stateBytes() - empty;
+
+        harness.close();
+        harness = newHarness();
+        harness.open();
+        List<ProductActivity> twiceAsMany = distinctActivitiesOfOneProduct(4_000);
+        processInBundles(twiceAsMany, 5); // 20,000 activities
+        long forTwiceAsMany = stateBytes() - empty;
+
+        System.out.printf("%s: %d / %d bytes%n", stateBackend().getClass().getSimpleName(), forSome, forTwiceAsMany);
+        // Not exactly twice: the window's timers and counts are there once either way.
+        assertThat((double) forTwiceAsMany / forSome).isCloseTo(2.0, withinPercentage(1));
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(twiceAsMany));
+    }
+
+    /** Half orders, half views of product p-1 in window W0, each with its own id; a quarter as many users. */
+    private static List<ProductActivity> distinctActivitiesOfOneProduct(int count) {
+        List<ProductActivity> activities = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String user = String.format("u-%06d", i % (count / 4)); // ids of one length: bytes in proportion
+            long time = W0 + i % 60_000;
+            activities.add(i % 2 == 0 ? order(String.format("o-%06d", i), "p-1", user, time, 1 + i % 3, 100L + i)
+                    : view(String.format("v-%06d", i), "p-1", user, time));
+        }
+        return activities;
+    }
+
+    private static WindowAggregate totalsOf(List<ProductActivity> distinct) {
+        List<ProductActivity> orders = distinct.stream().filter(a -> a.kind() == ActivityKind.ORDER).toList();
+        return new WindowAggregate("p-1", W0, W1, orders.size(), orders.stream().mapToLong(ProductActivity::units).sum(),
+                orders.stream().mapToLong(ProductActivity::revenueCents).sum(),
+                distinct.stream().map(ProductActivity::userId).distinct().count(), distinct.size() - orders.size());
+    }
+
+    /** Sends {@code activities} {@code copies} times over, in bundles of 500, as the bundlers would. */
+    private void processInBundles(List<ProductActivity> activities, int copies) throws Exception {
+        for (int copy = 0; copy < copies; copy++) {
+            for (int from = 0; from < activities.size(); from += 500) {
+                List<ProductActivity> chunk = activities.subList(from, Math.min(activities.size(), from + 500));
+                harness.processElement(new ActivityBundle("p-1", W0, chunk.toArray(ProductActivity[]::new)), W0 + 59_999);
+            }
+        }
+    }
+
+    /**
+     * The size of the operator's state in a savepoint (canonical format: each entry once, as the state holds it,
+     * whatever the backend keeps on disk until it compacts).
+     */
+    private long stateBytes() throws Exception {
+        return harness.snapshotWithLocalState(1L, 1L, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState().getStateSize();
     }
 
     // ------------------------------------------------------------------ lateness

@@ -9,8 +9,6 @@ import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -27,29 +25,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a window's activity into its {@link WindowAggregate} row, counting each event once. Fires when
- * the watermark passes the window's end and again for every late event within the allowed lateness,
- * each time with the complete totals. Also reports how far the event-time watermark trails the wall clock.
- *
- * <p>Deduplication happens here, by event id among the window's activity of the same kind (an order and a
- * view are different events even when a producer gives them the same id): a retried event is the same
- * record with the same event time, so it always lands in the same product's window as the original.
- * A retry that arrives after the window is closed is late like any other event (late side output) and
- * cannot change a total. Compared with a keyed dedup stage with remembered ids, this needs no state of
- * its own, no read per event and nothing that grows with time (the benchmark's profile: bench/README.md).
- *
- * <p>The window keeps its activity as list state, in the bundles {@link ActivityBundler} collected in
- * the source tasks, and the totals are computed when it fires. An incremental aggregate would be
- * cheaper to fire but, on RocksDB, reads and rewrites the window's whole set of distinct users for
- * every event; appending to a list is a RocksDB merge, without a read.
+ * The window function of the versions before 2026-11-30, when the window stage was Flink's window operator
+ * keeping every bundle as list state ({@code window-contents}) and counting each event once when it fired.
+ * Kept to write savepoints in that format (their restore is specified in {@link ProductWindowTest}) and to
+ * compare the heap it needs with {@link ProductWindowOperator}'s ({@link WindowHeapProbe}).
  */
-public final class WindowAggregateFunction
+final class BundleListWindowFunction
         extends ProcessWindowFunction<ActivityBundle, WindowAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
-
-    /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
-    static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES =
-            new ValueStateDescriptor<>("reported-duplicates", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private transient volatile long lastWatermark = Long.MIN_VALUE;
     private transient Map<ActivityKind, Counter> duplicatesDropped;
@@ -104,7 +87,7 @@ public final class WindowAggregateFunction
         if (Arrays.stream(duplicates).allMatch(n -> n == 0)) {
             return; // the usual case: no state access at all
         }
-        ValueState<long[]> reported = context.windowState().getState(REPORTED_DUPLICATES);
+        ValueState<long[]> reported = context.windowState().getState(ProductWindowOperator.REPORTED_DUPLICATES);
         long[] before = reported.value();
         for (ActivityKind kind : ActivityKind.values()) {
             duplicatesDropped.get(kind).inc(duplicates[kind.ordinal()] - (before == null ? 0 : before[kind.ordinal()]));
@@ -114,6 +97,6 @@ public final class WindowAggregateFunction
 
     @Override
     public void clear(Context context) {
-        context.windowState().getState(REPORTED_DUPLICATES).clear();
+        context.windowState().getState(ProductWindowOperator.REPORTED_DUPLICATES).clear();
     }
 }
