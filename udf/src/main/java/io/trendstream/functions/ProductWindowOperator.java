@@ -3,14 +3,11 @@ package io.trendstream.functions;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityBundle;
-import io.trendstream.records.ActivityBundleSerializer;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.WindowAggregate;
 
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -26,13 +23,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The per-product tumbling event-time window, counting each event once: fires when the watermark passes the
@@ -42,26 +35,23 @@ import java.util.stream.Stream;
  *
  * <p>Deduplication happens here, by event id among the window's activity of the same kind: a retried event is the
  * same record with the same event time, so it always lands in the same product's window as the original, and a
- * retry after the window closed is late like any other event. The window keeps each distinct event and user once
- * ({@link WindowContents}), so its state is bounded by the distinct events, however many retries or activities
- * arrive; each bundle is written without a read per event.
+ * retry after the window closed is late like any other event. A window's activity is kept by {@link WindowContents}:
+ * it appends bundles as they come and, once it holds more than a bounded number of activities, folds them into state
+ * with each distinct event and user once, so its state and the heap a firing needs stay bounded by the distinct
+ * events, however many retries or activities arrive, without a state read per event.
  *
  * <p>It fires, cleans up and decides lateness exactly as Flink's {@code WindowOperator} with
  * {@code TumblingEventTimeWindows}, the {@code EventTimeTrigger}, allowed lateness and a late-data side output,
  * which ran this stage before, and it keeps that operator's timers ({@value #TIMERS}, namespace
- * {@link TimeWindow}): so a savepoint of that version restores, and its open windows, saved as lists of bundles
- * ({@value #WINDOWS_SAVED_AS_BUNDLES}), are folded into the new state when the operator opens.
+ * {@link TimeWindow}) and its list of bundles per window: so a savepoint of that version restores with its open
+ * windows, which fire complete.
  */
 public final class ProductWindowOperator extends AbstractStreamOperator<WindowAggregate>
         implements OneInputStreamOperator<ActivityBundle, WindowAggregate>, Triggerable<String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProductWindowOperator.class);
-
     /** The timer service's name, as Flink's window operator named it. */
     static final String TIMERS = "window-timers";
-    /** The window contents of versions before 2026-11-30: Flink's window operator's list of bundles. */
-    static final String WINDOWS_SAVED_AS_BUNDLES = "window-contents";
 
     /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
     static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES =
@@ -70,6 +60,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private final long sizeMillis;
     private final long allowedLatenessMillis;
     private final OutputTag<ActivityBundle> lateOutput;
+    private final int foldAfter;
 
     private transient InternalTimerService<TimeWindow> timers;
     private transient WindowContents contents;
@@ -78,9 +69,15 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private transient Map<ActivityKind, Counter> duplicatesDropped;
 
     public ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput) {
+        this(settings, lateOutput, WindowContents.FOLD_AFTER);
+    }
+
+    /** With windows that fold their bundles into per-event state once they hold more than {@code foldAfter} activities. */
+    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter) {
         this.sizeMillis = settings.size().toMillis();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.lateOutput = lateOutput;
+        this.foldAfter = foldAfter;
     }
 
     @Override
@@ -99,12 +96,13 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         TimeWindow.Serializer windows = new TimeWindow.Serializer();
         timers = getInternalTimerService(TIMERS, windows, this);
         contents = new WindowContents(
+                (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
-                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.RECEIVED_DESCRIPTOR));
+                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
+                foldAfter);
         reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
-        foldWindowsSavedAsBundles(windows);
     }
 
     @Override
@@ -148,13 +146,12 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
 
     private void fire(TimeWindow window) throws Exception {
         lastWatermark = timers.currentWatermark();
-        long[] received = contents.received(window);
-        if (received == null) {
+        WindowContents.Fired fired = contents.fire((String) getCurrentKey(), window);
+        if (fired == null) {
             return; // nothing reached this window
         }
-        WindowAggregate aggregate = contents.aggregate((String) getCurrentKey(), window);
-        reportDuplicates(window, received, aggregate);
-        output.collect(new StreamRecord<>(aggregate, window.maxTimestamp()));
+        reportDuplicates(window, fired.received(), fired.aggregate());
+        output.collect(new StreamRecord<>(fired.aggregate(), window.maxTimestamp()));
     }
 
     private void reportDuplicates(TimeWindow window, long[] received, WindowAggregate aggregate) throws Exception {
@@ -176,34 +173,5 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private long cleanupTime(TimeWindow window) {
         long cleanup = window.maxTimestamp() + allowedLatenessMillis;
         return cleanup >= window.maxTimestamp() ? cleanup : Long.MAX_VALUE;
-    }
-
-    /**
-     * Moves windows restored from a savepoint of the versions that kept every bundle (list state of Flink's window
-     * operator) into {@link WindowContents}, once, and drops the lists. Their timers were restored as they were.
-     */
-    private void foldWindowsSavedAsBundles(TimeWindow.Serializer windows) throws Exception {
-        List<Tuple2<String, TimeWindow>> saved;
-        try (Stream<Tuple2<String, TimeWindow>> keysAndWindows =
-                this.<String>getKeyedStateBackend().<TimeWindow>getKeysAndNamespaces(WINDOWS_SAVED_AS_BUNDLES)) {
-            saved = keysAndWindows.toList();
-        }
-        if (saved.isEmpty()) {
-            return;
-        }
-        InternalListState<String, TimeWindow, ActivityBundle> bundles = (InternalListState<String, TimeWindow, ActivityBundle>)
-                getOrCreateKeyedState(windows, new ListStateDescriptor<>(WINDOWS_SAVED_AS_BUNDLES, new ActivityBundleSerializer()));
-        for (Tuple2<String, TimeWindow> keyAndWindow : saved) {
-            setCurrentKey(keyAndWindow.f0);
-            bundles.setCurrentNamespace(keyAndWindow.f1);
-            Iterable<ActivityBundle> list = bundles.get();
-            if (list != null) {
-                for (ActivityBundle bundle : list) {
-                    contents.add(keyAndWindow.f1, bundle);
-                }
-            }
-            bundles.clear();
-        }
-        LOG.info("Folded {} open windows saved as lists of bundles into per-event window state", saved.size());
     }
 }

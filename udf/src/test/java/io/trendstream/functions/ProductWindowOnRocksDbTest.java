@@ -38,7 +38,8 @@ class ProductWindowOnRocksDbTest extends ProductWindowTest {
     }
 
     private List<String> keysWithContentsOfWindowW0() {
-        List<String> states = List.of(WindowContents.ORDERS, WindowContents.VIEWS, WindowContents.USERS, WindowContents.RECEIVED);
+        List<String> states = List.of(WindowContents.BUNDLES, WindowContents.ORDERS, WindowContents.VIEWS, WindowContents.USERS,
+                WindowContents.COUNTS);
         try (Stream<String> keys = harness.getOperator().<String>getKeyedStateBackend()
                 .getKeys(states, new TimeWindow(W0, W1))) {
             return keys.distinct().toList();

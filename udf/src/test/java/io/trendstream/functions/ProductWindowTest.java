@@ -9,7 +9,6 @@ import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 import io.trendstream.testing.CapturedMetrics;
 
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoField;
@@ -21,9 +20,7 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -44,10 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
- * The per-product window stage, built as the job builds it: keyBy productId, tumbling event-time
- * windows of the configured size, the allowed lateness, late data to a side output, and
- * {@code process(new WindowAggregateFunction())}; the late side output
- * goes through {@link LateEventRecorder}.
+ * The per-product window stage as the job runs it: keyed by productId, {@link ProductWindowOperator} with tumbling
+ * event-time windows of the configured size, the allowed lateness and late data to a side output, which goes
+ * through {@link LateEventRecorder}. Also how its state stays bounded by the distinct events, and how savepoints of
+ * the versions before it restore.
  */
 class ProductWindowTest {
 
@@ -70,21 +67,6 @@ class ProductWindowTest {
         return new ProductWindowOperator(settings, lateTag);
     }
 
-    /**
-     * The window stage of the versions before 2026-11-30: Flink's window operator keeping every bundle as list
-     * state, with bundles of {@code bundleType}, to write savepoints in their format.
-     */
-    private static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStageKeepingBundles(
-            TypeInformation<ActivityBundle> bundleType) {
-        TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(SETTINGS.size());
-        WindowOperatorBuilder<ActivityBundle, String, TimeWindow> builder = new WindowOperatorBuilder<>(
-                assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
-                bundleType, ActivityBundle::productId, Types.STRING);
-        builder.allowedLateness(SETTINGS.allowedLateness());
-        builder.sideOutputLateData(LATE);
-        return builder.process(new BundleListWindowFunction());
-    }
-
     /** The state backend the operator runs on; heap state here. */
     protected StateBackend stateBackend() {
         return new HashMapStateBackend();
@@ -94,7 +76,12 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
-        return newHarness(windowStage(SETTINGS, LATE));
+        return newHarness(new ProductWindowOperator(SETTINGS, LATE, foldAfter()));
+    }
+
+    /** How many activities a window holds as bundles before it folds them into per-event state; the job's here. */
+    protected int foldAfter() {
+        return WindowContents.FOLD_AFTER;
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness(
@@ -334,7 +321,7 @@ class ProductWindowTest {
     @Test
     void restoresOpenWindowsSavedWhileBundlesWereFlinkPojos() throws Exception {
         harness.close();
-        harness = newHarness(windowStageKeepingBundles(bundlesAsFlinkPojos()));
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, bundlesAsFlinkPojos()));
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
 
@@ -348,7 +335,7 @@ class ProductWindowTest {
     @Test
     void restoresOpenWindowsSavedWhileWindowsKeptEveryBundle() throws Exception {
         harness.close();
-        harness = newHarness(windowStageKeepingBundles(TypeInformation.of(ActivityBundle.class)));
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, TypeInformation.of(ActivityBundle.class)));
         harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
         ProductActivity view = view("v-1", "p-1", "u-2", W0 + 1_500);
@@ -370,16 +357,8 @@ class ProductWindowTest {
                 .as("reported before the savepoint").isZero();
         assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
                 .isOne();
-        assertThat(keysAndWindowsOf(ProductWindowOperator.WINDOWS_SAVED_AS_BUNDLES)).as("the saved lists are folded and dropped")
-                .isZero();
         harness.processWatermark(W2 - 1 + 10_000);
         assertThat(harness.numEventTimeTimers()).isZero();
-    }
-
-    private long keysAndWindowsOf(String state) {
-        try (var keysAndWindows = harness.getOperator().getKeyedStateBackend().getKeysAndNamespaces(state)) {
-            return keysAndWindows.count();
-        }
     }
 
     /** Closes the operator and starts the job's window stage anew from {@code snapshot}, as after a restore. */
@@ -404,13 +383,12 @@ class ProductWindowTest {
 
     @Test
     void retriesDoNotGrowAWindowsState() throws Exception {
+        startFoldingEveryBundle();
         List<ProductActivity> events = distinctActivitiesOfOneProduct(2_000);
         processInBundles(events, 1);
         long once = stateBytes();
 
-        harness.close();
-        harness = newHarness();
-        harness.open();
+        startFoldingEveryBundle();
         processInBundles(events, 10);
 
         assertThat(stateBytes()).isEqualTo(once);
@@ -422,23 +400,31 @@ class ProductWindowTest {
 
     @Test
     void aWindowsStateIsProportionalToItsDistinctEventsNotToItsActivity() throws Exception {
+        startFoldingEveryBundle();
         long empty = stateBytes();
         List<ProductActivity> some = distinctActivitiesOfOneProduct(2_000);
         processInBundles(some, 10); // 20,000 activities
         long forSome = stateBytes() - empty;
 
-        harness.close();
-        harness = newHarness();
-        harness.open();
+        startFoldingEveryBundle();
         List<ProductActivity> twiceAsMany = distinctActivitiesOfOneProduct(4_000);
         processInBundles(twiceAsMany, 5); // 20,000 activities
         long forTwiceAsMany = stateBytes() - empty;
 
-        System.out.printf("%s: %d / %d bytes%n", stateBackend().getClass().getSimpleName(), forSome, forTwiceAsMany);
         // Not exactly twice: the window's timers and counts are there once either way.
         assertThat((double) forTwiceAsMany / forSome).isCloseTo(2.0, withinPercentage(1));
         harness.processWatermark(W1 - 1);
         assertThat(harness.extractOutputValues()).containsExactly(totalsOf(twiceAsMany));
+    }
+
+    /**
+     * A window stage whose windows fold every bundle into per-event state at once, so that nothing is held as
+     * bundles (the job's windows hold up to {@link WindowContents#FOLD_AFTER} activities so, a bounded amount).
+     */
+    private void startFoldingEveryBundle() throws Exception {
+        harness.close();
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0));
+        harness.open();
     }
 
     /** Half orders, half views of product p-1 in window W0, each with its own id; a quarter as many users. */
