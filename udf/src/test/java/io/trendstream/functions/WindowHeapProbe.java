@@ -23,14 +23,15 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * A measurement, not a test: the heap the window stage needs for skewed input, one product with 90 % of the
@@ -46,9 +47,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Feeds the operator through Flink's test harness in bundles of 10,000 (the job's {@code window.bundle-size}),
  * one event in ten a retry, and advances the watermark past each window's end, so every window fires. Prints the
- * peak live heap (the most the heap held right after a garbage collection), the peak heap used as the JVM's memory
- * pools report it, and the rate. Numbers from a shared machine are rough; compare runs made one after another.
- * The harness runs the operator alone: no network, no checkpoints, no sources.
+ * peak heap after a garbage collection (live data plus the old-generation garbage young collections leave: an
+ * upper bound, best read with a small {@code -Xmx}, or as whether the run fits in it at all), the peak heap used as
+ * the JVM's memory pools report it, and the rate. Numbers from a shared machine are rough; compare runs made one
+ * after another. The harness runs the operator alone: no network, no checkpoints, no sources, RocksDB with
+ * Flink's defaults (not the job's options).
  */
 public final class WindowHeapProbe {
 
@@ -151,14 +154,21 @@ public final class WindowHeapProbe {
         };
     }
 
-    /** Records the heap in use right after each garbage collection: the live data at that moment. */
+    /**
+     * Records the heap in use right after each garbage collection (heap pools only, not metaspace or code): the
+     * live data at that moment, plus old-generation garbage that a young collection leaves for later.
+     */
     private static void watchLiveHeap(AtomicLong peak) {
+        Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                     GarbageCollectionNotificationInfo info =
                             GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> heapPools.contains(pool.getKey()))
+                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
                     peak.accumulateAndGet(used, Math::max);
                 }
             }, null, null);
