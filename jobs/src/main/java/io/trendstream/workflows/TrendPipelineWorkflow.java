@@ -15,9 +15,9 @@ import io.trendstream.functions.DurableWatermark;
 import io.trendstream.functions.LateEventRecorder;
 import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.ProductCatalog;
+import io.trendstream.functions.ProductWindowOperator;
 import io.trendstream.functions.TrendDetector;
 import io.trendstream.functions.ViewToActivity;
-import io.trendstream.functions.WindowAggregateFunction;
 import io.trendstream.functions.WindowEnrichment;
 import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.CatalogChange;
@@ -39,7 +39,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
@@ -151,13 +150,11 @@ public final class TrendPipelineWorkflow {
                 .transform("Bundle views per product window", BUNDLE_TYPE, new ActivityBundler(windows, bundleSize))
                 .uid(Uids.VIEWS_BUNDLER);
 
-        // Windows count each event once (by event id), so retries need no dedup stage and no state of their own.
+        // Windows count each event once (by event id), so retries need no dedup stage; a window keeps each
+        // distinct event and user once, so its state is bounded by the distinct events, not the activity.
         SingleOutputStreamOperator<WindowAggregate> windowStats = withDurableWatermark(orderActivity.union(viewActivity))
-                .window(TumblingEventTimeWindows.of(windows.size()))
-                .allowedLateness(windows.allowedLateness())
-                .sideOutputLateData(LATE_ACTIVITY)
-                .process(new WindowAggregateFunction())
-                .name("Window per product (" + describe(windows.size()) + ", each event once)")
+                .transform("Window per product (" + describe(windows.size()) + ", each event once)",
+                        TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(windows, LATE_ACTIVITY))
                 .uid(Uids.PRODUCT_WINDOWS);
 
         DataStream<LateEvent> lateEvents = windowStats

@@ -16,7 +16,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.OutputTag;
 
@@ -82,10 +81,7 @@ class ProductWindowJobTest {
                         .withTimestampAssigner((activity, ts) -> activity.eventTime()))
                 .transform("bundle", TypeInformation.of(ActivityBundle.class), new ActivityBundler(SETTINGS, 1_000))
                 .keyBy(ActivityBundle::productId)
-                .window(TumblingEventTimeWindows.of(SETTINGS.size()))
-                .allowedLateness(SETTINGS.allowedLateness())
-                .sideOutputLateData(LATE)
-                .process(new WindowAggregateFunction());
+                .transform("window", TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(SETTINGS, LATE));
         DataStream<LateEvent> late = windows.getSideOutput(LATE).process(new LateEventRecorder(SETTINGS));
 
         List<String> out = windows.map(WindowAggregate::toString)

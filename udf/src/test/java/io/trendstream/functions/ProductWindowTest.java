@@ -9,19 +9,18 @@ import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 import io.trendstream.testing.CapturedMetrics;
 
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -39,12 +38,13 @@ import java.util.List;
 import java.util.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
- * The per-product window stage, built as the job builds it: keyBy productId, tumbling event-time
- * windows of the configured size, the allowed lateness, late data to a side output, and
- * {@code process(new WindowAggregateFunction())}; the late side output
- * goes through {@link LateEventRecorder}.
+ * The per-product window stage as the job runs it: keyed by productId, {@link ProductWindowOperator} with tumbling
+ * event-time windows of the configured size, the allowed lateness and late data to a side output, which goes
+ * through {@link LateEventRecorder}. Also how its state stays bounded by the distinct events, and how savepoints of
+ * the versions before it restore.
  */
 class ProductWindowTest {
 
@@ -64,18 +64,7 @@ class ProductWindowTest {
     /** The job's window stage as an operator. */
     static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
             OutputTag<ActivityBundle> lateTag) {
-        return windowStage(settings, lateTag, TypeInformation.of(ActivityBundle.class));
-    }
-
-    private static OneInputStreamOperator<ActivityBundle, WindowAggregate> windowStage(WindowSettings settings,
-            OutputTag<ActivityBundle> lateTag, TypeInformation<ActivityBundle> bundleType) {
-        TumblingEventTimeWindows assigner = TumblingEventTimeWindows.of(settings.size());
-        WindowOperatorBuilder<ActivityBundle, String, TimeWindow> builder = new WindowOperatorBuilder<>(
-                assigner, assigner.getDefaultTrigger(), new ExecutionConfig(),
-                bundleType, ActivityBundle::productId, Types.STRING);
-        builder.allowedLateness(settings.allowedLateness());
-        builder.sideOutputLateData(lateTag);
-        return builder.process(new WindowAggregateFunction());
+        return new ProductWindowOperator(settings, lateTag);
     }
 
     /** The state backend the operator runs on; heap state here. */
@@ -87,14 +76,19 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
-        return newHarness(TypeInformation.of(ActivityBundle.class));
+        return newHarness(new ProductWindowOperator(SETTINGS, LATE, foldAfter()));
+    }
+
+    /** How many activities a window holds as bundles before it folds them into per-event state; the job's here. */
+    protected int foldAfter() {
+        return WindowContents.FOLD_AFTER;
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness(
-            TypeInformation<ActivityBundle> bundleType) throws Exception {
+            OneInputStreamOperator<ActivityBundle, WindowAggregate> stage) throws Exception {
         windowMetrics = new CapturedMetrics();
         KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(windowStage(SETTINGS, LATE, bundleType), ActivityBundle::productId,
+                new KeyedOneInputStreamOperatorTestHarness<>(stage, ActivityBundle::productId,
                         Types.STRING, windowMetrics.environment());
         h.setStateBackend(stateBackend());
         return h;
@@ -327,7 +321,7 @@ class ProductWindowTest {
     @Test
     void restoresOpenWindowsSavedWhileBundlesWereFlinkPojos() throws Exception {
         harness.close();
-        harness = newHarness(bundlesAsFlinkPojos());
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, bundlesAsFlinkPojos()));
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
 
@@ -336,6 +330,35 @@ class ProductWindowTest {
         harness.processWatermark(W1 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    }
+
+    @Test
+    void restoresOpenWindowsSavedWhileWindowsKeptEveryBundle() throws Exception {
+        harness.close();
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, TypeInformation.of(ActivityBundle.class)));
+        harness.open();
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000);
+        ProductActivity view = view("v-1", "p-1", "u-2", W0 + 1_500);
+        process(order, order, view, order("o-2", "p-2", "u-3", W1 + 1_000, 1, 100));
+        harness.processWatermark(W1 - 1); // W0 fired once, with its retry reported, and accepts late events
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1));
+
+        restartFrom(harness.snapshot(1L, 1L));
+        harness.processWatermark(W1 - 1); // as the durable watermark forwards it after a restore
+        process(view); // a late retry re-fires W0 with unchanged totals
+        process(order("o-3", "p-1", "u-4", W0 + 2_000, 1, 500)); // a late event re-fires W0 with complete totals
+        harness.processWatermark(W2 - 1); // W1 fires by the timer saved with it; W0 is closed for good
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new WindowAggregate("p-1", W0, W1, 1, 2, 2_000, 2, 1),
+                new WindowAggregate("p-1", W0, W1, 2, 3, 2_500, 3, 1),
+                new WindowAggregate("p-2", W1, W2, 1, 1, 100, 1, 0));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .as("reported before the savepoint").isZero();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+        harness.processWatermark(W2 - 1 + 10_000);
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     /** Closes the operator and starts the job's window stage anew from {@code snapshot}, as after a restore. */
@@ -354,6 +377,92 @@ class ProductWindowTest {
                 new PojoField(ActivityBundle.class.getDeclaredField("windowStart"), Types.LONG),
                 new PojoField(ActivityBundle.class.getDeclaredField("activities"),
                         Types.OBJECT_ARRAY(TypeInformation.of(ProductActivity.class)))));
+    }
+
+    // ------------------------------------------------------------------ state bounded by the distinct events
+
+    @Test
+    void retriesDoNotGrowAWindowsState() throws Exception {
+        startFoldingEveryBundle();
+        List<ProductActivity> events = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(events, 1);
+        long once = stateBytes();
+
+        startFoldingEveryBundle();
+        processInBundles(events, 10);
+
+        assertThat(stateBytes()).isEqualTo(once);
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(events));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isEqualTo(9 * 1_000);
+    }
+
+    @Test
+    void aWindowsStateIsProportionalToItsDistinctEventsNotToItsActivity() throws Exception {
+        startFoldingEveryBundle();
+        long empty = stateBytes();
+        List<ProductActivity> some = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(some, 10); // 20,000 activities
+        long forSome = stateBytes() - empty;
+
+        startFoldingEveryBundle();
+        List<ProductActivity> twiceAsMany = distinctActivitiesOfOneProduct(4_000);
+        processInBundles(twiceAsMany, 5); // 20,000 activities
+        long forTwiceAsMany = stateBytes() - empty;
+
+        // Not exactly twice: the window's timers and counts are there once either way.
+        assertThat((double) forTwiceAsMany / forSome).isCloseTo(2.0, withinPercentage(1));
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(twiceAsMany));
+    }
+
+    /**
+     * A window stage whose windows fold every bundle into per-event state at once, so that nothing is held as
+     * bundles (the job's windows hold up to {@link WindowContents#FOLD_AFTER} activities so, a bounded amount).
+     */
+    private void startFoldingEveryBundle() throws Exception {
+        harness.close();
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0));
+        harness.open();
+    }
+
+    /** Half orders, half views of product p-1 in window W0, each with its own id; a quarter as many users. */
+    private static List<ProductActivity> distinctActivitiesOfOneProduct(int count) {
+        List<ProductActivity> activities = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String user = String.format("u-%06d", i % (count / 4)); // ids of one length: bytes in proportion
+            long time = W0 + i % 60_000;
+            activities.add(i % 2 == 0 ? order(String.format("o-%06d", i), "p-1", user, time, 1 + i % 3, 100L + i)
+                    : view(String.format("v-%06d", i), "p-1", user, time));
+        }
+        return activities;
+    }
+
+    private static WindowAggregate totalsOf(List<ProductActivity> distinct) {
+        List<ProductActivity> orders = distinct.stream().filter(a -> a.kind() == ActivityKind.ORDER).toList();
+        return new WindowAggregate("p-1", W0, W1, orders.size(), orders.stream().mapToLong(ProductActivity::units).sum(),
+                orders.stream().mapToLong(ProductActivity::revenueCents).sum(),
+                distinct.stream().map(ProductActivity::userId).distinct().count(), distinct.size() - orders.size());
+    }
+
+    /** Sends {@code activities} {@code copies} times over, in bundles of 500, as the bundlers would. */
+    private void processInBundles(List<ProductActivity> activities, int copies) throws Exception {
+        for (int copy = 0; copy < copies; copy++) {
+            for (int from = 0; from < activities.size(); from += 500) {
+                List<ProductActivity> chunk = activities.subList(from, Math.min(activities.size(), from + 500));
+                harness.processElement(new ActivityBundle("p-1", W0, chunk.toArray(ProductActivity[]::new)), W0 + 59_999);
+            }
+        }
+    }
+
+    /**
+     * The size of the operator's state in a savepoint (canonical format: each entry once, as the state holds it,
+     * whatever the backend keeps on disk until it compacts).
+     */
+    private long stateBytes() throws Exception {
+        return harness.snapshotWithLocalState(1L, 1L, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState().getStateSize();
     }
 
     // ------------------------------------------------------------------ lateness

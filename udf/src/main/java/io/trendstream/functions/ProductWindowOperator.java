@@ -1,0 +1,177 @@
+package io.trendstream.functions;
+
+import io.trendstream.config.WindowSettings;
+import io.trendstream.metrics.PipelineMetrics;
+import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.ActivityKind;
+import io.trendstream.records.WindowAggregate;
+
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The per-product tumbling event-time window, counting each event once: fires when the watermark passes the
+ * window's end and again for every bundle that arrives within the allowed lateness, each time with the complete
+ * totals; sends a bundle whose window is closed for good to the late output. Also reports how far the
+ * event-time watermark trails the wall clock, and the retries it left out ({@code duplicatesDropped{source}}).
+ *
+ * <p>Deduplication happens here, by event id among the window's activity of the same kind: a retried event is the
+ * same record with the same event time, so it always lands in the same product's window as the original, and a
+ * retry after the window closed is late like any other event. A window's activity is kept by {@link WindowContents}:
+ * it appends bundles as they come and, once it holds more than a bounded number of activities, folds them into state
+ * with each distinct event and user once, so its state and the heap a firing needs stay bounded by the distinct
+ * events, however many retries or activities arrive, without a state read per event.
+ *
+ * <p>It fires, cleans up and decides lateness exactly as Flink's {@code WindowOperator} with
+ * {@code TumblingEventTimeWindows}, the {@code EventTimeTrigger}, allowed lateness and a late-data side output,
+ * which ran this stage before, and it keeps that operator's timers ({@value #TIMERS}, namespace
+ * {@link TimeWindow}) and its list of bundles per window: so a savepoint of that version restores with its open
+ * windows, which fire complete.
+ */
+public final class ProductWindowOperator extends AbstractStreamOperator<WindowAggregate>
+        implements OneInputStreamOperator<ActivityBundle, WindowAggregate>, Triggerable<String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    /** The timer service's name, as Flink's window operator named it. */
+    static final String TIMERS = "window-timers";
+
+    /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
+    static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES =
+            new ValueStateDescriptor<>("reported-duplicates", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    private final long sizeMillis;
+    private final long allowedLatenessMillis;
+    private final OutputTag<ActivityBundle> lateOutput;
+    private final int foldAfter;
+
+    private transient InternalTimerService<TimeWindow> timers;
+    private transient WindowContents contents;
+    private transient InternalValueState<String, TimeWindow, long[]> reportedDuplicates;
+    private transient volatile long lastWatermark;
+    private transient Map<ActivityKind, Counter> duplicatesDropped;
+
+    public ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput) {
+        this(settings, lateOutput, WindowContents.FOLD_AFTER);
+    }
+
+    /** With windows that fold their bundles into per-event state once they hold more than {@code foldAfter} activities. */
+    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter) {
+        this.sizeMillis = settings.size().toMillis();
+        this.allowedLatenessMillis = settings.allowedLateness().toMillis();
+        this.lateOutput = lateOutput;
+        this.foldAfter = foldAfter;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        lastWatermark = Long.MIN_VALUE;
+        MetricGroup metrics = getMetricGroup().addGroup(PipelineMetrics.GROUP);
+        metrics.gauge(PipelineMetrics.WATERMARK_LAG_MS, (Gauge<Long>) () ->
+                lastWatermark == Long.MIN_VALUE ? 0L : Math.max(0L, System.currentTimeMillis() - lastWatermark));
+        duplicatesDropped = new EnumMap<>(ActivityKind.class);
+        for (ActivityKind kind : ActivityKind.values()) {
+            duplicatesDropped.put(kind, metrics.addGroup(PipelineMetrics.SOURCE_LABEL, PipelineMetrics.sourceOf(kind))
+                    .counter(PipelineMetrics.DUPLICATES_DROPPED));
+        }
+
+        TimeWindow.Serializer windows = new TimeWindow.Serializer();
+        timers = getInternalTimerService(TIMERS, windows, this);
+        contents = new WindowContents(
+                (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
+                (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
+                (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
+                (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
+                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
+                foldAfter);
+        reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
+    }
+
+    @Override
+    public void processElement(StreamRecord<ActivityBundle> element) throws Exception {
+        ActivityBundle bundle = element.getValue();
+        TimeWindow window = new TimeWindow(bundle.windowStart(), bundle.windowStart() + sizeMillis);
+        long watermark = timers.currentWatermark();
+        if (cleanupTime(window) <= watermark) {
+            output.collect(lateOutput, element);
+            return;
+        }
+        contents.add(window, bundle);
+        if (window.maxTimestamp() <= watermark) {
+            fire(window); // late, within the allowed lateness: the row is replaced with complete totals
+        } else {
+            timers.registerEventTimeTimer(window, window.maxTimestamp());
+        }
+        if (cleanupTime(window) != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(window, cleanupTime(window));
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, TimeWindow> timer) throws Exception {
+        TimeWindow window = timer.getNamespace();
+        if (timer.getTimestamp() == window.maxTimestamp()) {
+            fire(window);
+        }
+        if (timer.getTimestamp() == cleanupTime(window)) {
+            contents.clear(window);
+            reportedDuplicates.setCurrentNamespace(window);
+            reportedDuplicates.clear();
+            timers.deleteEventTimeTimer(window, window.maxTimestamp());
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, TimeWindow> timer) {
+        // no processing-time timers
+    }
+
+    private void fire(TimeWindow window) throws Exception {
+        lastWatermark = timers.currentWatermark();
+        WindowContents.Fired fired = contents.fire((String) getCurrentKey(), window);
+        if (fired == null) {
+            return; // nothing reached this window
+        }
+        reportDuplicates(window, fired.received(), fired.aggregate());
+        output.collect(new StreamRecord<>(fired.aggregate(), window.maxTimestamp()));
+    }
+
+    private void reportDuplicates(TimeWindow window, long[] received, WindowAggregate aggregate) throws Exception {
+        long[] duplicates = new long[received.length];
+        duplicates[ActivityKind.ORDER.ordinal()] = received[ActivityKind.ORDER.ordinal()] - aggregate.orders();
+        duplicates[ActivityKind.VIEW.ordinal()] = received[ActivityKind.VIEW.ordinal()] - aggregate.views();
+        if (duplicates[0] == 0 && duplicates[1] == 0) {
+            return; // the usual case: no state access at all
+        }
+        reportedDuplicates.setCurrentNamespace(window);
+        long[] before = reportedDuplicates.value();
+        for (ActivityKind kind : ActivityKind.values()) {
+            duplicatesDropped.get(kind).inc(duplicates[kind.ordinal()] - (before == null ? 0 : before[kind.ordinal()]));
+        }
+        reportedDuplicates.update(duplicates);
+    }
+
+    /** The first watermark at which the window is closed for good: its last millisecond plus the allowed lateness. */
+    private long cleanupTime(TimeWindow window) {
+        long cleanup = window.maxTimestamp() + allowedLatenessMillis;
+        return cleanup >= window.maxTimestamp() ? cleanup : Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,200 @@
+package io.trendstream.functions;
+
+import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.ActivityBundleSerializer;
+import io.trendstream.records.ActivityKind;
+import io.trendstream.records.WindowAggregate;
+
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an open window of one product keeps, bounded by its distinct events and users, not by the activity that
+ * arrives (retries, a bot, a sale on one product). Per window (the state namespace):
+ * <ul>
+ *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities: appending
+ *   one is a RocksDB merge, without a read;</li>
+ *   <li>once more would arrive, the held bundles are folded into per-event state, each event and user once:
+ *   {@value #ORDERS} (order event id to its units and revenue cents on this product), {@value #VIEWS} (view event
+ *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
+ *   retry is the same event, so writing it again leaves the map as it was;</li>
+ *   <li>{@value #COUNTS}: the activities held as bundles, and the orders and views folded, retries included (the
+ *   duplicates are what exceeds the distinct events).</li>
+ * </ul>
+ * So a window of up to {@code foldAfter} activities, most windows, costs what a list of bundles cost; a larger one
+ * costs a write per distinct event and user, and its state and the heap it needs to fire stay bounded: a firing
+ * holds at most {@code foldAfter} activities on the heap and iterates the maps (RocksDB reads them in chunks).
+ *
+ * <p>{@value #BUNDLES} is the list state of Flink's window operator of earlier versions, same name and format, so
+ * their savepoints' open windows restore as held bundles (their count is not known: such a window folds
+ * {@code foldAfter} activities late, at most once).
+ */
+final class WindowContents {
+
+    /**
+     * Activities a window holds as bundles before it folds them. Bounds the heap a firing needs (about 200 bytes
+     * an activity with its share of the sets, so some 10 MB) while keeping the windows of most products on the
+     * cheaper path of appended bundles.
+     */
+    static final int FOLD_AFTER = 50_000;
+
+    static final String BUNDLES = "window-contents";
+    static final String ORDERS = "window-orders";
+    static final String VIEWS = "window-views";
+    static final String USERS = "window-users";
+    static final String COUNTS = "window-counts";
+
+    static final ListStateDescriptor<ActivityBundle> BUNDLES_DESCRIPTOR =
+            new ListStateDescriptor<>(BUNDLES, new ActivityBundleSerializer());
+    static final MapStateDescriptor<String, long[]> ORDERS_DESCRIPTOR =
+            new MapStateDescriptor<>(ORDERS, Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final MapStateDescriptor<String, Boolean> VIEWS_DESCRIPTOR =
+            new MapStateDescriptor<>(VIEWS, Types.STRING, Types.BOOLEAN);
+    static final MapStateDescriptor<String, Boolean> USERS_DESCRIPTOR =
+            new MapStateDescriptor<>(USERS, Types.STRING, Types.BOOLEAN);
+    static final ValueStateDescriptor<long[]> COUNTS_DESCRIPTOR =
+            new ValueStateDescriptor<>(COUNTS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Positions in {@value #COUNTS}. */
+    private static final int HELD = 0;
+    private static final int ORDERS_FOLDED = 1;
+    private static final int VIEWS_FOLDED = 2;
+
+    /** A firing's totals, with the activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
+    record Fired(WindowAggregate aggregate, long[] received) {}
+
+    private final InternalListState<String, TimeWindow, ActivityBundle> bundles;
+    private final InternalMapState<String, TimeWindow, String, long[]> orders;
+    private final InternalMapState<String, TimeWindow, String, Boolean> views;
+    private final InternalMapState<String, TimeWindow, String, Boolean> users;
+    private final InternalValueState<String, TimeWindow, long[]> counts;
+    private final int foldAfter;
+
+    WindowContents(
+            InternalListState<String, TimeWindow, ActivityBundle> bundles,
+            InternalMapState<String, TimeWindow, String, long[]> orders,
+            InternalMapState<String, TimeWindow, String, Boolean> views,
+            InternalMapState<String, TimeWindow, String, Boolean> users,
+            InternalValueState<String, TimeWindow, long[]> counts,
+            int foldAfter) {
+        this.bundles = bundles;
+        this.orders = orders;
+        this.views = views;
+        this.users = users;
+        this.counts = counts;
+        this.foldAfter = foldAfter;
+    }
+
+    /** Adds a bundle's activity to {@code window} of the current key. */
+    void add(TimeWindow window, ActivityBundle bundle) throws Exception {
+        select(window);
+        long[] count = counts.value();
+        if (count == null) {
+            count = new long[3];
+        }
+        if (count[HELD] + bundle.activities().length > foldAfter) {
+            fold(count, bundle);
+        } else {
+            bundles.add(bundle);
+            count[HELD] += bundle.activities().length;
+        }
+        counts.update(count);
+    }
+
+    /** The window's totals, each event once and each user once; null if nothing reached the window. */
+    Fired fire(String productId, TimeWindow window) throws Exception {
+        select(window);
+        long[] count = counts.value();
+        if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
+            DistinctActivity distinct = new DistinctActivity(count == null ? DistinctActivity.count(held()) : count[HELD]);
+            distinct.add(held());
+            boolean empty = distinct.received[ActivityKind.ORDER.ordinal()] + distinct.received[ActivityKind.VIEW.ordinal()] == 0;
+            return empty ? null : new Fired(distinct.aggregate(productId, window), distinct.received);
+        }
+        if (count[HELD] > 0) {
+            fold(count, null);
+            counts.update(count);
+        }
+        long orderCount = 0;
+        long units = 0;
+        long revenueCents = 0;
+        for (Iterator<Map.Entry<String, long[]>> entries = orders.iterator(); entries.hasNext(); ) {
+            long[] order = entries.next().getValue();
+            orderCount++;
+            units += order[DistinctActivity.UNITS];
+            revenueCents += order[DistinctActivity.CENTS];
+        }
+        WindowAggregate aggregate = new WindowAggregate(productId, window.getStart(), window.getEnd(),
+                orderCount, units, revenueCents, count(users.iterator()), count(views.iterator()));
+        return new Fired(aggregate, new long[] {count[ORDERS_FOLDED], count[VIEWS_FOLDED]});
+    }
+
+    void clear(TimeWindow window) throws Exception {
+        select(window);
+        long[] count = counts.value();
+        if (count != null && count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
+            orders.clear(); // on RocksDB an iteration: only for windows that folded
+            views.clear();
+            users.clear();
+        }
+        bundles.clear();
+        counts.clear();
+    }
+
+    /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
+    private void fold(long[] count, ActivityBundle more) throws Exception {
+        DistinctActivity distinct = new DistinctActivity(count[HELD] + (more == null ? 0 : more.activities().length));
+        distinct.add(held());
+        if (more != null) {
+            distinct.add(more);
+        }
+        putAll(orders, distinct.orders);
+        putAll(views, distinct.views);
+        putAll(users, distinct.users);
+        bundles.clear();
+        count[HELD] = 0;
+        count[ORDERS_FOLDED] += distinct.received[ActivityKind.ORDER.ordinal()];
+        count[VIEWS_FOLDED] += distinct.received[ActivityKind.VIEW.ordinal()];
+    }
+
+    private Iterable<ActivityBundle> held() throws Exception {
+        Iterable<ActivityBundle> held = bundles.get();
+        return held == null ? List.of() : held;
+    }
+
+    private void select(TimeWindow window) {
+        bundles.setCurrentNamespace(window);
+        orders.setCurrentNamespace(window);
+        views.setCurrentNamespace(window);
+        users.setCurrentNamespace(window);
+        counts.setCurrentNamespace(window);
+    }
+
+    private static <V> void putAll(InternalMapState<String, TimeWindow, String, V> state, Map<String, V> entries)
+            throws Exception {
+        if (!entries.isEmpty()) {
+            state.putAll(entries);
+        }
+    }
+
+    /** Counts entries without reading their keys or values (RocksDB deserializes them only when asked). */
+    private static long count(Iterator<?> entries) {
+        long n = 0;
+        while (entries.hasNext()) {
+            entries.next();
+            n++;
+        }
+        return n;
+    }
+}
