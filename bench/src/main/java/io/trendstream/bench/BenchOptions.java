@@ -59,7 +59,7 @@ final class BenchOptions implements Cloneable {
      * Maximum sustainable throughput: for each variant of {@link #maxRateVariants}, paced runs at these rates in turn
      * until one does not keep up (or is wrong); empty = none.
      */
-    List<Long> maxRates = new ArrayList<>(List.of(50_000L, 100_000L, 200_000L, 400_000L));
+    List<Long> maxRates = new ArrayList<>(List.of(100_000L, 200_000L, 400_000L));
     /** Default: the pipeline's (each step is a paced run of --paced-seconds; see bench/README.md for the time). */
     List<String> maxRateVariants = new ArrayList<>(List.of("pipeline"));
     /** Peak heap check: the pipeline on skewed backlogs of this many events and ten times as many; 0 = none. */

@@ -95,9 +95,7 @@ final class FlinkSqlPeer {
                 + " window_start TIMESTAMP(3), window_end TIMESTAMP(3), product_id STRING, orders BIGINT, units BIGINT,"
                 + " revenue DECIMAL(18, 2), avg_order_value DECIMAL(18, 2), distinct_users BIGINT, `views` BIGINT,"
                 + " conversion DOUBLE, PRIMARY KEY (product_id, window_start) NOT ENFORCED"
-                + ") WITH ('connector' = 'jdbc', 'url' = '" + jdbcUrl + "', 'table-name' = 'product_window_stats',"
-                + " 'username' = '" + config.get(PipelineOptions.JDBC_USER) + "'"
-                + stack.password().map(p -> ", 'password' = '" + p + "'").orElse("")
+                + ") WITH ('connector' = 'jdbc', 'table-name' = 'product_window_stats', " + credentials(stack, jdbcUrl, config)
                 + ", 'sink.buffer-flush.max-rows' = '" + config.get(PipelineOptions.JDBC_BATCH_SIZE) + "')");
         long windowSeconds = options.windowSize.toSeconds();
         String windowed = "SELECT window_start, window_end, product_id, event_id, user_id, is_order, units, revenue_cents"
@@ -123,6 +121,17 @@ final class FlinkSqlPeer {
         BenchmarkMain.log("flink-sql plan (sink first): " + operators(tables.explainSql(insert)));
         tables.createStatementSet().addInsertSql(insert).attachAsDataStream();
         return new FlinkJobVariant(env.executeAsync("TrendStream bench " + name), port, name, WINDOW_VERTEX);
+    }
+
+    /**
+     * The connector takes a user and a password together or neither; the bench's server may trust its user without
+     * a password, then the user goes into the URL. (Flink masks the password in error messages.)
+     */
+    private static String credentials(BenchStack stack, String jdbcUrl, PipelineConfig config) {
+        String user = config.get(PipelineOptions.JDBC_USER);
+        return stack.password()
+                .map(p -> "'url' = '" + jdbcUrl + "', 'username' = '" + user + "', 'password' = '" + p + "'")
+                .orElse("'url' = '" + jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "user=" + user + "'");
     }
 
     /** The operators of the optimized execution plan, so the report shows what the planner made of the SQL. */

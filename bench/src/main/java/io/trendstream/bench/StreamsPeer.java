@@ -250,8 +250,10 @@ final class StreamsPeer implements RunningVariant {
 
     @Override
     public void close() throws Exception {
-        streams.close(Duration.ofSeconds(30));
-        streams.cleanUp();
+        // On a loaded machine closing can take longer than the wait; its state directory is deleted below anyway.
+        if (streams.close(Duration.ofSeconds(60))) {
+            streams.cleanUp();
+        }
         try (var files = Files.walk(stateDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
