@@ -33,7 +33,7 @@ class BenchSmokeITCase {
                 "--window-seconds", "10", "--checkpoint-interval", "1000", "--warmup-events", "0", "--pairs", "2",
                 "--paced-rate", "300", "--paced-seconds", "30", "--latency-variants", "pipeline,sql",
                 "--latency-checkpoint-intervals", "1000", "--heap-events", "5000", "--max-rates", "none",
-                "--timeout-seconds", "90", "--results-dir", results.toString());
+                "--timeout-seconds", "300", "--results-dir", results.toString());
 
         JsonNode root = new ObjectMapper().readTree(results.resolve("latest.json").toFile());
         assertThat(root.path("command").asText()).startsWith("bin/bench");
