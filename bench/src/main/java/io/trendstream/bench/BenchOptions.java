@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** The runner's command line; every option has a default so that {@code bin/bench} alone runs the benchmark. */
-final class BenchOptions {
+final class BenchOptions implements Cloneable {
     long events = 3_000_000;
     int products = 300;
     int users = 5_000;
@@ -39,8 +40,30 @@ final class BenchOptions {
     Map<String, String> pipelineConfig = new TreeMap<>();
     /** The shipped default (checkpoint.interval = 10 s). */
     Duration checkpointInterval = Duration.ofSeconds(10);
-    /** Variants to run, in order: ceiling, pipeline, streams, streams-updates. */
-    List<String> variants = new ArrayList<>(List.of("ceiling", "pipeline", "streams", "streams-updates"));
+    /** Variants to run, in order: ceiling, pipeline, sql, streams, and on request the streams-updates diagnostic. */
+    List<String> variants = new ArrayList<>(List.of("ceiling", "pipeline", "sql", "streams"));
+    /** Every dataset skewed: product p0 has 90 % of the events (Dataset.SKEW_SHARE). */
+    boolean skewed = false;
+    /**
+     * Paced runs (input written in real time, event time = wall-clock time) for latency from the window's end: this
+     * many events per second; 0 = none.
+     */
+    long pacedRate = 10_000;
+    /** How long each paced run writes input: at least 60 s of steady state and 6 checkpoints at the shipped 10 s. */
+    Duration pacedDuration = Duration.ofSeconds(70);
+    /** The variants of the paced latency runs. */
+    List<String> latencyVariants = new ArrayList<>(List.of("pipeline", "sql", "streams"));
+    /** Checkpoint intervals of the paced latency runs: the shipped one, and 1 s (what exactly-once costs there). */
+    List<Duration> latencyCheckpointIntervals = new ArrayList<>(List.of(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+    /**
+     * Maximum sustainable throughput: for each variant of {@link #maxRateVariants}, paced runs at these rates in turn
+     * until one does not keep up (or is wrong); empty = none.
+     */
+    List<Long> maxRates = new ArrayList<>(List.of(100_000L, 200_000L, 400_000L));
+    /** Default: the pipeline's (each step is a paced run of --paced-seconds; see bench/README.md for the time). */
+    List<String> maxRateVariants = new ArrayList<>(List.of("pipeline"));
+    /** Peak heap check: the pipeline on skewed backlogs of this many events and ten times as many; 0 = none. */
+    long heapEvents = 300_000;
     /**
      * How many times the ceiling and the pipeline run on the main dataset, alternately: the ceiling target is judged
      * on the median of the pairs' ratios, so that one run on a shared machine decides less.
@@ -57,6 +80,11 @@ final class BenchOptions {
     long warmupEvents = 1_000_000;
     Duration variantTimeout = Duration.ofMinutes(10);
     Path resultsDir = Path.of("bench/results");
+    /**
+     * Whether the run rewrites the results part of bench/README.md and README.md (between ResultsWriter's markers):
+     * yes for the committed results directory, no when --results-dir points elsewhere (tests, experiments).
+     */
+    boolean updateReadmes = true;
     String command = "bin/bench";
 
     /** The peer's grace for a replay of {@code dataset}: the given one, or the share of its span in whole windows. */
@@ -79,6 +107,10 @@ final class BenchOptions {
                 o.extraRuns = true;
                 continue;
             }
+            if (name.equals("--skewed")) {
+                o.skewed = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(name + " needs a value");
             }
@@ -98,6 +130,16 @@ final class BenchOptions {
                 case "--checkpoint-interval" -> o.checkpointInterval = Duration.ofMillis(Long.parseLong(value));
                 case "--variants" -> o.variants = new ArrayList<>(List.of(value.split(",")));
                 case "--second-size" -> o.secondSizeEvents = Long.parseLong(value);
+                case "--window-seconds" -> o.windowSize = Duration.ofSeconds(Long.parseLong(value));
+                case "--paced-rate" -> o.pacedRate = Long.parseLong(value);
+                case "--paced-seconds" -> o.pacedDuration = Duration.ofSeconds(Long.parseLong(value));
+                case "--latency-variants" -> o.latencyVariants = new ArrayList<>(List.of(value.split(",")));
+                case "--latency-checkpoint-intervals" -> o.latencyCheckpointIntervals = new ArrayList<>(
+                        Stream.of(value.split(",")).map(ms -> Duration.ofMillis(Long.parseLong(ms.trim()))).toList());
+                case "--max-rates" -> o.maxRates = value.equals("none") ? new ArrayList<>()
+                        : new ArrayList<>(Stream.of(value.split(",")).map(r -> Long.parseLong(r.trim())).toList());
+                case "--max-rate-variants" -> o.maxRateVariants = new ArrayList<>(List.of(value.split(",")));
+                case "--heap-events" -> o.heapEvents = Long.parseLong(value);
                 case "--warmup-events" -> o.warmupEvents = Long.parseLong(value);
                 case "--pairs" -> {
                     o.pairs = Integer.parseInt(value);
@@ -106,15 +148,32 @@ final class BenchOptions {
                     }
                 }
                 case "--timeout-seconds" -> o.variantTimeout = Duration.ofSeconds(Long.parseLong(value));
-                case "--results-dir" -> o.resultsDir = Path.of(value);
+                case "--results-dir" -> {
+                    o.resultsDir = Path.of(value);
+                    o.updateReadmes = false;
+                }
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
-                        + " --variants ceiling,pipeline,streams,streams-updates --pairs N --extra-runs --second-size N --warmup-events N --timeout-seconds S --results-dir DIR)");
+                        + " --variants ceiling,pipeline,sql,streams,streams-updates --pairs N --extra-runs --second-size N --skewed"
+                        + " --window-seconds S --paced-rate N --paced-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
+                        + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
+                        + " --warmup-events N --timeout-seconds S --results-dir DIR)");
             }
         }
         o.command = given.isEmpty() ? "bin/bench" : "bin/bench " + String.join(" ", given);
         return o;
+    }
+
+    /** The same options with another checkpoint interval (for the paced latency runs). */
+    BenchOptions withCheckpointInterval(Duration interval) {
+        try {
+            BenchOptions copy = (BenchOptions) clone();
+            copy.checkpointInterval = interval;
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Adds {@code key=value[,key=value...]} to {@code into}. */

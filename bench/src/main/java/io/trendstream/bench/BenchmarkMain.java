@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class BenchmarkMain {
         try (BenchStack stack = BenchStack.start()) {
             log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
                     + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
-            Dataset main = preload(stack, options, options.events, "main");
+            Dataset main = preload(stack, options, options.events, "main", options.skewed);
             Measurement measurement = new Measurement(stack, main, options.checkpointInterval);
             peerGrace = options.peerGrace(main);
             if (options.variants.contains("streams")) {
@@ -57,40 +58,93 @@ public final class BenchmarkMain {
                 warmUp(stack, options, p);
             }
             for (String variant : options.variants) {
-                results.add(measureVariant(variant, "", stack, options, measurement, main, p, peerGrace));
-                log(summary(results.get(results.size() - 1)));
+                record(results, measureVariant(variant, "", stack, options, measurement, main, p, peerGrace), "");
             }
+            // Pairs: every compared variant again, in turn, so that a slow spell of the shared machine decides less.
             for (int pair = 2; pair <= options.pairs; pair++) {
-                for (String variant : List.of("ceiling", "pipeline")) {
-                    if (options.variants.contains(variant)) {
-                        results.add(measureVariant(variant, "", stack, options, measurement, main, p, peerGrace));
-                        log(summary(results.get(results.size() - 1)) + " (pair " + pair + ")");
+                for (String variant : options.variants) {
+                    if (!variant.equals("streams-updates")) {
+                        record(results, measureVariant(variant, "", stack, options, measurement, main, p, peerGrace), " (pair " + pair + ")");
                     }
                 }
             }
             if (options.extraRuns) {
                 int other = p == 1 ? 2 : 1;
-                results.add(measurement.measure("pipeline", "as shipped, other parallelism", other, options.variantTimeout,
-                        () -> FlinkJobVariant.pipeline(stack, options, main, other)));
-                log(summary(results.get(results.size() - 1)));
+                record(results, measurement.measure("pipeline", "as shipped, other parallelism", other, options.variantTimeout,
+                        () -> FlinkJobVariant.pipeline(stack, options, main, other)), "");
             }
             if (options.secondSizeEvents > 0) {
-                Dataset second = preload(stack, options, options.secondSizeEvents, "second");
-                results.add(new Measurement(stack, second, options.checkpointInterval).measure("pipeline", "as shipped, second input size", p,
-                        options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, second, p)));
-                log(summary(results.get(results.size() - 1)));
+                Dataset second = preload(stack, options, options.secondSizeEvents, "second", options.skewed);
+                record(results, new Measurement(stack, second, options.checkpointInterval).measure("pipeline",
+                        "as shipped, second input size", p, options.variantTimeout,
+                        () -> FlinkJobVariant.pipeline(stack, options, second, p)), "");
+            }
+            if (options.heapEvents > 0) {
+                for (long events : List.of(options.heapEvents, 10 * options.heapEvents)) {
+                    Dataset skewed = preload(stack, options, events, "heap" + events, true);
+                    record(results, new Measurement(stack, skewed, options.checkpointInterval).measure(HEAP_RUN,
+                            "as shipped, skewed backlog (p0 has 90 % of the events)", p, options.variantTimeout,
+                            () -> FlinkJobVariant.pipeline(stack, options, skewed, p)), "");
+                }
+            }
+            if (options.pacedRate > 0) {
+                for (Duration interval : options.latencyCheckpointIntervals) {
+                    BenchOptions at = options.withCheckpointInterval(interval);
+                    for (String variant : options.latencyVariants) {
+                        record(results, paced(variant, stack, at, options.pacedRate, p), "");
+                    }
+                }
+            }
+            for (String variant : options.maxRateVariants) {
+                for (long rate : options.maxRates) {
+                    VariantResult r = paced(variant, stack, options, rate, p);
+                    record(results, r, " (max-rate search)");
+                    // Stop at the first rate the variant did not keep up with, or the generator could not write.
+                    if (!r.correct() || !Boolean.TRUE.equals(r.sustained()) || !r.inputKeptPace()) {
+                        break;
+                    }
+                }
             }
         }
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        String md = ResultsWriter.write(options.resultsDir, options.command, ResultsWriter.machine(loadBefore, loadAfter),
-                loadBefore, loadAfter, settings(options, peerGrace), results, Targets.evaluate(results, options));
+        String machine = ResultsWriter.machine(loadBefore, loadAfter);
+        List<ResultsWriter.Target> targets = Targets.evaluate(results, options);
+        String md = ResultsWriter.write(options.resultsDir, options.command, machine, loadBefore, loadAfter,
+                settings(options, peerGrace), results, targets);
         System.out.println(md);
+        if (options.updateReadmes) {
+            String summary = ResultsWriter.summary(machine, options.command, results, targets);
+            for (Path readme : List.of(Path.of("bench/README.md"), Path.of("README.md"))) {
+                log(readme + (ResultsWriter.updateReadme(readme, summary) ? ": results part rewritten" : ": no results markers, left alone"));
+            }
+        }
         return results.stream().allMatch(VariantResult::correct);
+    }
+
+    /** The name of the skewed heap-check runs of the pipeline. */
+    static final String HEAP_RUN = "pipeline (skewed heap check)";
+
+    private static void record(List<VariantResult> results, VariantResult result, String suffix) {
+        results.add(result);
+        log(summary(result) + suffix);
+    }
+
+    /** One variant on its own paced input (fresh topics, written in real time while it runs). */
+    private static VariantResult paced(String variant, BenchStack stack, BenchOptions options, long rate, int p) {
+        Dataset dataset = Dataset.paced(stack, options, rate, options.pacedDuration,
+                "paced-" + variant + "-" + rate + "-" + options.checkpointInterval.toMillis() + "-" + FlinkJobVariant.shortId(),
+                options.skewed);
+        Measurement measurement = new Measurement(stack, dataset, options.checkpointInterval);
+        // In real time, the peer's stream time follows the wall clock as Flink's watermark does: its grace need only
+        // cover the input's own disorder, as the pipeline's allowed lateness does.
+        Duration grace = options.peerGrace != null ? options.peerGrace : options.allowedLateness;
+        Duration timeout = options.pacedDuration.plus(options.variantTimeout);
+        return measureVariant(variant, "", stack, options, measurement, dataset, p, grace, timeout);
     }
 
     /** Runs every selected variant once on a separate small dataset and forgets the results (see --warmup-events). */
     private static void warmUp(BenchStack stack, BenchOptions options, int p) throws Exception {
-        Dataset warmup = preload(stack, options, options.warmupEvents, "warmup");
+        Dataset warmup = preload(stack, options, options.warmupEvents, "warmup", options.skewed);
         Measurement measurement = new Measurement(stack, warmup, options.checkpointInterval);
         Duration grace = options.peerGrace(warmup);
         for (String variant : options.variants) {
@@ -99,35 +153,44 @@ public final class BenchmarkMain {
         }
     }
 
-    /** One run of a variant (ceiling, pipeline, streams, streams-updates) on {@code dataset}, reported as prefix + its name. */
     private static VariantResult measureVariant(String variant, String prefix, BenchStack stack, BenchOptions options,
                                                 Measurement measurement, Dataset dataset, int p, Duration peerGrace) {
+        return measureVariant(variant, prefix, stack, options, measurement, dataset, p, peerGrace, options.variantTimeout);
+    }
+
+    /** One run of a variant (ceiling, pipeline, sql, streams, streams-updates) on {@code dataset}, reported as prefix + its name. */
+    private static VariantResult measureVariant(String variant, String prefix, BenchStack stack, BenchOptions options,
+                                                Measurement measurement, Dataset dataset, int p, Duration peerGrace,
+                                                Duration timeout) {
         return switch (variant) {
-            case "ceiling" -> measurement.measure(prefix + "ceiling", "KafkaSource + IngestingDeserializer -> DiscardingSink",
-                    p, options.variantTimeout, () -> FlinkJobVariant.ceiling(stack, options, dataset, p));
+            case "ceiling" -> measurement.measure(prefix + "ceiling",
+                    "KafkaSource + IngestingDeserializer + the pipeline's watermarks and runtime settings -> DiscardingSink",
+                    p, timeout, () -> FlinkJobVariant.ceiling(stack, options, dataset, p));
             case "pipeline" -> measurement.measure(prefix + "pipeline", "TrendPipelineJob.defineJob as shipped",
-                    p, options.variantTimeout, () -> FlinkJobVariant.pipeline(stack, options, dataset, p));
+                    p, timeout, () -> FlinkJobVariant.pipeline(stack, options, dataset, p));
+            case "sql" -> measurement.measure(prefix + "flink-sql", FlinkSqlPeer.DESCRIPTION,
+                    p, timeout, () -> FlinkSqlPeer.start(stack, options, dataset, p));
             case "streams" -> measurement.measure(prefix + "kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2,"
                             + " emit on window close, grace " + peerGrace.toSeconds() + " s, max.task.idle.ms "
                             + options.peerTaskIdle.toMillis(),
-                    p, options.variantTimeout, peerGrace,
+                    p, timeout, peerGrace,
                     () -> StreamsPeer.start(stack, options, dataset, p, peerGrace, true));
             // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
             // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
             case "streams-updates" -> measurement.measure(prefix + "kafka-streams-updates",
                     "Kafka Streams peer, grace 2 h, emit on update (no latency: rows appear before windows close)",
-                    p, options.variantTimeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
+                    p, timeout, Duration.ZERO, Measurement.Mode.FINAL_AFTER_INPUT,
                     () -> StreamsPeer.start(stack, options, dataset, p, Duration.ofHours(2), false));
             default -> throw new IllegalArgumentException("Unknown variant " + variant);
         };
     }
 
-    private static Dataset preload(BenchStack stack, BenchOptions options, long events, String tag) {
+    private static Dataset preload(BenchStack stack, BenchOptions options, long events, String tag, boolean skewed) {
         long start = System.nanoTime();
-        Dataset dataset = Dataset.preload(stack, options, events, tag);
-        log(String.format(Locale.ROOT, "preloaded %,d events (%,d records, %,d closed windows expected) in %.1f s",
-                dataset.manifest.counts().eventsSent(), dataset.totalRecords, dataset.closedWindows().size(),
-                (System.nanoTime() - start) / 1e9));
+        Dataset dataset = Dataset.preload(stack, options, events, tag, skewed);
+        log(String.format(Locale.ROOT, "preloaded %,d events%s (%,d records, %,d closed windows expected) in %.1f s",
+                dataset.manifest().counts().eventsSent(), skewed ? ", skewed" : "", dataset.totalRecords(),
+                dataset.closedWindows().size(), (System.nanoTime() - start) / 1e9));
         return dataset;
     }
 
@@ -150,6 +213,12 @@ public final class BenchmarkMain {
         o.peerConfig.forEach((k, v) -> s.put("peer:" + k, v));
         o.pipelineConfig.forEach((k, v) -> s.put("pipeline:" + k, v));
         s.put("checkpointInterval", o.checkpointInterval.toString());
+        s.put("skewed", o.skewed);
+        s.put("pacedRate", o.pacedRate);
+        s.put("pacedDuration", o.pacedDuration.toString());
+        s.put("latencyCheckpointIntervals", o.latencyCheckpointIntervals.toString());
+        s.put("maxRates", o.maxRates.toString());
+        s.put("heapEvents", o.heapEvents);
         s.put("warmupEvents", o.warmupEvents);
         s.put("duplicateShare", Dataset.DUPLICATE_SHARE);
         s.put("seed", Dataset.SEED);
@@ -158,8 +227,10 @@ public final class BenchmarkMain {
     }
 
     static String summary(VariantResult r) {
-        return String.format(Locale.ROOT, "%s p%d: %s, %s; %s events/s; latency p99 %s ms", r.name(), r.parallelism(),
+        return String.format(Locale.ROOT, "%s p%d (%s%s, checkpoints every %d ms): %s, %s; %s events/s%s; latency p99 %s ms",
+                r.name(), r.parallelism(), r.input(), r.skewed() ? ", skewed" : "", r.checkpointIntervalMillis(),
                 r.correct() ? "correct" : "FAILED", r.status(), ResultsWriter.fmt(r.eventsPerSecond(), "%,.0f"),
+                r.sustained() == null ? "" : r.sustained() ? " (kept up)" : " (fell behind)",
                 Optional.ofNullable(r.latencyP99Millis()).map(String::valueOf).orElse("–"));
     }
 

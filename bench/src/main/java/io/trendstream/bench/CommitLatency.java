@@ -47,7 +47,11 @@ final class CommitLatency {
         return -1;
     }
 
-    /** p50, p99 and max in ms over the given windows (key -> window end); {@code null} when nothing measurable. */
+    /**
+     * From the watermark passing each window's end: p50, p99, max in ms and the number of windows, over the given
+     * windows (key -> window end); {@code null} when nothing measurable. For a replayed backlog, where event time
+     * runs far ahead of the wall clock.
+     */
     long[] percentiles(Map<String, Long> windowEnds) {
         List<Long> latencies = new ArrayList<>();
         for (Map.Entry<String, Long> window : windowEnds.entrySet()) {
@@ -57,6 +61,25 @@ final class CommitLatency {
                 latencies.add(Math.max(0, visible - closable));
             }
         }
+        return summarize(latencies);
+    }
+
+    /**
+     * From each window's end as a moment on the wall clock (paced input: event time is the wall-clock time of
+     * sending) to its row being visible: what a user waits, out-of-orderness and checkpoint interval included.
+     */
+    long[] percentilesFromWindowEnd(Map<String, Long> windowEnds) {
+        List<Long> latencies = new ArrayList<>();
+        for (Map.Entry<String, Long> window : windowEnds.entrySet()) {
+            Long visible = firstSeen.get(window.getKey());
+            if (visible != null) {
+                latencies.add(visible - window.getValue());
+            }
+        }
+        return summarize(latencies);
+    }
+
+    private static long[] summarize(List<Long> latencies) {
         if (latencies.isEmpty()) {
             return null;
         }

@@ -2,11 +2,12 @@ package io.trendstream.bench;
 
 import io.trendstream.config.PipelineConfig;
 import io.trendstream.config.PipelineOptions;
+import io.trendstream.config.WindowSettings;
 import io.trendstream.jobs.KafkaConnectors;
 import io.trendstream.jobs.TrendPipelineJob;
+import io.trendstream.workflows.TrendPipelineWorkflow;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.MetricOptions;
@@ -35,25 +36,33 @@ final class FlinkJobVariant implements RunningVariant {
     private final JobClient job;
     private final FlinkRest rest;
     private final String database;
-    private final boolean hasWindows;
+    /** A fragment of the name of the vertex whose input watermark closes windows; null: no windows (the ceiling). */
+    private final String windowVertex;
 
-    private FlinkJobVariant(JobClient job, int restPort, String database, boolean hasWindows) {
+    FlinkJobVariant(JobClient job, int restPort, String database, String windowVertex) {
         this.job = job;
         this.rest = new FlinkRest(restPort, job.getJobID().toHexString());
         this.database = database;
-        this.hasWindows = hasWindows;
+        this.windowVertex = windowVertex;
     }
 
-    /** Ceiling: the pipeline's own KafkaSources (Confluent Avro decode + validation) into a DiscardingSink. */
+    /**
+     * Ceiling: the pipeline's own KafkaSources (Confluent Avro decode + validation) and watermark strategy, with the
+     * pipeline's runtime settings ({@link TrendPipelineJob#configureRuntime}: object reuse, checkpointing every
+     * checkpoint interval, state backend, restarts) and parallelism, into a DiscardingSink. Without object reuse every
+     * decoded record would be deep-copied into the sink, a cost the pipeline never pays (issue 12).
+     */
     static FlinkJobVariant ceiling(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
         String name = "ceiling-" + shortId();
         PipelineConfig config = pipelineConfig(stack, options, dataset, name, stack.postgres.jdbcUrl("postgres"));
         int port = freePort();
         StreamExecutionEnvironment env = environment(parallelism, port);
+        TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
-        env.fromSource(kafka.orders(), WatermarkStrategy.noWatermarks(), "Kafka: orders").sinkTo(new DiscardingSink<>());
-        env.fromSource(kafka.views(), WatermarkStrategy.noWatermarks(), "Kafka: product views").sinkTo(new DiscardingSink<>());
-        return new FlinkJobVariant(env.executeAsync("ceiling"), port, null, false);
+        WindowSettings windows = config.windowSettings();
+        env.fromSource(kafka.orders(), TrendPipelineWorkflow.watermarks(windows), "Kafka: orders").sinkTo(new DiscardingSink<>());
+        env.fromSource(kafka.views(), TrendPipelineWorkflow.watermarks(windows), "Kafka: product views").sinkTo(new DiscardingSink<>());
+        return new FlinkJobVariant(env.executeAsync("ceiling"), port, null, null);
     }
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
@@ -68,10 +77,10 @@ final class FlinkJobVariant implements RunningVariant {
         int port = freePort();
         StreamExecutionEnvironment env = environment(parallelism, port);
         TrendPipelineJob.defineJob(env, config);
-        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), port, name, true);
+        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), port, name, WINDOW_VERTEX);
     }
 
-    private static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {
+    static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers", stack.bootstrapServers(),
                 "--kafka.topic.orders", dataset.ordersTopic,
@@ -95,7 +104,7 @@ final class FlinkJobVariant implements RunningVariant {
         return PipelineConfig.resolve(args.toArray(String[]::new), environment, new Configuration());
     }
 
-    private static StreamExecutionEnvironment environment(int parallelism, int restPort) {
+    static StreamExecutionEnvironment environment(int parallelism, int restPort) {
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, restPort);
         conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
@@ -111,7 +120,7 @@ final class FlinkJobVariant implements RunningVariant {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
-    private static String shortId() {
+    static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -128,12 +137,12 @@ final class FlinkJobVariant implements RunningVariant {
 
     @Override
     public OptionalLong closingWatermark() throws Exception {
-        return hasWindows ? restOrEmpty(() -> rest.inputWatermark(WINDOW_VERTEX)) : OptionalLong.empty();
+        return windowVertex != null ? restOrEmpty(() -> rest.inputWatermark(windowVertex)) : OptionalLong.empty();
     }
 
     @Override
     public Optional<FlinkRest.CheckpointStats> checkpoints() throws Exception {
-        return hasWindows ? Optional.of(rest.checkpoints()) : Optional.empty();
+        return Optional.of(rest.checkpoints());
     }
 
     @Override

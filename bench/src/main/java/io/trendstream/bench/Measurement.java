@@ -6,29 +6,44 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Drives one variant to completion and measures it: polls records read, the closing watermark and the database
  * every {@link #POLL}, until every record is read and (for variants with output) every closed window's row is
  * visible, or the deadline passes. Then checks the rows against the manifest.
+ *
+ * <p>On a preloaded backlog the variant reads as fast as it can (its maximum throughput) and latency is measured
+ * from the watermark passing a window's end. On paced input the generator starts writing once the variant is
+ * running, in real time, and latency is measured from the window's end on the wall clock.
  */
 final class Measurement {
     static final Duration POLL = Duration.ofMillis(250);
+    /**
+     * Paced input: a variant kept up if it had read everything this soon after the input's end (the generator commits
+     * every 500 ms; Flink's sources pause for checkpoint alignment). One that falls behind builds a backlog that
+     * grows with the run's length, so at 60 s+ runs it takes far longer to drain.
+     */
+    static final Duration KEPT_UP = Duration.ofSeconds(5);
     /** How often progress goes to stderr, so a slow or stuck variant shows while it runs. */
     private static final Duration PROGRESS = Duration.ofSeconds(10);
 
     private final BenchStack stack;
     private final Dataset dataset;
+    private final Duration checkpointInterval;
     private final ResourceSampler resources = new ResourceSampler();
 
     Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval) {
         this.stack = stack;
         this.dataset = dataset;
+        this.checkpointInterval = checkpointInterval;
         this.settle = Duration.ofSeconds(30).compareTo(checkpointInterval.multipliedBy(3)) > 0
                 ? Duration.ofSeconds(30) : checkpointInterval.multipliedBy(3);
     }
@@ -62,19 +77,20 @@ final class Measurement {
 
     VariantResult measure(String name, String description, int parallelism, Duration timeout, Duration emitDelay,
                           Mode mode, Starter starter) {
+        boolean paced = dataset.pacedRate > 0;
         long wallStart = System.nanoTime();
         resources.start();
-        Map<String, WindowCount> expected = dataset.closedWindows(emitDelay);
-        Map<String, WindowCount> all = new TreeMap<>();
-        dataset.windows().forEach(row -> all.put(row.key(), row));
         CommitLatency latency = new CommitLatency();
-        long firstWall = -1, firstRecords = 0, firstCpu = 0, lastWall = -1, lastCpu = 0;
+        long firstWall = -1, firstRecords = 0, firstCpu = 0, lastWall = -1, lastCpu = 0, inputEndWall = -1;
+        Map<Long, Long> firstThreadCpu = Map.of(), lastThreadCpu = Map.of();
         String status = "ok";
         Optional<FlinkRest.CheckpointStats> checkpoints = Optional.empty();
         ResultVerifier.Verdict verdict = null;
         Optional<String> notes = Optional.empty();
+        Map<String, WindowCount> expected = null;
         long deadline = System.nanoTime() + timeout.toNanos();
         long settleDeadline = -1;
+        CompletableFuture<?> input = paced ? null : CompletableFuture.completedFuture(null);
         try (RunningVariant variant = starter.start()) {
             Optional<String> database = variant.database();
             try (Connection db = database.isPresent() ? stack.connect(database.get()) : null) {
@@ -85,16 +101,34 @@ final class Measurement {
                     long now = System.currentTimeMillis();
                     resources.sample();
                     OptionalLong read = variant.recordsRead();
+                    if (input == null && read.isPresent()) {
+                        input = dataset.startPaced(); // the variant runs: input from now on, in real time
+                        firstWall = now;
+                        firstRecords = 0;
+                        firstCpu = resources.cpuNanosNow();
+                        firstThreadCpu = resources.variantThreadCpuNanos();
+                    }
+                    if (input != null && input.isDone()) {
+                        input.join(); // a generator failure ends the measurement here
+                        if (inputEndWall < 0) {
+                            inputEndWall = now;
+                        }
+                    }
+                    if (expected == null && dataset.complete()) {
+                        expected = dataset.closedWindows(emitDelay);
+                    }
                     if (read.isPresent() && !allRead) {
                         if (firstWall < 0 && read.getAsLong() > 0) {
                             firstWall = now;
                             firstRecords = read.getAsLong();
                             firstCpu = resources.cpuNanosNow();
+                            firstThreadCpu = resources.variantThreadCpuNanos();
                         }
-                        if (read.getAsLong() >= dataset.totalRecords && variant.drained()) {
+                        if (dataset.complete() && read.getAsLong() >= dataset.totalRecords() && variant.drained()) {
                             allRead = true;
                             lastWall = now;
                             lastCpu = resources.cpuNanosNow();
+                            lastThreadCpu = resources.variantThreadCpuNanos();
                         }
                     }
                     OptionalLong watermark = variant.closingWatermark();
@@ -104,7 +138,8 @@ final class Measurement {
                     if (db != null) {
                         pollRows(db, latency, now);
                     }
-                    boolean outputsDone = db == null || expected.keySet().stream().allMatch(latency::hasSeen);
+                    Map<String, WindowCount> closed = expected;
+                    boolean outputsDone = db == null || (closed != null && closed.keySet().stream().allMatch(latency::hasSeen));
                     if (allRead && settleDeadline < 0) {
                         settleDeadline = System.nanoTime() + settle.toNanos();
                     }
@@ -116,29 +151,32 @@ final class Measurement {
                             break;
                         }
                         // Updated rows: done once they equal the manifest, judged as they are after the settle time.
-                        if (ResultVerifier.verify(expected, all, ResultVerifier.readRows(db)).correct()
+                        if (ResultVerifier.verify(closed, allRows(), ResultVerifier.readRows(db)).correct()
                                 || System.nanoTime() > settleDeadline) {
                             break;
                         }
                     }
                     if (now >= nextProgress) {
                         nextProgress = now + PROGRESS.toMillis();
-                        System.err.printf("[bench] %s p%d: %s of %,d records read, watermark %s, %,d closed-window rows seen%n",
+                        System.err.printf("[bench] %s p%d: %s of %s records read, watermark %s, %,d closed-window rows seen%n",
                                 name, parallelism, read.isPresent() ? String.format("%,d", read.getAsLong()) : "?",
-                                dataset.totalRecords, watermark.isPresent() ? java.time.Instant.ofEpochMilli(watermark.getAsLong()) : "-",
+                                dataset.complete() ? String.format("%,d", dataset.totalRecords())
+                                        : String.format("%,d written so far", dataset.recordsSent()),
+                                watermark.isPresent() ? Instant.ofEpochMilli(watermark.getAsLong()) : "-",
                                 latency.seenCount());
                     }
                     if (System.nanoTime() > deadline) {
                         status = "timeout after " + timeout.toSeconds() + " s (records read: " + read + " of "
-                                + dataset.totalRecords + ", closed-window rows seen: " + latency.seenCount() + ")";
+                                + (dataset.complete() ? dataset.totalRecords() : "?") + ", closed-window rows seen: "
+                                + latency.seenCount() + ")";
                         break;
                     }
                     Thread.sleep(POLL.toMillis()); // the sampling period, not synchronisation: the loop polls conditions
                 }
                 checkpoints = variant.checkpoints();
                 notes = variant.notes();
-                if (db != null) {
-                    verdict = ResultVerifier.verify(expected, all, ResultVerifier.readRows(db));
+                if (db != null && expected != null) {
+                    verdict = ResultVerifier.verify(expected, allRows(), ResultVerifier.readRows(db));
                 }
             }
         } catch (Exception e) {
@@ -149,6 +187,7 @@ final class Measurement {
         boolean correct;
         String verification;
         List<String> mismatches = List.of();
+        long totalRecords = dataset.totalRecords();
         if (verdict != null) {
             correct = verdict.correct() && status.equals("ok");
             verification = verdict.matchingRows() + "/" + verdict.expectedRows() + " closed-window rows equal the manifest"
@@ -160,29 +199,54 @@ final class Measurement {
             }
         } else {
             correct = status.equals("ok") && lastWall > 0;
-            verification = correct ? "no output; all " + dataset.totalRecords + " records read" : "not verified";
+            verification = correct ? "no output; all " + totalRecords + " records read" : "not verified";
         }
         if (notes.isPresent()) {
             verification += "; " + notes.get();
         }
-        Double rate = null, steady = null, cpuPerMillion = null;
+        if (paced && inputEndWall > 0) {
+            verification += String.format(Locale.ROOT, "; paced input finished %.1f s behind its pace (at most %d ms"
+                    + " between its commits)%s", dataset.pacedLagMillis(inputEndWall) / 1000.0, Dataset.PACED_COMMIT_INTERVAL.toMillis(),
+                    dataset.pacedLagMillis(inputEndWall) > KEPT_UP.toMillis() ? ": the generator, not the variant, set the rate" : "");
+        }
+        Double rate = null, steady = null, cpuPerMillion = null, variantCpuPerMillion = null, drain = null, inputLag = null;
+        Boolean sustained = null;
+        if (paced && inputEndWall > 0) {
+            drain = lastWall > 0 ? Math.max(0, lastWall - inputEndWall) / 1000.0 : null;
+            sustained = drain != null && drain <= KEPT_UP.toSeconds();
+            inputLag = dataset.pacedLagMillis(inputEndWall) / 1000.0;
+        }
         if (firstWall > 0 && lastWall > firstWall) {
-            long events = dataset.totalRecords - firstRecords;
+            long events = totalRecords - firstRecords;
             steady = (lastWall - firstWall) / 1000.0;
             rate = events / steady;
             cpuPerMillion = (lastCpu - firstCpu) / 1e9 / (events / 1e6);
+            variantCpuPerMillion = ResourceSampler.cpuBetween(firstThreadCpu, lastThreadCpu) / 1e9 / (events / 1e6);
         }
-        Map<String, Long> windowEnds = new TreeMap<>();
-        expected.values().forEach(row -> windowEnds.put(row.key(), row.windowStart() + dataset.windowSizeMillis));
-        long[] p = verdict == null || mode != Mode.FINAL_WHEN_CLOSED ? null : latency.percentiles(windowEnds);
+        long[] p = null;
+        if (verdict != null && mode == Mode.FINAL_WHEN_CLOSED) {
+            Map<String, Long> windowEnds = new TreeMap<>();
+            expected.values().forEach(row -> windowEnds.put(row.key(), row.windowStart() + dataset.windowSizeMillis));
+            p = paced ? latency.percentilesFromWindowEnd(windowEnds) : latency.percentiles(windowEnds);
+        }
         FlinkRest.CheckpointStats cp = checkpoints.orElse(null);
-        return new VariantResult(name, description, parallelism, dataset.manifest.counts().eventsSent(), dataset.totalRecords,
-                status, correct, verification, mismatches, rate, steady, cpuPerMillion,
-                resources.peakHeapBytes() >> 20, resources.peakRssBytes() >> 20,
+        return new VariantResult(name, description, parallelism,
+                paced ? String.format(Locale.ROOT, "paced %,d/s", dataset.pacedRate) : "backlog", dataset.skewed,
+                dataset.complete() ? dataset.manifest().counts().eventsSent() : 0, totalRecords,
+                status, correct, verification, mismatches, rate, steady, cpuPerMillion, variantCpuPerMillion,
+                resources.peakHeapBytes() >> 20, resources.peakHeapAfterGcBytes() >> 20, resources.peakRssBytes() >> 20,
+                sustained, drain, inputLag, checkpointInterval.toMillis(), dataset.outOfOrderness.toMillis(),
                 cp == null ? null : cp.completed(), cp == null ? null : cp.avgMillis(),
                 cp == null ? null : cp.p99Millis(), cp == null ? null : cp.maxMillis(),
+                p == null ? null : paced ? "window end (wall clock)" : "watermark",
                 p == null ? null : p[0], p == null ? null : p[1], p == null ? null : p[2], p == null ? null : p[3],
                 wallSeconds);
+    }
+
+    private Map<String, WindowCount> allRows() {
+        Map<String, WindowCount> all = new TreeMap<>();
+        dataset.windows().forEach(row -> all.put(row.key(), row));
+        return all;
     }
 
     private static void pollRows(Connection db, CommitLatency latency, long now) throws Exception {

@@ -1,6 +1,5 @@
 package io.trendstream.bench;
 
-import io.trendstream.records.ProductActivity;
 
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -9,7 +8,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures, right before the window aggregate, how far behind its task's stream time each activity arrives: the
+ * Measures, right before the window aggregate, how far behind its task's stream time each bundle arrives: the
  * disorder Kafka Streams sees after the repartition by product. For each record, the grace it would need to be
  * counted is (stream time so far) - (end of its window) + 1, where stream time is the newest record timestamp the
  * task has processed: exactly what the window processor compares against (one instance per task, same records in
@@ -29,19 +28,19 @@ final class PeerDisorder {
         this.graceMillis = graceMillis;
     }
 
-    FixedKeyProcessor<String, ProductActivity, ProductActivity> probe() {
+    FixedKeyProcessor<String, PeerBundle, PeerBundle> probe() {
         return new FixedKeyProcessor<>() {
-            private FixedKeyProcessorContext<String, ProductActivity> context;
+            private FixedKeyProcessorContext<String, PeerBundle> context;
             private long streamTime = Long.MIN_VALUE;
 
             @Override
-            public void init(FixedKeyProcessorContext<String, ProductActivity> context) {
+            public void init(FixedKeyProcessorContext<String, PeerBundle> context) {
                 this.context = context;
             }
 
             @Override
-            public void process(FixedKeyRecord<String, ProductActivity> record) {
-                seen.incrementAndGet();
+            public void process(FixedKeyRecord<String, PeerBundle> record) {
+                seen.addAndGet(record.value().size());
                 long ts = record.timestamp();
                 if (ts >= streamTime) {
                     streamTime = ts;
@@ -69,7 +68,7 @@ final class PeerDisorder {
                 maxLateness.get() / 1000.0, maxGraceNeeded.get() / 1000.0, graceMillis / 1000.0, tooLate.get());
     }
 
-    /** Activities that reached the window stage so far. */
+    /** Activities (in bundles, duplicates included) that reached the window stage so far. */
     long seen() {
         return seen.get();
     }

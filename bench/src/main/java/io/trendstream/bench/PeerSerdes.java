@@ -1,9 +1,5 @@
 package io.trendstream.bench;
 
-import io.trendstream.records.ActivityAccumulator;
-import io.trendstream.records.ActivityKind;
-import io.trendstream.records.ProductActivity;
-
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,7 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Compact binary serdes for the Kafka Streams peer's repartition topic and state stores (the udf records). */
+/** Compact binary serdes for the Kafka Streams peer's repartition topic and state stores. */
 final class PeerSerdes {
     private PeerSerdes() {}
 
@@ -62,40 +58,64 @@ final class PeerSerdes {
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    static Serde<ProductActivity> activity() {
-        return serde((out, a) -> {
-            out.writeUTF(a.eventId());
-            out.writeUTF(a.productId());
-            out.writeUTF(a.userId());
-            out.writeByte(a.kind().ordinal());
-            out.writeLong(a.eventTime());
-            out.writeInt(a.units());
-            out.writeLong(a.revenueCents());
-        }, in -> new ProductActivity(in.readUTF(), in.readUTF(), in.readUTF(), ActivityKind.values()[in.readByte()],
-                in.readLong(), in.readInt(), in.readLong()));
+    /** A bundle: the product and window once, then per activity its id, user, and for orders units and cents. */
+    static Serde<PeerBundle> bundle() {
+        return serde((out, b) -> {
+            out.writeUTF(b.productId);
+            out.writeLong(b.windowStart);
+            out.writeLong(b.maxEventTime);
+            out.writeInt(b.size());
+            for (int i = 0; i < b.size(); i++) {
+                out.writeUTF(b.eventIds.get(i));
+                out.writeUTF(b.userIds.get(i));
+                out.writeInt(b.units.get(i));
+                if (b.isOrder(i)) {
+                    out.writeLong(b.revenueCents.get(i));
+                }
+            }
+        }, in -> {
+            PeerBundle b = new PeerBundle(in.readUTF(), in.readLong());
+            long maxEventTime = in.readLong();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String id = in.readUTF();
+                String user = in.readUTF();
+                int units = in.readInt();
+                b.add(id, user, units, units >= 0 ? in.readLong() : 0, maxEventTime);
+            }
+            return b;
+        });
     }
 
-    static Serde<ActivityAccumulator> accumulator() {
-        return serde((out, a) -> {
-            out.writeLong(a.orders);
-            out.writeLong(a.units);
-            out.writeLong(a.revenueCents);
-            out.writeLong(a.views);
-            out.writeInt(a.users.size());
-            for (String user : a.users) {
+    static Serde<PeerWindowTotals> totals() {
+        return serde((out, t) -> {
+            out.writeLong(t.orders);
+            out.writeLong(t.units);
+            out.writeLong(t.revenueCents);
+            out.writeLong(t.views);
+            out.writeInt(t.eventIds.size());
+            for (String id : t.eventIds) {
+                out.writeUTF(id);
+            }
+            out.writeInt(t.users.size());
+            for (String user : t.users) {
                 out.writeUTF(user);
             }
         }, in -> {
-            ActivityAccumulator a = new ActivityAccumulator();
-            a.orders = in.readLong();
-            a.units = in.readLong();
-            a.revenueCents = in.readLong();
-            a.views = in.readLong();
+            PeerWindowTotals t = new PeerWindowTotals();
+            t.orders = in.readLong();
+            t.units = in.readLong();
+            t.revenueCents = in.readLong();
+            t.views = in.readLong();
+            int ids = in.readInt();
+            for (int i = 0; i < ids; i++) {
+                t.eventIds.add(in.readUTF());
+            }
             int users = in.readInt();
             for (int i = 0; i < users; i++) {
-                a.users.add(in.readUTF());
+                t.users.add(in.readUTF());
             }
-            return a;
+            return t;
         });
     }
 

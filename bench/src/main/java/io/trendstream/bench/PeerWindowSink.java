@@ -1,7 +1,6 @@
 package io.trendstream.bench;
 
 import io.trendstream.config.TrendSettings;
-import io.trendstream.records.ActivityAccumulator;
 import io.trendstream.records.WindowAggregate;
 import io.trendstream.sink.WindowAggregateUpsert;
 
@@ -26,7 +25,7 @@ import java.util.Properties;
  * after a failure rewrites the same final rows (idempotent upsert), which is as far as Kafka Streams goes for an
  * external database.
  */
-final class PeerWindowSink implements Processor<Windowed<String>, ActivityAccumulator, String, String> {
+final class PeerWindowSink implements Processor<Windowed<String>, PeerWindowTotals, String, String> {
     static final String BASELINE_STORE = "ema-baseline";
     static final Duration FLUSH_EVERY = Duration.ofMillis(200);
     private static final int BATCH = 1_000;
@@ -62,9 +61,9 @@ final class PeerWindowSink implements Processor<Windowed<String>, ActivityAccumu
     }
 
     @Override
-    public void process(Record<Windowed<String>, ActivityAccumulator> record) {
+    public void process(Record<Windowed<String>, PeerWindowTotals> record) {
         String productId = record.key().key();
-        ActivityAccumulator acc = record.value();
+        PeerWindowTotals acc = record.value();
         WindowAggregate window = new WindowAggregate(productId, record.key().window().start(), record.key().window().end(),
                 acc.orders, acc.units, acc.revenueCents, acc.users.size(), acc.views);
         detectTrend(window);

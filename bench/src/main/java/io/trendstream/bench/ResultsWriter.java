@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** bench/results/latest.json (every field) and latest.md (the table, the machine, the targets). */
 final class ResultsWriter {
@@ -52,6 +55,8 @@ final class ResultsWriter {
         atomically(dir.resolve("latest.json"), JSON.writeValueAsString(root));
         String md = markdown(command, machine, settings, results, targets);
         atomically(dir.resolve("latest.md"), md);
+        String summary = summary(machine, command, results, targets);
+        atomically(dir.resolve("summary.md"), summary);
         return md;
     }
 
@@ -62,39 +67,127 @@ final class ResultsWriter {
         md.append("* command: `").append(command).append("`\n");
         md.append("* machine: ").append(machine).append('\n');
         md.append("* settings: `").append(settings.toString()).append("`\n\n");
-        md.append("| variant | p | input records | result | events/s | steady s | CPU s / M events | peak heap MiB | peak RSS MiB"
-                + " | checkpoints (n, avg/p99/max ms) | latency p50 / p99 / max ms (windows) |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append(summary(machine, command, results, targets));
+        md.append("\n## Every run\n\n");
+        md.append("| variant | p | input | records | result | events/s | steady s | CPU s / M events (JVM / variant) | peak heap / after GC MiB"
+                + " | peak RSS MiB | checkpoints every ms: n, avg/p99/max ms | latency from | p50 / p99 / max ms (windows) |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (VariantResult r : results) {
             md.append("| ").append(r.name()).append(" | ").append(r.parallelism())
+                    .append(" | ").append(r.input()).append(r.skewed() ? ", skewed" : "")
                     .append(" | ").append(r.inputRecords())
                     .append(" | ").append(r.correct() ? "correct" : "**FAILED**: " + (r.status().equals("ok") ? "wrong results" : r.status()))
                     .append(" | ").append(r.correct() ? fmt(r.eventsPerSecond(), "%,.0f") : "(not counted)")
-                    .append(" | ").append(fmt(r.steadySeconds(), "%.1f"))
-                    .append(" | ").append(fmt(r.cpuSecondsPerMillionEvents(), "%.1f"))
-                    .append(" | ").append(r.peakHeapMb())
+                    .append(r.sustained() == null ? "" : r.sustained() ? " (kept up)" : " (fell behind: drained " + fmt(r.drainSeconds(), "%.1f") + " s after the input's end)")
+                    .append(" | ").append(fmt(r.steadySeconds(), "%.1f")).append(r.longEnough() ? "" : " (short)")
+                    .append(" | ").append(fmt(r.cpuSecondsPerMillionEvents(), "%.1f")).append(" / ")
+                    .append(fmt(r.variantCpuSecondsPerMillionEvents(), "%.1f"))
+                    .append(" | ").append(r.peakHeapMb()).append(" / ").append(r.peakHeapAfterGcMb())
                     .append(" | ").append(r.peakRssMb())
-                    .append(" | ").append(r.checkpointsCompleted() == null ? "–"
+                    .append(" | ").append(r.checkpointIntervalMillis()).append(": ").append(r.checkpointsCompleted() == null ? "–"
                             : r.checkpointsCompleted() + ", " + r.checkpointAvgMillis() + "/" + r.checkpointP99Millis() + "/" + r.checkpointMaxMillis())
+                    .append(" | ").append(r.latencyFrom() == null ? "–" : r.latencyFrom())
                     .append(" | ").append(r.latencyP50Millis() == null ? "–"
                             : r.latencyP50Millis() + " / " + r.latencyP99Millis() + " / " + r.latencyMaxMillis() + " (" + r.latencyWindows() + ")")
                     .append(" |\n");
         }
+        md.append("\n(short): less than 60 s of steady state or fewer than 6 completed checkpoints (issue 12's bar for a"
+                + " measured run).\n");
         md.append("\nVerification (database rows vs. the generator's manifest):\n\n");
         for (VariantResult r : results) {
-            md.append("* ").append(r.name()).append(" (p").append(r.parallelism()).append(", ").append(r.inputRecords())
-                    .append(" records): ").append(r.verification());
+            md.append("* ").append(r.name()).append(" (p").append(r.parallelism()).append(", ").append(r.input())
+                    .append(", ").append(r.inputRecords()).append(" records): ").append(r.verification());
             if (!r.mismatches().isEmpty()) {
                 md.append("; first differences: ").append(String.join("; ", r.mismatches()));
             }
             md.append('\n');
         }
-        md.append("\n| target | goal | measured | verdict |\n| --- | --- | --- | --- |\n");
+        return md.toString();
+    }
+
+    /**
+     * The part the READMEs carry: the machine, the targets with the ratios and their spread over pairs, each
+     * variant's median events/s on the backlog with its range, the paced runs' latency, and the highest paced rate
+     * each variant kept up with.
+     */
+    static String summary(String machine, String command, List<VariantResult> results, List<Target> targets) {
+        StringBuilder md = new StringBuilder();
+        md.append("`").append(command).append("` on ").append(machine).append(", ").append(Instant.now()).append(".\n\n");
+        md.append("| target | goal | measured | verdict |\n| --- | --- | --- | --- |\n");
         for (Target t : targets) {
             md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.measured())
                     .append(" | ").append(t.verdict()).append(" |\n");
         }
+        md.append("\n| variant (backlog, main input) | runs | median events/s | range | median CPU s / M events (variant threads) |\n");
+        md.append("| --- | --- | --- | --- | --- |\n");
+        Map<String, List<VariantResult>> backlog = new LinkedHashMap<>();
+        long mainEvents = results.isEmpty() ? 0 : results.get(0).inputEvents();
+        for (VariantResult r : results) {
+            if (r.input().equals("backlog") && r.inputEvents() == mainEvents) {
+                backlog.computeIfAbsent(r.name() + " p" + r.parallelism(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        backlog.forEach((name, runs) -> {
+            List<Double> rates = runs.stream().filter(VariantResult::correct).map(VariantResult::eventsPerSecond)
+                    .filter(java.util.Objects::nonNull).sorted().toList();
+            List<Double> cpu = runs.stream().filter(VariantResult::correct).map(VariantResult::variantCpuSecondsPerMillionEvents)
+                    .filter(java.util.Objects::nonNull).sorted().toList();
+            md.append("| ").append(name).append(" | ").append(runs.size()).append(rates.size() < runs.size() ? " (" + (runs.size() - rates.size()) + " failed or unmeasured)" : "")
+                    .append(" | ").append(rates.isEmpty() ? "–" : fmt(median(rates), "%,.0f"))
+                    .append(" | ").append(rates.isEmpty() ? "–" : fmt(rates.get(0), "%,.0f") + "–" + fmt(rates.get(rates.size() - 1), "%,.0f"))
+                    .append(" | ").append(cpu.isEmpty() ? "–" : fmt(median(cpu), "%.1f")).append(" |\n");
+        });
+        List<VariantResult> paced = results.stream().filter(r -> r.input().startsWith("paced")).toList();
+        if (!paced.isEmpty()) {
+            md.append("\n| paced run | input | checkpoints every | result | kept up | latency from the window's end (wall clock) p50 / p99 / max ms"
+                    + " | checkpoints n, avg ms | peak heap after GC MiB |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            for (VariantResult r : paced) {
+                md.append("| ").append(r.name()).append(" | ").append(r.input()).append(r.skewed() ? ", skewed" : "")
+                        .append(" | ").append(r.checkpointIntervalMillis()).append(" ms")
+                        .append(" | ").append(r.correct() ? "correct" : "**FAILED**")
+                        .append(" | ").append(r.sustained() == null ? "–" : r.sustained() ? "yes" : "no (drained " + fmt(r.drainSeconds(), "%.1f") + " s late)")
+                        .append(r.inputKeptPace() ? "" : "; input " + fmt(r.inputLagSeconds(), "%.1f") + " s behind its pace (the generator's limit)")
+                        .append(" | ").append(r.latencyP50Millis() == null ? "–"
+                                : r.latencyP50Millis() + " / " + r.latencyP99Millis() + " / " + r.latencyMaxMillis())
+                        .append(" | ").append(r.checkpointsCompleted() == null ? "–" : r.checkpointsCompleted() + ", " + r.checkpointAvgMillis())
+                        .append(" | ").append(r.peakHeapAfterGcMb()).append(" |\n");
+            }
+            md.append("\nOut-of-orderness ").append(paced.get(0).outOfOrdernessMillis()).append(" ms. Highest paced rate kept up with: ");
+            Map<String, Long> best = new LinkedHashMap<>();
+            for (VariantResult r : paced) {
+                if (r.correct() && Boolean.TRUE.equals(r.sustained()) && r.inputKeptPace()) {
+                    long rate = Long.parseLong(r.input().replaceAll("[^0-9]", ""));
+                    best.merge(r.name(), rate, Math::max);
+                }
+            }
+            md.append(best.isEmpty() ? "none." : best.entrySet().stream()
+                    .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d/s", e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ".").append('\n');
+        }
         return md.toString();
+    }
+
+    private static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static final String BEGIN = "<!-- bench-results:begin (bin/bench writes this part) -->";
+    static final String END = "<!-- bench-results:end -->";
+
+    /** Replaces what lies between {@link #BEGIN} and {@link #END} in {@code readme}; false if it has no such markers. */
+    static boolean updateReadme(Path readme, String generated) throws IOException {
+        if (!Files.exists(readme)) {
+            return false;
+        }
+        String text = Files.readString(readme);
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin < 0 || end < begin) {
+            return false;
+        }
+        atomically(readme, text.substring(0, begin + BEGIN.length()) + "\n" + generated + text.substring(end));
+        return true;
     }
 
     static String fmt(Double value, String format) {

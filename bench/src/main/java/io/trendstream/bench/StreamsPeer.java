@@ -6,8 +6,6 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.functions.OrderEventRules;
 import io.trendstream.functions.ProductViewRules;
-import io.trendstream.records.ActivityAccumulator;
-import io.trendstream.records.ProductActivity;
 import io.trendstream.serialization.SchemaRegistrySettings;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,29 +38,33 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Kafka Streams peer: the pipeline's topology as far as Kafka Streams allows it. Decode + validate + dedup
- * (state store) -> DLQ branch | repartition by product -> tumbling windows emitted once on window close -> EMA in a
- * state store -> batched upserts into product_window_stats. exactly_once_v2. The windows' grace must cover the
+ * The Kafka Streams peer, written as its own experts would: decode + validate -> DLQ branch | bundles per (product,
+ * window) collected before the repartition ({@link PeerIngest}) -> repartition by product -> tumbling windows that
+ * count each event once by id ({@link PeerWindowTotals}, as the pipeline's windows do; no dedup store), emitted once
+ * on window close -> EMA in a state store -> batched upserts into product_window_stats. exactly_once_v2, threads =
+ * parallelism, a 256 MB record cache, RocksDB tuned ({@link PeerRocksDbConfig}), compact serdes. The windows' grace must cover the
  * disorder Kafka Streams sees at the window stage, which in a replay is much more than the job's allowed lateness
  * (see {@link BenchOptions#PEER_GRACE_SHARE}); {@link PeerDisorder} measures it in every run.
  */
 final class StreamsPeer implements RunningVariant {
     /** Records the validation's "future" check against; as the job's default (validation.max-future-skew). */
     private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
+    /** The record cache over all threads (Kafka Streams' default is 10 MB). */
+    static final long CACHE_BYTES = 256L << 20;
 
     private final KafkaStreams streams;
     private final AtomicLong recordsRead;
+    /** Activities the ingest tasks put into bundles (duplicates included). */
+    private final AtomicLong bundled;
     private final PeerStreamTime streamTime;
     private final String database;
     private final Path stateDir;
     private final PeerDisorder disorder;
-    /** Activities the input makes after dedup (one per view, one per product of an order): the manifest's totals. */
-    private final long activities;
 
-    private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, PeerStreamTime streamTime, String database, Path stateDir,
-                        PeerDisorder disorder, long activities) {
+    private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, AtomicLong bundled, PeerStreamTime streamTime,
+                        String database, Path stateDir, PeerDisorder disorder) {
+        this.bundled = bundled;
         this.disorder = disorder;
-        this.activities = activities;
         this.streams = streams;
         this.recordsRead = recordsRead;
         this.streamTime = streamTime;
@@ -92,37 +94,36 @@ final class StreamsPeer implements RunningVariant {
         PeerStreamTime streamTime = new PeerStreamTime(2 * options.partitions, options.outOfOrderness.toMillis());
         SchemaRegistrySettings registry = stack.registry();
         PeerDisorder disorder = new PeerDisorder(options.windowSize.toMillis(), grace.toMillis());
+        AtomicLong bundled = new AtomicLong();
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PeerIngest.DEDUP_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PeerWindowSink.BASELINE_STORE), Serdes.String(), PeerSerdes.baseline()));
 
         KStream<String, PeerIngest.Output> orders = builder
                 .stream(dataset.ordersTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new PeerIngest<>(() -> new ConfluentAvroSerde<>(OrderEvent.class, registry),
-                        new OrderEventRules(MAX_FUTURE_SKEW), recordsRead, streamTime), Named.as("ingest-orders"), PeerIngest.DEDUP_STORE);
+                        new OrderEventRules(MAX_FUTURE_SKEW), recordsRead, bundled, streamTime, options.windowSize), Named.as("ingest-orders"));
         KStream<String, PeerIngest.Output> views = builder
                 .stream(dataset.viewsTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new PeerIngest<>(() -> new ConfluentAvroSerde<>(ProductView.class, registry),
-                        new ProductViewRules(MAX_FUTURE_SKEW), recordsRead, streamTime), Named.as("ingest-views"), PeerIngest.DEDUP_STORE);
+                        new ProductViewRules(MAX_FUTURE_SKEW), recordsRead, bundled, streamTime, options.windowSize), Named.as("ingest-views"));
 
         orders.merge(views).split(Named.as("route-"))
                 .branch((key, out) -> out.deadLetter() != null, Branched.withConsumer(dead -> dead
                         .mapValues(PeerIngest.Output::deadLetter)
                         .to(deadLettersTopic, Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letters"))
                 .defaultBranch(Branched.withConsumer(valid -> valid
-                        .mapValues(PeerIngest.Output::activity)
-                        .repartition(Repartitioned.<String, ProductActivity>as("by-product")
-                                .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.activity()))
+                        .mapValues(PeerIngest.Output::bundle)
+                        .repartition(Repartitioned.<String, PeerBundle>as("by-product")
+                                .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.bundle()))
                         .processValues(disorder::probe, Named.as("disorder-probe"))
-                        .groupByKey(Grouped.with(Serdes.String(), PeerSerdes.activity()))
+                        .groupByKey(Grouped.with(Serdes.String(), PeerSerdes.bundle()))
                         .windowedBy(TimeWindows.ofSizeAndGrace(options.windowSize, grace))
                         .emitStrategy(emitOnClose ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate())
-                        .aggregate(ActivityAccumulator::new, (productId, activity, acc) -> add(acc, activity),
-                                Materialized.<String, ActivityAccumulator, WindowStore<Bytes, byte[]>>as("product-windows")
-                                        .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.accumulator())
+                        .aggregate(PeerWindowTotals::new, (productId, bundle, totals) -> add(totals, bundle),
+                                Materialized.<String, PeerWindowTotals, WindowStore<Bytes, byte[]>>as("product-windows")
+                                        .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.totals())
                                         // Default: size + grace, the least allowed. Then a window can leave the
                                         // store as its task's stream time passes its close, before the emission
                                         // (throttled to once a second, on a record) has fetched it: in a 3M-event
@@ -154,14 +155,17 @@ final class StreamsPeer implements RunningVariant {
         // other, so a preloaded backlog is read in timestamp order within a task; a positive value only adds waiting
         // for producers. It cannot order records across tasks, which is where the replay's disorder comes from.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, options.peerTaskIdle.toMillis());
+        // Tuned as its own engineers would: a large record cache in front of the window store (fewer store writes and
+        // changelog records per window), RocksDB tuned for short-lived window contents (PeerRocksDbConfig).
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, CACHE_BYTES);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, PeerRocksDbConfig.class);
         props.putAll(options.peerConfig);
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.start();
         if (Boolean.getBoolean(PROGRESS_PROPERTY)) {
             logProgress(streams, recordsRead, streamTime, disorder);
         }
-        long activities = dataset.windows().stream().mapToLong(w -> w.orders() + w.views()).sum();
-        return new StreamsPeer(streams, recordsRead, streamTime, name, stateDir, disorder, activities);
+        return new StreamsPeer(streams, recordsRead, bundled, streamTime, name, stateDir, disorder);
     }
 
     /**
@@ -192,19 +196,22 @@ final class StreamsPeer implements RunningVariant {
         logger.start();
     }
 
-    private static ActivityAccumulator add(ActivityAccumulator acc, ProductActivity activity) {
-        acc.add(activity);
-        return acc;
+    private static PeerWindowTotals add(PeerWindowTotals totals, PeerBundle bundle) {
+        totals.add(bundle);
+        return totals;
     }
 
     @Override
     public OptionalLong recordsRead() {
-        return OptionalLong.of(recordsRead.get());
+        // Not before its threads have their tasks: paced input starts when a variant reads.
+        return streams.state() == KafkaStreams.State.RUNNING || recordsRead.get() > 0
+                ? OptionalLong.of(recordsRead.get()) : OptionalLong.empty();
     }
 
+    /** Asked once all input is read: every activity bundled from it has reached the window stage. */
     @Override
     public boolean drained() {
-        return disorder.seen() >= activities;
+        return disorder.seen() >= bundled.get();
     }
 
     @Override
@@ -243,8 +250,10 @@ final class StreamsPeer implements RunningVariant {
 
     @Override
     public void close() throws Exception {
-        streams.close(Duration.ofSeconds(30));
-        streams.cleanUp();
+        // On a loaded machine closing can take longer than the wait; its state directory is deleted below anyway.
+        if (streams.close(Duration.ofSeconds(60))) {
+            streams.cleanUp();
+        }
         try (var files = Files.walk(stateDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

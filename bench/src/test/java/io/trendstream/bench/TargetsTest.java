@@ -7,16 +7,16 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the runs of one invocation are judged against the ceiling target. */
+/** How the runs of one invocation are judged against issue 12's targets. */
 class TargetsTest {
     private static final BenchOptions OPTIONS = BenchOptions.parse(new String[] {"--parallelism", "2"});
 
     @Test
     void oneRunOfEachIsJudgedOnItsRatio() {
-        ResultsWriter.Target target = Targets.pipelineVsCeiling(List.of(
-                run("ceiling", 2, 3_000_000, 100_000.0), run("pipeline", 2, 3_000_000, 65_000.0)), OPTIONS);
+        ResultsWriter.Target target = Targets.pairedRatio(List.of(
+                run("ceiling", 2, 3_000_000, 100_000.0), run("pipeline", 2, 3_000_000, 85_000.0)), OPTIONS, "ceiling", 0.8);
 
-        assertThat(target.measured()).isEqualTo("0.65 x");
+        assertThat(target.measured()).isEqualTo("0.85 x");
         assertThat(target.verdict()).isEqualTo("met");
     }
 
@@ -24,16 +24,19 @@ class TargetsTest {
     void repeatedPairsAreJudgedOnTheMedianRatioOfRunsTakenInTurn() {
         List<VariantResult> results = new ArrayList<>(List.of(
                 run("ceiling", 2, 3_000_000, 100_000.0), run("pipeline", 2, 3_000_000, 80_000.0),
-                run("streams", 2, 3_000_000, 9_000.0),
+                run("kafka-streams", 2, 3_000_000, 9_000.0),
                 run("ceiling", 2, 3_000_000, 200_000.0), run("pipeline", 2, 3_000_000, 100_000.0),
                 run("ceiling", 2, 3_000_000, 100_000.0), run("pipeline", 2, 3_000_000, 55_000.0),
-                // other parallelism and another input size: not pairs
-                run("pipeline", 1, 3_000_000, 1_000.0), run("pipeline", 2, 1_000_000, 1_000.0)));
+                // other parallelism, another input size, paced input: not pairs
+                run("pipeline", 1, 3_000_000, 1_000.0), run("pipeline", 2, 1_000_000, 1_000.0),
+                paced("pipeline", 10_000, 1_000L)));
 
-        ResultsWriter.Target target = Targets.pipelineVsCeiling(results, OPTIONS);
+        ResultsWriter.Target target = Targets.pairedRatio(results, OPTIONS, "ceiling", 0.8);
 
-        assertThat(target.measured()).isEqualTo("0.55 x (median of 3 pairs: 0.80, 0.50, 0.55)");
+        assertThat(target.measured()).isEqualTo("0.55 x (median of 3 pairs: 0.80, 0.50, 0.55; spread 0.50-0.80)");
         assertThat(target.verdict()).isEqualTo("missed");
+        // The peer ran once: one pair, the first pipeline run.
+        assertThat(Targets.pairedRatio(results, OPTIONS, "kafka-streams", 2.0).measured()).isEqualTo("8.89 x");
     }
 
     @Test
@@ -42,19 +45,47 @@ class TargetsTest {
                 run("ceiling", 2, 3_000_000, 100_000.0), run("pipeline", 2, 3_000_000, 80_000.0),
                 run("ceiling", 2, 3_000_000, 100_000.0), failed("pipeline", 2, 3_000_000));
 
-        assertThat(Targets.pipelineVsCeiling(results, OPTIONS).verdict()).startsWith("not measured");
+        assertThat(Targets.pairedRatio(results, OPTIONS, "ceiling", 0.8).verdict()).startsWith("not measured");
+        assertThat(Targets.pairedRatio(results, OPTIONS, "flink-sql", 1.0).verdict()).startsWith("not measured");
+    }
+
+    @Test
+    void latencyIsJudgedOnThePacedRunAtTheMainCheckpointIntervalAgainstOutOfOrdernessPlusIntervalPlusOneSecond() {
+        // defaults: out-of-orderness 5 s, checkpoint interval 10 s -> bound 16 s
+        assertThat(Targets.latency(List.of(paced("pipeline", 10_000, 16_000L)), OPTIONS).verdict()).isEqualTo("met");
+        assertThat(Targets.latency(List.of(paced("pipeline", 10_000, 16_001L)), OPTIONS).verdict()).isEqualTo("missed");
+        // the 1 s checkpoint run is reported, not judged; a backlog's latency is from the watermark, not judged
+        assertThat(Targets.latency(List.of(paced("pipeline", 1_000, 3_000L), run("pipeline", 2, 3_000_000, 1.0)), OPTIONS)
+                .verdict()).startsWith("not measured");
+    }
+
+    @Test
+    void peakHeapAfterGcMayGrowAtMostTenPercentFromOneToTenTimesTheSkewedInput() {
+        assertThat(Targets.heap(List.of(heap(1_000), heap(1_100))).verdict()).isEqualTo("met");
+        assertThat(Targets.heap(List.of(heap(1_000), heap(1_101))).verdict()).isEqualTo("missed");
+        assertThat(Targets.heap(List.of(heap(1_000))).verdict()).startsWith("not measured");
     }
 
     private static VariantResult run(String name, int parallelism, long events, double eventsPerSecond) {
-        return result(name, parallelism, events, true, eventsPerSecond);
+        return result(name, parallelism, events, "backlog", true, eventsPerSecond, 10_000, null, 0);
     }
 
     private static VariantResult failed(String name, int parallelism, long events) {
-        return result(name, parallelism, events, false, null);
+        return result(name, parallelism, events, "backlog", false, null, 10_000, null, 0);
     }
 
-    private static VariantResult result(String name, int parallelism, long events, boolean correct, Double eventsPerSecond) {
-        return new VariantResult(name, "", parallelism, events, events, correct ? "ok" : "FAILED", correct, "", List.of(),
-                eventsPerSecond, 10.0, 5.0, 0, 0, null, null, null, null, null, null, null, null, 10.0);
+    private static VariantResult paced(String name, long checkpointInterval, Long p99) {
+        return result(name, 2, 70_000, "paced 1,000/s", true, 1_000.0, checkpointInterval, p99, 0);
+    }
+
+    private static VariantResult heap(long heapAfterGcMb) {
+        return result(BenchmarkMain.HEAP_RUN, 2, 100_000, "backlog", true, 1_000.0, 10_000, null, heapAfterGcMb);
+    }
+
+    private static VariantResult result(String name, int parallelism, long events, String input, boolean correct,
+                                        Double eventsPerSecond, long checkpointInterval, Long p99, long heapAfterGcMb) {
+        return new VariantResult(name, "", parallelism, input, false, events, events, correct ? "ok" : "FAILED", correct, "",
+                List.of(), eventsPerSecond, 70.0, 5.0, 4.0, 0, heapAfterGcMb, 0, null, null, null, checkpointInterval, 5_000,
+                7L, null, null, null, p99 == null ? null : "window end (wall clock)", null, p99, p99, null, 70.0);
     }
 }

@@ -213,7 +213,7 @@ public final class TrendPipelineWorkflow {
      * Per-partition watermarks at the sources, so that a slow partition holds event time back and an
      * idle one does not. Dead letters neither advance the watermark nor count as activity.
      */
-    static <T> WatermarkStrategy<Ingested<T>> watermarks(WindowSettings windows) {
+    public static <T> WatermarkStrategy<Ingested<T>> watermarks(WindowSettings windows) {
         return DeadLetterBlindWatermarks.of(WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(windows.outOfOrderness())
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.getEventTime())
                 .withIdleness(windows.idleness()));
