@@ -77,7 +77,10 @@ public final class GroupCommitPublisher implements AutoCloseable {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Uncompressed, so that every client can read the topics: kafkajs (Confluent's Node client) reads no lz4, snappy
+        // or zstd without extra codecs (ConfluentNodeClientGatewayITCase failed on lz4), and CPU, not the network, is
+        // what ingest runs short of.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // Each transaction is flushed before its commit: no need to linger in the producer as well.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -56,9 +56,11 @@ class ConfluentNodeClientGatewayITCase {
 
             JsonNode order = consumeOne(registry.url(), "orders");
             assertThat(order.get("key").asText()).isEqualTo(base64("o-node-1"));
+            // The Node client hands decimal(12,2) over as its bytes: the unscaled value in two's complement, base64 here.
             assertThat(order.get("value").toString()).isEqualTo("{\"eventId\":\"e-node-1\",\"orderId\":\"o-node-1\","
-                    + "\"userId\":\"u-1\",\"lineItems\":[{\"productId\":\"p-7\",\"quantity\":2,\"unitPrice\":\"19.99\"},"
-                    + "{\"productId\":\"p-3\",\"quantity\":1,\"unitPrice\":\"5.00\"}],\"currency\":\"EUR\",\"eventTime\":"
+                    + "\"userId\":\"u-1\",\"lineItems\":[{\"productId\":\"p-7\",\"quantity\":2,\"unitPrice\":\"" + cents("19.99")
+                    + "\"},{\"productId\":\"p-3\",\"quantity\":1,\"unitPrice\":\"" + cents("5.00")
+                    + "\"}],\"currency\":\"EUR\",\"eventTime\":"
                     + Instant.parse("2026-11-30T10:00:00Z").toEpochMilli() + ",\"channel\":\"web\"}");
             JsonNode view = consumeOne(registry.url(), "product-views");
             assertThat(view.get("value").toString()).isEqualTo("{\"eventId\":\"e-node-2\",\"userId\":\"u-1\","
@@ -71,6 +73,10 @@ class ConfluentNodeClientGatewayITCase {
                 "--schema-registry-url", registryUrl, "--topic", topic, "--count", "1", "--timeout-ms", "60000");
         assertThat(consumed.exitCode).as(consumed.output).isZero();
         return Json.mapper().readTree(consumed.output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    }
+
+    private static String cents(String price) {
+        return java.util.Base64.getEncoder().encodeToString(new java.math.BigDecimal(price).unscaledValue().toByteArray());
     }
 
     private static String base64(String text) {
