@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -16,6 +17,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Tuned for throughput: acks=all, lz4, large batches with a short linger.
  */
 final class KafkaRecordSink implements RecordSink {
+
+    /** How long a commit is retried while the broker does not answer (e.g. while it restarts). */
+    private static final Duration COMMIT_PATIENCE = Duration.ofMinutes(2);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String transactionalId;
@@ -69,10 +73,21 @@ final class KafkaRecordSink implements RecordSink {
         if (!inTransaction) {
             return;
         }
-        try {
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            throw new GeneratorException("Kafka refused to commit transaction " + transactionalId + ": " + e.getMessage(), e);
+        // A commit that times out (a broker restarting) may be retried, and completes once the broker is back; the
+        // broker aborts the transaction itself after its timeout (60 s), which then fails the retry.
+        long deadline = System.nanoTime() + COMMIT_PATIENCE.toNanos();
+        while (true) {
+            try {
+                producer.commitTransaction();
+                break;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new GeneratorException("Kafka did not commit transaction " + transactionalId + " within "
+                            + COMMIT_PATIENCE.toSeconds() + " s: " + e.getMessage(), e);
+                }
+            } catch (KafkaException e) {
+                throw new GeneratorException("Kafka refused to commit transaction " + transactionalId + ": " + e.getMessage(), e);
+            }
         }
         inTransaction = false;
     }
