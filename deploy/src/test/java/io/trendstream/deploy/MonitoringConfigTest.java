@@ -65,7 +65,7 @@ class MonitoringConfigTest {
         // Guards the reflection itself: if it found nothing, the dashboard checks below would pass vacuously.
         assertThat(pipelineMetricNames()).containsOnlyKeys(
                 "EVENTS_IN", "DEAD_LETTERS", "LATE_EVENTS", "DUPLICATES_DROPPED", "ALERTS",
-                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS");
+                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS", "UNKNOWN_PRODUCTS");
     }
 
     @Test
@@ -144,7 +144,8 @@ class MonitoringConfigTest {
         assertThat(titles).containsExactly(
                 "Input rate per source", "Records in per operator (Flink)", "Kafka consumer lag",
                 "Checkpoint duration", "Checkpoint size", "Dead letters by reason", "Late events",
-                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag");
+                "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag",
+                "Unknown products");
     }
 
     @Test
