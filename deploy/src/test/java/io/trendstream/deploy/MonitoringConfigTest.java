@@ -65,7 +65,7 @@ class MonitoringConfigTest {
         // Guards the reflection itself: if it found nothing, the dashboard checks below would pass vacuously.
         assertThat(pipelineMetricNames()).containsOnlyKeys(
                 "EVENTS_IN", "DEAD_LETTERS", "LATE_EVENTS", "DUPLICATES_DROPPED", "ALERTS",
-                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS", "SINK_ROWS_DEFERRED");
+                "WATERMARK_LAG_MS", "SINK_COMMIT_LATENCY_MS", "SINK_ROWS_DEFERRED", "UNKNOWN_PRODUCTS");
     }
 
     @Test
@@ -146,7 +146,7 @@ class MonitoringConfigTest {
                 "Input rate per source", "Records in per operator (Flink)", "Kafka consumer lag",
                 "Checkpoint duration", "Checkpoint size", "Dead letters by reason", "Late events",
                 "Duplicates dropped by source", "Alerts raised by severity", "Sink commit latency", "Watermark lag",
-                "Sink rows deferred to the next checkpoint",
+                "Unknown products", "Sink rows deferred to the next checkpoint",
                 "Gateway requests by route and status", "Gateway latency p99", "Gateway Kafka transactions",
                 "Gateway events and live connections");
     }
