@@ -16,7 +16,8 @@ import java.util.List;
  */
 public final class DatabasePreflight {
 
-    static final List<String> TABLES = List.of(WindowAggregateUpsert.TABLE, TrendAlertUpsert.TABLE, LateEventInsert.TABLE);
+    static final List<String> TABLES =
+            List.of(WindowAggregateUpsert.TABLE, TrendAlertUpsert.TABLE, LateEventInsert.TABLE, ProductUpsert.TABLE);
 
     private DatabasePreflight() {}
 

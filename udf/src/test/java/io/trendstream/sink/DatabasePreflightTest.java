@@ -21,7 +21,7 @@ class DatabasePreflightTest {
 
     private static FakeDatabase readyDatabase() {
         FakeDatabase db = new FakeDatabase();
-        db.tables.addAll(List.of("product_window_stats", "trend_alerts", "late_events"));
+        db.tables.addAll(List.of("product_window_stats", "trend_alerts", "late_events", "products"));
         db.primaryKeys.put("late_events", "PRIMARY KEY (event_id, kind, product_id, event_time)");
         return db;
     }
@@ -67,6 +67,17 @@ class DatabasePreflightTest {
         assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
                 .isInstanceOf(IllegalConfigurationException.class)
                 .hasMessage("Table trend_alerts does not exist in " + db.url() + ". Apply the schema in sql/ first "
+                        + "(see sql/README.md).");
+    }
+
+    @Test
+    void refusesADatabaseWithoutTheCatalogTable() {
+        FakeDatabase db = readyDatabase();
+        db.tables.remove("products"); // a database migrated before sql/006
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Table products does not exist in " + db.url() + ". Apply the schema in sql/ first "
                         + "(see sql/README.md).");
     }
 
