@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class DatabasePreflight {
 
-    static final List<String> TABLES =
-            List.of(WindowAggregateUpsert.TABLE, TrendAlertUpsert.TABLE, LateEventInsert.TABLE, ProductUpsert.TABLE);
+    static final List<String> TABLES = List.of(WindowAggregateUpsert.TABLE, TrendAlertUpsert.TABLE, LateEventInsert.TABLE);
 
     private DatabasePreflight() {}
 
@@ -36,20 +35,30 @@ public final class DatabasePreflight {
                         + " or start the server with -c max_prepared_transactions=64 (docker-compose does), then restart PostgreSQL.");
             }
             for (String table : TABLES) {
-                try (ResultSet rs = statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        throw new IllegalConfigurationException("Table " + table + " does not exist in " + connection.url()
-                                + ". Apply the schema in sql/ first (see sql/README.md).");
-                    }
+                if (!exists(statement, table)) {
+                    throw new IllegalConfigurationException("Table " + table + " does not exist in " + connection.url()
+                            + ". Apply the schema in sql/ first (see sql/README.md).");
                 }
             }
+            // In the order of sql/'s files, so a database of an earlier version is told about its oldest gap first.
             checkPrimaryKey(statement, connection, LateEventInsert.TABLE, LateEventInsert.KEY);
+            if (!exists(statement, ProductUpsert.TABLE)) {
+                throw new IllegalConfigurationException("Table " + ProductUpsert.TABLE + " (the product catalog) does not"
+                        + " exist in " + connection.url() + ". Apply the schema in sql/ again: its later files add it"
+                        + " (see sql/README.md).");
+            }
         } catch (SQLException e) {
             throw new IllegalConfigurationException("Cannot connect to PostgreSQL at " + connection.url() + " as user '"
                     + connection.user() + "': " + e.getMessage()
                     + ". Check jdbc.url, that the server is running and reachable from here, and the credentials"
                     + " (TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD).", e);
+        }
+    }
+
+    private static boolean exists(Statement statement, String table) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

@@ -77,8 +77,8 @@ class DatabasePreflightTest {
 
         assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
                 .isInstanceOf(IllegalConfigurationException.class)
-                .hasMessage("Table products does not exist in " + db.url() + ". Apply the schema in sql/ first "
-                        + "(see sql/README.md).");
+                .hasMessage("Table products (the product catalog) does not exist in " + db.url() + ". Apply the"
+                        + " schema in sql/ again: its later files add it (see sql/README.md).");
     }
 
     @Test
