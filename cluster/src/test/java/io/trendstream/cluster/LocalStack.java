@@ -61,7 +61,8 @@ final class LocalStack {
         env.put("TRENDSTREAM_SAVEPOINT_DIR", home.resolve("savepoints").toString());
         env.put("TRENDSTREAM_SKIP_BUILD", "true"); // the reactor has just built the jars
         for (String variable : List.of("TRENDSTREAM_KAFKA_PORT", "TRENDSTREAM_KAFKA_CONTROLLER_PORT",
-                "TRENDSTREAM_REGISTRY_PORT", "TRENDSTREAM_PG_PORT", "TRENDSTREAM_FLINK_PORT", "TRENDSTREAM_FLINK_RPC_PORT")) {
+                "TRENDSTREAM_REGISTRY_PORT", "TRENDSTREAM_PG_PORT", "TRENDSTREAM_FLINK_PORT", "TRENDSTREAM_FLINK_RPC_PORT",
+                "TRENDSTREAM_GATEWAY_PORT")) {
             env.put(variable, String.valueOf(freePort()));
         }
     }
