@@ -98,6 +98,9 @@ public class StackTool {
         }
     }
 
+    /** The read-only role of sql/007_query_reader.sql. */
+    static final String READER_ROLE = "trendstream_reader";
+
     /** The local server trusts localhost (initdb --auth=trust), so the superuser connects without a password. */
     static void databaseRole(String jdbcUrl, String role) throws Exception {
         String password = System.getenv("TRENDSTREAM_JDBC_PASSWORD");
@@ -116,6 +119,10 @@ public class StackTool {
             st.execute("GRANT USAGE ON SCHEMA public TO " + role);
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
             st.execute("GRANT SELECT, USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            // The gateway's query API logs in as this role too and acts as the read-only role of sql/007 (SET ROLE):
+            // membership adds no right the role lacks, and the queries run with the reader's rights only.
+            st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + READER_ROLE + "') THEN "
+                    + "GRANT " + READER_ROLE + " TO " + role + "; END IF; END $$");
         }
         System.out.println("Database role " + role + " ready (password not shown)");
     }
