@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.trendstream.cluster.Manifest.Totals;
 import io.trendstream.cluster.Manifest.WindowKey;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,6 +146,16 @@ class FaultSuiteITCase {
         Manifest first = generate(1500, "0", 0.0, 0.0);
         await("the first windows committed").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                 .until(() -> !stack.windowRows(first.openWindowStart()).isEmpty());
+        theGatewaysQueryApiAnswersFromTheDatabase();
+    }
+
+    /** `up` also starts the gateway, whose query API reads the committed windows as the read-only role of sql/007. */
+    private void theGatewaysQueryApiAnswersFromTheDatabase() throws Exception {
+        HttpResponse<String> latest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(stack.gateway() + "/api/v1/top-products?window_start=latest&limit=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(latest.statusCode()).as("the gateway's query API: %s", latest.body()).isEqualTo(200);
+        assertThat(latest.body()).contains("\"product_id\"");
     }
 
     private void run(FaultScenario scenario) throws Exception {

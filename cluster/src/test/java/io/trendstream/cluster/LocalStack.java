@@ -111,6 +111,10 @@ final class LocalStack {
         return "jdbc:postgresql://localhost:" + port("TRENDSTREAM_PG_PORT") + "/trendstream";
     }
 
+    String gateway() {
+        return "http://localhost:" + port("TRENDSTREAM_GATEWAY_PORT");
+    }
+
     String dashboard() {
         return "http://localhost:" + port("TRENDSTREAM_FLINK_PORT");
     }
