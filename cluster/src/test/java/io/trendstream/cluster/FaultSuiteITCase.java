@@ -164,6 +164,11 @@ class FaultSuiteITCase {
         long restartsBefore = stack.restarts(job);
         List<Recovery> recoveries = new ArrayList<>();
         try {
+            if (scenario == FaultScenario.JOBMANAGER_LOSS) {
+                // As an operator's stack: `up` remembers the job it runs. Before the load, so that the JobManager dies
+                // while the load streams (on a slow machine the load had ended by then: no rows to recover, a timeout).
+                up();
+            }
             Path manifestFile = stack.home.resolve(String.format("manifest-%02d-%s.json", ++runs, scenario.id));
             double hostile = scenario == FaultScenario.FLOOD ? SIZE.hostileShare() : 0.001;
             Process load = stack.start(Map.of(), generatorCommand(cursor, SIZE.loadEvents(scenario), manifestFile,
@@ -304,7 +309,6 @@ class FaultSuiteITCase {
 
     /** No JobManager HA locally: `up` starts a new JobManager and resumes the job from its latest retained checkpoint. */
     private Recovery loseTheJobManager() throws Exception {
-        up(); // as an operator's stack: `up` remembers the job it runs
         String job = currentJob();
         long rows = rowProgress();
         Instant injected = Instant.now();
