@@ -166,6 +166,10 @@ public final class GatewayConfig {
         return get(GatewayOptions.INGEST_TRANSACTIONAL_ID);
     }
 
+    public int transactionProducers() {
+        return get(GatewayOptions.INGEST_TRANSACTION_PRODUCERS);
+    }
+
     public int transactionMaxEvents() {
         return get(GatewayOptions.INGEST_TRANSACTION_MAX_EVENTS);
     }
@@ -209,6 +213,7 @@ public final class GatewayConfig {
                 "must be between 1 kb and 2 gb");
         check(GatewayOptions.INGEST_MAX_BATCH_EVENTS, v -> v > 0, "must be positive");
         check(GatewayOptions.INGEST_TRANSACTIONAL_ID, v -> !v.isBlank(), "must not be blank");
+        check(GatewayOptions.INGEST_TRANSACTION_PRODUCERS, v -> v >= 1 && v <= 16, "must be 1 to 16");
         check(GatewayOptions.INGEST_TRANSACTION_MAX_EVENTS, v -> v > 0, "must be positive");
         check(GatewayOptions.INGEST_TRANSACTION_LINGER, v -> !v.isNegative(), "must not be negative");
         check(GatewayOptions.INGEST_ACK_TIMEOUT, GatewayConfig::positive, "must be longer than zero");

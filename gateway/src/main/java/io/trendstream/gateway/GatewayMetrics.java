@@ -56,6 +56,12 @@ public final class GatewayMetrics {
             .classicOnly()
             .register(registry);
 
+    private final Counter transactions = Counter.builder()
+            .name("gateway_kafka_transactions_total")
+            .help("Kafka transactions committed, by transactional id of the ingest producer pool.")
+            .labelNames("transactional_id")
+            .register(registry);
+
     private final Counter events = Counter.builder()
             .name("gateway_events_total")
             .help("Events by topic and outcome: committed (acknowledged 202), rejected (400), failed (503).")
@@ -81,7 +87,8 @@ public final class GatewayMetrics {
         produceDuration.observe(nanos / 1e9);
     }
 
-    public void committed(int eventCount, long nanos) {
+    public void committed(String transactionalId, int eventCount, long nanos) {
+        transactions.labelValues(transactionalId).inc();
         commitDuration.observe(nanos / 1e9);
         transactionEvents.observe(eventCount);
     }

@@ -48,8 +48,14 @@ public final class GatewayOptions {
 
     public static final ConfigOption<String> INGEST_TRANSACTIONAL_ID =
             ConfigOptions.key("gateway.ingest.transactional-id").stringType().defaultValue("trendstream-gateway")
-                    .withDescription("Transactional id of the gateway's Kafka producer: unique per gateway instance"
-                            + " (a second instance with the same id fences the first).");
+                    .withDescription("Transactional id of the gateway's Kafka producers (each appends its number):"
+                            + " unique per gateway instance (a second instance with the same id fences the first).");
+
+    public static final ConfigOption<Integer> INGEST_TRANSACTION_PRODUCERS =
+            ConfigOptions.key("gateway.ingest.transaction-producers").intType().defaultValue(4)
+                    .withDescription("Group commit: transactional producers that take turns (transactional ids"
+                            + " gateway.ingest.transactional-id-0, -1, ...), so that while one transaction commits the"
+                            + " next gathers and sends. 1 to 16.");
 
     public static final ConfigOption<Integer> INGEST_TRANSACTION_MAX_EVENTS =
             ConfigOptions.key("gateway.ingest.transaction-max-events").intType().defaultValue(20_000)
@@ -124,7 +130,7 @@ public final class GatewayOptions {
     /** The gateway's own settings. */
     public static final List<ConfigOption<?>> OWN = List.of(
             HOST, PORT, INGEST_API_KEY, INGEST_MAX_BODY_SIZE, INGEST_MAX_BATCH_EVENTS, INGEST_TRANSACTIONAL_ID,
-            INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT, INGEST_IDEMPOTENCY_KEYS,
+            INGEST_TRANSACTION_PRODUCERS, INGEST_TRANSACTION_MAX_EVENTS, INGEST_TRANSACTION_LINGER, INGEST_ACK_TIMEOUT, INGEST_IDEMPOTENCY_KEYS,
             QUERY_JDBC_USER, QUERY_JDBC_PASSWORD, QUERY_POOL_SIZE, QUERY_STATEMENT_TIMEOUT, LIVE_WINDOW_POLL_INTERVAL,
             LIVE_HISTORY_EVENTS, LIVE_HEARTBEAT_INTERVAL);
 

@@ -128,6 +128,13 @@ class GatewayTest {
                 .isInstanceOf(IllegalConfigurationException.class)
                 .hasMessage("Invalid setting 'gateway.ingest.api-key' = (secret) from environment variable"
                         + " TRENDSTREAM_GATEWAY_INGEST_API_KEY: must be at least 16 characters long.");
+        assertThatThrownBy(() -> GatewayConfig.resolve(new String[] {"--gateway.ingest.transaction-producers", "0"}, Map.of(
+                "TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "TRENDSTREAM_SCHEMA_REGISTRY_URL", "http://registry:8085",
+                "TRENDSTREAM_JDBC_URL", "jdbc:postgresql://db:5432/trendstream")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageContaining("gateway.ingest.transaction-producers")
+                .hasMessageContaining("must be 1 to 16");
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {

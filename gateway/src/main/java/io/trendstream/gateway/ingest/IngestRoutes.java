@@ -51,7 +51,7 @@ public final class IngestRoutes implements RouteGroup {
                 new ConfluentSchemaCoder(registry, ConfluentAvro.topicValueSubject(config.viewsTopic()), true));
         registerSchemas();
         this.publisher = new GroupCommitPublisher(config.bootstrapServers(), config.transactionalId(),
-                config.transactionMaxEvents(), config.transactionLinger(), metrics);
+                config.transactionProducers(), config.transactionMaxEvents(), config.transactionLinger(), metrics);
     }
 
     /** Best effort: the first request registers them otherwise (and answers 503 while the registry is down). */

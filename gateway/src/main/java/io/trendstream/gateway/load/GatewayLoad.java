@@ -2,9 +2,7 @@ package io.trendstream.gateway.load;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -30,6 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * first one event per request, then {@code --batch-size} events per request (JSON arrays); reports requests/s,
  * events/s and latency percentiles of 202 answers, and appends them to {@code --results}. Any answer but 202 is
  * counted and reported, never retried.
+ *
+ * <p>Each client owns one keep-alive connection ({@link KeepAliveConnection}). Products are named
+ * {@value #PRODUCT_PREFIX}{@code N} and an order's lines are of distinct products, so that what the job must have
+ * counted of the acknowledged events is known exactly: the tool reports the expected sums of {@code orders},
+ * {@code units} and {@code views} over those products in {@code product_window_stats} (all phases, warm-ups
+ * included), to compare once the windows have closed.
  */
 public final class GatewayLoad {
 
@@ -39,8 +43,13 @@ public final class GatewayLoad {
     private final int batchSize;
     private final int viewsPerOrder;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    /** Of every request answered 202, warm-ups included: what product_window_stats must sum to for these products. */
+    private final AtomicLong acceptedOrders = new AtomicLong();
+    private final AtomicLong acceptedUnits = new AtomicLong();
+    private final AtomicLong acceptedViews = new AtomicLong();
+
+    static final String PRODUCT_PREFIX = "load-p-";
+    private static final int PRODUCTS = 500;
 
     private GatewayLoad(Map<String, String> args) {
         this.base = URI.create(args.getOrDefault("url", "http://localhost:8090"));
@@ -96,7 +105,10 @@ public final class GatewayLoad {
             report.append(result.row()).append('\n');
         }
         report.append("\nEach phase ").append(load.duration.toSeconds()).append(" s, ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" processors seen by the load tool.\n");
+                .append(Runtime.getRuntime().availableProcessors()).append(" processors seen by the load tool. Accepted (202,"
+                        + " warm-ups included), to be counted by the job in product_window_stats over product_id LIKE '")
+                .append(PRODUCT_PREFIX).append("%': orders ").append(load.acceptedOrders.get()).append(", units ")
+                .append(load.acceptedUnits.get()).append(", views ").append(load.acceptedViews.get()).append(".\n");
         System.out.print(report);
         Files.writeString(results, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.println("Appended to " + results.toAbsolutePath());
@@ -130,18 +142,24 @@ public final class GatewayLoad {
             futures.add(clients.submit(() -> {
                 long[] latencies = new long[1024];
                 int n = 0;
-                while (System.nanoTime() < end) {
-                    boolean order = random.nextInt(viewsPerOrder + 1) == 0;
-                    HttpRequest request = request(order, eventsPerRequest, random);
-                    long t0 = System.nanoTime();
-                    int status = send(request);
-                    long micros = (System.nanoTime() - t0) / 1_000;
-                    if (n == latencies.length) {
-                        latencies = Arrays.copyOf(latencies, n * 2);
-                    }
-                    latencies[n++] = status == 202 ? micros : -1;
-                    if (status != 202) {
-                        statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                try (KeepAliveConnection connection = new KeepAliveConnection(base, apiKey)) {
+                    while (System.nanoTime() < end) {
+                        boolean order = random.nextInt(viewsPerOrder + 1) == 0;
+                        Body body = body(order, eventsPerRequest, random);
+                        long t0 = System.nanoTime();
+                        int status = send(connection, order ? "/api/v1/orders" : "/api/v1/product-views", body.json);
+                        long micros = (System.nanoTime() - t0) / 1_000;
+                        if (n == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, n * 2);
+                        }
+                        latencies[n++] = status == 202 ? micros : -1;
+                        if (status == 202) {
+                            acceptedOrders.addAndGet(body.orderProducts);
+                            acceptedUnits.addAndGet(body.units);
+                            acceptedViews.addAndGet(order ? 0 : eventsPerRequest);
+                        } else {
+                            statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                        }
                     }
                 }
                 return Arrays.copyOf(latencies, n);
@@ -158,19 +176,21 @@ public final class GatewayLoad {
         return all;
     }
 
-    private int send(HttpRequest request) {
+    private static int send(KeepAliveConnection connection, String path, byte[] body) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return connection.post(path, body);
         } catch (IOException e) {
             return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -2;
         }
     }
 
-    private HttpRequest request(boolean order, int events, SplittableRandom random) {
+    /** A request's JSON, and what the job will count of it: (order, product) pairs and units. */
+    private record Body(byte[] json, long orderProducts, long units) {}
+
+    private static Body body(boolean order, int events, SplittableRandom random) {
         StringBuilder body = new StringBuilder(events * 120);
+        long orderProducts = 0;
+        long units = 0;
         if (events > 1) {
             body.append('[');
         }
@@ -181,30 +201,28 @@ public final class GatewayLoad {
             if (order) {
                 body.append("{\"user_id\":\"u-").append(random.nextInt(100_000)).append("\",\"items\":[");
                 int lines = 1 + random.nextInt(3);
+                int firstProduct = random.nextInt(PRODUCTS);
                 for (int l = 0; l < lines; l++) {
                     if (l > 0) {
                         body.append(',');
                     }
-                    body.append("{\"product_id\":\"p-").append(random.nextInt(500)).append("\",\"quantity\":")
-                            .append(1 + random.nextInt(3)).append(",\"price\":").append(1 + random.nextInt(200))
+                    int quantity = 1 + random.nextInt(3);
+                    // Consecutive products: distinct, so that each line is one (order, product) pair for the job.
+                    body.append("{\"product_id\":\"").append(PRODUCT_PREFIX).append((firstProduct + l) % PRODUCTS)
+                            .append("\",\"quantity\":").append(quantity).append(",\"price\":").append(1 + random.nextInt(200))
                             .append('.').append(10 + random.nextInt(90)).append('}');
+                    units += quantity;
                 }
+                orderProducts += lines;
                 body.append("]}");
             } else {
-                body.append("{\"user_id\":\"u-").append(random.nextInt(100_000)).append("\",\"product_id\":\"p-")
-                        .append(random.nextInt(500)).append("\"}");
+                body.append("{\"user_id\":\"u-").append(random.nextInt(100_000)).append("\",\"product_id\":\"")
+                        .append(PRODUCT_PREFIX).append(random.nextInt(PRODUCTS)).append("\"}");
             }
         }
         if (events > 1) {
             body.append(']');
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(order ? "/api/v1/orders" : "/api/v1/product-views"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (apiKey != null && !apiKey.isBlank()) {
-            request.header("X-API-Key", apiKey);
-        }
-        return request.build();
+        return new Body(body.toString().getBytes(StandardCharsets.UTF_8), orderProducts, units);
     }
 }
