@@ -51,6 +51,12 @@ final class BenchOptions implements Cloneable {
     long pacedRate = 10_000;
     /** How long each paced run writes input: at least 60 s of steady state and 6 checkpoints at the shipped 10 s. */
     Duration pacedDuration = Duration.ofSeconds(70);
+    /**
+     * Window size of the paced runs: short enough that many windows close within {@link #pacedDuration}, each a
+     * latency sample (with the backlog's 1 min windows a 70 s run closed one) and a window the Kafka Streams peer's
+     * rows are judged on after its grace.
+     */
+    Duration pacedWindowSize = Duration.ofSeconds(10);
     /** The variants of the paced latency runs. */
     List<String> latencyVariants = new ArrayList<>(List.of("pipeline", "sql", "streams"));
     /** Checkpoint intervals of the paced latency runs: the shipped one, and 1 s (what exactly-once costs there). */
@@ -133,6 +139,7 @@ final class BenchOptions implements Cloneable {
                 case "--window-seconds" -> o.windowSize = Duration.ofSeconds(Long.parseLong(value));
                 case "--paced-rate" -> o.pacedRate = Long.parseLong(value);
                 case "--paced-seconds" -> o.pacedDuration = Duration.ofSeconds(Long.parseLong(value));
+                case "--paced-window-seconds" -> o.pacedWindowSize = Duration.ofSeconds(Long.parseLong(value));
                 case "--latency-variants" -> o.latencyVariants = new ArrayList<>(List.of(value.split(",")));
                 case "--latency-checkpoint-intervals" -> o.latencyCheckpointIntervals = new ArrayList<>(
                         Stream.of(value.split(",")).map(ms -> Duration.ofMillis(Long.parseLong(ms.trim()))).toList());
@@ -156,7 +163,7 @@ final class BenchOptions implements Cloneable {
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
                         + " --variants ceiling,pipeline,sql,streams,streams-updates --pairs N --extra-runs --second-size N --skewed"
-                        + " --window-seconds S --paced-rate N --paced-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
+                        + " --window-seconds S --paced-rate N --paced-seconds S --paced-window-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
                         + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
                         + " --warmup-events N --timeout-seconds S --results-dir DIR)");
             }
@@ -167,10 +174,21 @@ final class BenchOptions implements Cloneable {
 
     /** The same options with another checkpoint interval (for the paced latency runs). */
     BenchOptions withCheckpointInterval(Duration interval) {
+        BenchOptions copy = copy();
+        copy.checkpointInterval = interval;
+        return copy;
+    }
+
+    /** The options of a paced run: its windows are {@link #pacedWindowSize}. */
+    BenchOptions forPacedRun() {
+        BenchOptions copy = copy();
+        copy.windowSize = pacedWindowSize;
+        return copy;
+    }
+
+    private BenchOptions copy() {
         try {
-            BenchOptions copy = (BenchOptions) clone();
-            copy.checkpointInterval = interval;
-            return copy;
+            return (BenchOptions) clone();
         } catch (CloneNotSupportedException e) {
             throw new AssertionError(e);
         }

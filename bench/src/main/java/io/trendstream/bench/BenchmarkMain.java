@@ -130,7 +130,8 @@ public final class BenchmarkMain {
     }
 
     /** One variant on its own paced input (fresh topics, written in real time while it runs). */
-    private static VariantResult paced(String variant, BenchStack stack, BenchOptions options, long rate, int p) {
+    private static VariantResult paced(String variant, BenchStack stack, BenchOptions backlogOptions, long rate, int p) {
+        BenchOptions options = backlogOptions.forPacedRun();
         Dataset dataset = Dataset.paced(stack, options, rate, options.pacedDuration,
                 "paced-" + variant + "-" + rate + "-" + options.checkpointInterval.toMillis() + "-" + FlinkJobVariant.shortId(),
                 options.skewed);
@@ -216,6 +217,7 @@ public final class BenchmarkMain {
         s.put("skewed", o.skewed);
         s.put("pacedRate", o.pacedRate);
         s.put("pacedDuration", o.pacedDuration.toString());
+        s.put("pacedWindowSize", o.pacedWindowSize.toString());
         s.put("latencyCheckpointIntervals", o.latencyCheckpointIntervals.toString());
         s.put("maxRates", o.maxRates.toString());
         s.put("heapEvents", o.heapEvents);

@@ -31,7 +31,7 @@ class BenchSmokeITCase {
         // 20k events at 100 per second of event time: 200 s, so 10 s windows close; paced: 30 s at 300 events/s.
         BenchmarkMain.run("--events", "20000", "--event-rate", "100", "--products", "10", "--users", "100",
                 "--window-seconds", "10", "--checkpoint-interval", "1000", "--warmup-events", "0", "--pairs", "2",
-                "--paced-rate", "300", "--paced-seconds", "30", "--latency-variants", "pipeline,sql",
+                "--paced-rate", "300", "--paced-seconds", "30", "--paced-window-seconds", "5", "--latency-variants", "pipeline,sql",
                 "--latency-checkpoint-intervals", "1000", "--heap-events", "5000", "--max-rates", "none",
                 "--timeout-seconds", "300", "--results-dir", results.toString());
 
@@ -39,6 +39,7 @@ class BenchSmokeITCase {
         assertThat(root.path("command").asText()).startsWith("bin/bench");
         assertThat(root.path("machine").asText()).contains("cores");
         assertThat(root.path("targets")).hasSize(5);
+        assertThat(root.path("settings").path("pacedWindowSize").asText()).isEqualTo("PT5S");
         List<String> runs = new ArrayList<>();
         for (JsonNode variant : root.path("variants")) {
             String name = variant.path("name").asText();
@@ -55,6 +56,9 @@ class BenchSmokeITCase {
                 assertThat(variant.path("latencyFrom").asText()).isEqualTo("window end (wall clock)");
                 assertThat(variant.path("latencyP99Millis").isNumber()).as(name).isTrue();
                 assertThat(variant.path("sustained").isBoolean()).as(name).isTrue();
+                // Paced runs have windows of their own (--paced-window-seconds 5): in 30 s of input at least three
+                // close, each with a row (a latency sample) for each of the 10 products.
+                assertThat(variant.path("latencyWindows").asLong()).as(name + " latency samples").isGreaterThanOrEqualTo(30);
             }
         }
         // --pairs 2: every compared variant once more, in turn, after the main runs; then the heap check and paced runs.
