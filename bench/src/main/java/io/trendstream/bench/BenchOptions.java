@@ -54,9 +54,11 @@ final class BenchOptions implements Cloneable {
     /**
      * Window size of the paced runs: short enough that many windows close within {@link #pacedDuration}, each a
      * latency sample (with the backlog's 1 min windows a 70 s run closed one) and a window the Kafka Streams peer's
-     * rows are judged on after its grace.
+     * rows are judged on after its grace. 7 s, not a divisor of the 10 s checkpoint interval: a window's row waits
+     * for the next checkpoint after it fires, so windows that all ended at the same phase of the checkpoint cycle
+     * would all wait alike (p50 = p99, by luck anywhere between 0 and 10 s); these end at every phase of it.
      */
-    Duration pacedWindowSize = Duration.ofSeconds(10);
+    Duration pacedWindowSize = Duration.ofSeconds(7);
     /** The variants of the paced latency runs. */
     List<String> latencyVariants = new ArrayList<>(List.of("pipeline", "sql", "streams"));
     /** Checkpoint intervals of the paced latency runs: the shipped one, and 1 s (what exactly-once costs there). */
@@ -71,10 +73,22 @@ final class BenchOptions implements Cloneable {
     /** Peak heap check: the pipeline on skewed backlogs of this many events and ten times as many; 0 = none. */
     long heapEvents = 300_000;
     /**
-     * How many times the ceiling and the pipeline run on the main dataset, alternately: the ceiling target is judged
-     * on the median of the pairs' ratios, so that one run on a shared machine decides less.
+     * How many times every compared variant runs for its throughput, in turn: the ratio targets are judged on the
+     * median of the pairs' ratios, so that one run on a shared machine decides less.
      */
     int pairs = 3;
+    /**
+     * Throughput runs: each variant reads a backlog larger than it can finish ({@link #throughputEvents}) and is
+     * measured over this long a steady state (after {@link #THROUGHPUT_LEAD}), then cancelled. Every variant's
+     * rows are checked against the manifest in its complete run on the main backlog, which comes first; its speed
+     * counts only if that run was correct. 0 = no separate throughput runs: the pairs run the main backlog to
+     * completion (their steady state then lasts as long as the main backlog does).
+     */
+    Duration throughputSteady = Duration.ofSeconds(60);
+    /** Size of the throughput backlog: enough for the ceiling's ~600k events/s over the lead and the steady state. */
+    long throughputEvents = 40_000_000;
+    /** Skipped at the start of a throughput run: sources connecting, the first checkpoint, the JIT's last compiles. */
+    static final Duration THROUGHPUT_LEAD = Duration.ofSeconds(5);
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */
     boolean extraRuns = false;
     long secondSizeEvents = 0;
@@ -148,6 +162,8 @@ final class BenchOptions implements Cloneable {
                 case "--max-rate-variants" -> o.maxRateVariants = new ArrayList<>(List.of(value.split(",")));
                 case "--heap-events" -> o.heapEvents = Long.parseLong(value);
                 case "--warmup-events" -> o.warmupEvents = Long.parseLong(value);
+                case "--throughput-seconds" -> o.throughputSteady = Duration.ofSeconds(Long.parseLong(value));
+                case "--throughput-events" -> o.throughputEvents = Long.parseLong(value);
                 case "--pairs" -> {
                     o.pairs = Integer.parseInt(value);
                     if (o.pairs < 1) {
@@ -162,7 +178,7 @@ final class BenchOptions implements Cloneable {
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
-                        + " --variants ceiling,pipeline,sql,streams,streams-updates --pairs N --extra-runs --second-size N --skewed"
+                        + " --variants ceiling,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --extra-runs --second-size N --skewed"
                         + " --window-seconds S --paced-rate N --paced-seconds S --paced-window-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
                         + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
                         + " --warmup-events N --timeout-seconds S --results-dir DIR)");

@@ -12,10 +12,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code bin/bench}: starts Kafka, the schema registry and PostgreSQL, preloads a seeded dataset, then runs the
- * ceiling, the pipeline and the Kafka Streams peer one after another against it, checks each one's database rows
- * against the generator's manifest, and writes bench/results/latest.{json,md}. Exit status 0 when every variant
- * produced correct results (targets met or not), 1 otherwise.
+ * {@code bin/bench}: starts Kafka, the schema registry and PostgreSQL, preloads a seeded dataset, runs the ceiling,
+ * the pipeline, the Flink SQL and the Kafka Streams peers one after another on it to completion and checks each one's
+ * database rows against the generator's manifest; then measures their throughput in turn, in pairs, over a fixed
+ * steady state on a backlog larger than any finishes; then paced runs (latency, maximum sustainable rate) and the
+ * heap check. Writes bench/results/latest.{json,md}. Exit status 0 when every variant produced correct results
+ * (targets met or not), 1 otherwise.
  */
 public final class BenchmarkMain {
 
@@ -57,14 +59,25 @@ public final class BenchmarkMain {
             if (options.warmupEvents > 0) {
                 warmUp(stack, options, p);
             }
+            // Every variant once to completion on the main backlog: its rows against the manifest.
             for (String variant : options.variants) {
                 record(results, measureVariant(variant, "", stack, options, measurement, main, p, peerGrace), "");
             }
-            // Pairs: every compared variant again, in turn, so that a slow spell of the shared machine decides less.
-            for (int pair = 2; pair <= options.pairs; pair++) {
-                for (String variant : options.variants) {
-                    if (!variant.equals("streams-updates")) {
+            if (options.throughputSteady.isZero()) {
+                // Pairs: every compared variant again, in turn, so that a slow spell of the shared machine decides less.
+                for (int pair = 2; pair <= options.pairs; pair++) {
+                    for (String variant : compared(options)) {
                         record(results, measureVariant(variant, "", stack, options, measurement, main, p, peerGrace), " (pair " + pair + ")");
+                    }
+                }
+            } else {
+                // Throughput: every compared variant for the same steady time on a backlog none of them finishes, in
+                // turn, once per pair. (Its grace does not matter here: its rows are not compared.)
+                Dataset backlog = preload(stack, options, options.throughputEvents, "throughput", options.skewed);
+                Measurement timeBoxed = Measurement.timeBoxed(stack, backlog, options.checkpointInterval, options.throughputSteady);
+                for (int pair = 1; pair <= options.pairs; pair++) {
+                    for (String variant : compared(options)) {
+                        record(results, measureVariant(variant, "", stack, options, timeBoxed, backlog, p, peerGrace), " (pair " + pair + ")");
                     }
                 }
             }
@@ -119,6 +132,11 @@ public final class BenchmarkMain {
             }
         }
         return results.stream().allMatch(VariantResult::correct);
+    }
+
+    /** The variants whose throughput is compared (the streams-updates diagnostic is not). */
+    private static List<String> compared(BenchOptions options) {
+        return options.variants.stream().filter(v -> !v.equals("streams-updates")).toList();
     }
 
     /** The name of the skewed heap-check runs of the pipeline. */
@@ -204,6 +222,9 @@ public final class BenchmarkMain {
         s.put("partitionsPerTopic", o.partitions);
         s.put("parallelism", o.parallelism);
         s.put("pairs", o.pairs);
+        s.put("throughputSteady", o.throughputSteady.toString());
+        s.put("throughputLead", BenchOptions.THROUGHPUT_LEAD.toString());
+        s.put("throughputEvents", o.throughputEvents);
         s.put("windowSize", o.windowSize.toString());
         s.put("allowedLateness", o.allowedLateness.toString());
         s.put("outOfOrderness", o.outOfOrderness.toString());

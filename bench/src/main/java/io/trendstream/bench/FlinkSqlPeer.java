@@ -31,7 +31,8 @@ import org.apache.flink.types.Row;
  * Confluent's Maven repository, which is not reachable here, so the project's deserializer decodes and the activity
  * stream becomes a Table with its event time and the sources' watermarks, {@code SOURCE_WATERMARK()}). Then SQL:
  * a tumbling window TVF, each event once per window with {@code ROW_NUMBER()} (window deduplication), a window
- * aggregation with mini-batch and two-phase (local-global) aggregation, and the JDBC connector's upsert sink into
+ * aggregation with two-phase (local-global) aggregation (no mini-batch settings: window TVF operators buffer per window
+ * anyway), and the JDBC connector's upsert sink into
  * product_window_stats. Same runtime settings as the pipeline (RocksDB, exactly-once checkpoints every checkpoint
  * interval, object reuse, parallelism).
  *
@@ -43,7 +44,7 @@ import org.apache.flink.types.Row;
  * that covers them completes, and after a failure a replay rewrites them.
  */
 final class FlinkSqlPeer {
-    static final String DESCRIPTION = "Flink SQL: window TVF + ROW_NUMBER dedup + two-phase mini-batch aggregation, JDBC upsert sink"
+    static final String DESCRIPTION = "Flink SQL: window TVF + ROW_NUMBER dedup + two-phase window aggregation, JDBC upsert sink"
             + " (decoded by the project's deserializer, DataStream -> Table)";
     /** The vertex whose input watermark closes windows: the global half of the two-phase window aggregation. */
     private static final String WINDOW_VERTEX = "GlobalWindowAggregate";
@@ -61,9 +62,6 @@ final class FlinkSqlPeer {
         TrendPipelineJob.configureRuntime(env, config);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         var settings = tables.getConfig();
-        settings.set("table.exec.mini-batch.enabled", "true");
-        settings.set("table.exec.mini-batch.allow-latency", "1 s");
-        settings.set("table.exec.mini-batch.size", "10000");
         settings.set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
         settings.set("pipeline.name", "TrendStream bench " + name);
 

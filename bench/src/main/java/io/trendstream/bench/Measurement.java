@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
  * visible, or the deadline passes. Then checks the rows against the manifest.
  *
  * <p>On a preloaded backlog the variant reads as fast as it can (its maximum throughput) and latency is measured
- * from the watermark passing a window's end. On paced input the generator starts writing once the variant is
- * running, in real time, and latency is measured from the window's end on the wall clock.
+ * from the watermark passing a window's end. A time-boxed run ({@link #timeBoxed}) reads a backlog larger than it can
+ * finish and ends after a fixed steady state, unverified: its throughput is measured over that time alone. On paced
+ * input the generator starts writing once the variant is running, in real time, and latency is measured from the
+ * window's end on the wall clock.
  */
 final class Measurement {
     static final Duration POLL = Duration.ofMillis(250);
@@ -39,14 +41,32 @@ final class Measurement {
     private final Dataset dataset;
     private final Duration checkpointInterval;
     private final ResourceSampler resources = new ResourceSampler();
+    /** Time-boxed runs: the steady state measured after {@link BenchOptions#THROUGHPUT_LEAD}; null = run to completion. */
+    private final Duration timeBox;
 
     Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval) {
+        this(stack, dataset, checkpointInterval, null);
+    }
+
+    private Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval, Duration timeBox) {
         this.stack = stack;
         this.dataset = dataset;
         this.checkpointInterval = checkpointInterval;
+        this.timeBox = timeBox;
         this.settle = Duration.ofSeconds(30).compareTo(checkpointInterval.multipliedBy(3)) > 0
                 ? Duration.ofSeconds(30) : checkpointInterval.multipliedBy(3);
     }
+
+    /**
+     * Runs on {@code backlog} that end after {@code steady} of steady state (or when the backlog is read, which makes
+     * the run short): for throughput over a long steady state, on a backlog too large for the slower variants to finish.
+     */
+    static Measurement timeBoxed(BenchStack stack, Dataset backlog, Duration checkpointInterval, Duration steady) {
+        return new Measurement(stack, backlog, checkpointInterval, steady);
+    }
+
+    /** The input column of a time-boxed run. */
+    static final String TIME_BOXED = "backlog, time-boxed";
 
     /** How a variant's rows become final. */
     enum Mode {
@@ -81,7 +101,8 @@ final class Measurement {
         long wallStart = System.nanoTime();
         resources.start();
         CommitLatency latency = new CommitLatency();
-        long firstWall = -1, firstRecords = 0, firstCpu = 0, lastWall = -1, lastCpu = 0, inputEndWall = -1;
+        long firstWall = -1, firstRecords = 0, firstCpu = 0, lastWall = -1, lastRecords = 0, lastCpu = 0, inputEndWall = -1;
+        boolean leadOver = timeBox == null, exhausted = false;
         Map<Long, Long> firstThreadCpu = Map.of(), lastThreadCpu = Map.of();
         String status = "ok";
         Optional<FlinkRest.CheckpointStats> checkpoints = Optional.empty();
@@ -124,18 +145,32 @@ final class Measurement {
                             firstCpu = resources.cpuNanosNow();
                             firstThreadCpu = resources.variantThreadCpuNanos();
                         }
+                        if (!leadOver && firstWall > 0 && now - firstWall >= BenchOptions.THROUGHPUT_LEAD.toMillis()) {
+                            leadOver = true; // the steady state starts here
+                            firstWall = now;
+                            firstRecords = read.getAsLong();
+                            firstCpu = resources.cpuNanosNow();
+                            firstThreadCpu = resources.variantThreadCpuNanos();
+                        }
                         if (dataset.complete() && read.getAsLong() >= dataset.totalRecords() && variant.drained()) {
                             allRead = true;
+                            exhausted = timeBox != null;
+                        }
+                        if (allRead || leadOver && timeBox != null && now - firstWall >= timeBox.toMillis()) {
                             lastWall = now;
+                            lastRecords = allRead ? dataset.totalRecords() : read.getAsLong();
                             lastCpu = resources.cpuNanosNow();
                             lastThreadCpu = resources.variantThreadCpuNanos();
+                            if (timeBox != null) {
+                                break; // a time-boxed run ends here: its rows are not compared
+                            }
                         }
                     }
                     OptionalLong watermark = variant.closingWatermark();
                     if (watermark.isPresent()) {
                         latency.watermark(now, watermark.getAsLong());
                     }
-                    if (db != null) {
+                    if (db != null && timeBox == null) {
                         pollRows(db, latency, now);
                     }
                     Map<String, WindowCount> closed = expected;
@@ -175,7 +210,7 @@ final class Measurement {
                 }
                 checkpoints = variant.checkpoints();
                 notes = variant.notes();
-                if (db != null && expected != null) {
+                if (db != null && expected != null && timeBox == null) {
                     verdict = ResultVerifier.verify(expected, allRows(), ResultVerifier.readRows(db));
                 }
             }
@@ -197,6 +232,11 @@ final class Measurement {
                 verification += "; emitted on close after a grace of " + emitDelay.toSeconds() + " s, so windows ending"
                         + " within grace + out-of-orderness + 10 s of the last event time are not compared";
             }
+        } else if (timeBox != null) {
+            correct = status.equals("ok") && lastWall > 0;
+            verification = String.format(Locale.ROOT, "time-boxed: %,d of %,d records read in the measured steady state%s;"
+                    + " rows not compared here (the variant's complete run on the main backlog is)", lastRecords - firstRecords,
+                    totalRecords, exhausted ? ", the backlog ran out before its end (a larger --throughput-events makes it longer)" : "");
         } else {
             correct = status.equals("ok") && lastWall > 0;
             verification = correct ? "no output; all " + totalRecords + " records read" : "not verified";
@@ -217,7 +257,7 @@ final class Measurement {
             inputLag = dataset.pacedLagMillis(inputEndWall) / 1000.0;
         }
         if (firstWall > 0 && lastWall > firstWall) {
-            long events = totalRecords - firstRecords;
+            long events = lastRecords - firstRecords;
             steady = (lastWall - firstWall) / 1000.0;
             rate = events / steady;
             cpuPerMillion = (lastCpu - firstCpu) / 1e9 / (events / 1e6);
@@ -231,7 +271,8 @@ final class Measurement {
         }
         FlinkRest.CheckpointStats cp = checkpoints.orElse(null);
         return new VariantResult(name, description, parallelism,
-                paced ? String.format(Locale.ROOT, "paced %,d/s", dataset.pacedRate) : "backlog", dataset.skewed,
+                paced ? String.format(Locale.ROOT, "paced %,d/s", dataset.pacedRate) : timeBox != null ? TIME_BOXED : "backlog",
+                dataset.skewed,
                 dataset.complete() ? dataset.manifest().counts().eventsSent() : 0, totalRecords,
                 status, correct, verification, mismatches, rate, steady, cpuPerMillion, variantCpuPerMillion,
                 resources.peakHeapBytes() >> 20, resources.peakHeapAfterGcBytes() >> 20, resources.peakRssBytes() >> 20,

@@ -236,7 +236,9 @@ final class StreamsPeer implements RunningVariant {
                         && m.getKey().group().equals("stream-task-metrics"))
                 .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue())
                 .sum();
-        return Optional.of(disorder.summary() + "; Kafka Streams dropped-records-total " + (long) dropped);
+        // In a time-boxed run, how far the window stage trailed the ingest behind the repartition topic at the end.
+        return Optional.of(disorder.summary() + "; Kafka Streams dropped-records-total " + (long) dropped
+                + String.format(java.util.Locale.ROOT, "; %,d of %,d bundles had reached the window stage", disorder.seen(), bundled.get()));
     }
 
     @Override

@@ -50,6 +50,24 @@ class TargetsTest {
     }
 
     @Test
+    void timeBoxedRunsMeasureThroughputOnceEachVariantsCompleteRunWasCorrect() {
+        List<VariantResult> results = new ArrayList<>(List.of(
+                run("ceiling", 2, 3_000_000, 500_000.0), run("pipeline", 2, 3_000_000, 100_000.0),
+                run("kafka-streams", 2, 3_000_000, 10_000.0),
+                timeBoxed("ceiling", 400_000.0), timeBoxed("pipeline", 300_000.0), timeBoxed("kafka-streams", 100_000.0),
+                timeBoxed("ceiling", 600_000.0), timeBoxed("pipeline", 300_000.0), timeBoxed("kafka-streams", 100_000.0)));
+
+        // The complete runs' rates (0.2 x, 10 x) count for nothing: the time-boxed pairs' are 0.75 and 0.5.
+        assertThat(Targets.pairedRatio(results, OPTIONS, "ceiling", 0.8).measured())
+                .isEqualTo("0.63 x (median of 2 pairs: 0.75, 0.50; spread 0.50-0.75)");
+        assertThat(Targets.pairedRatio(results, OPTIONS, "kafka-streams", 2.0).measured()).startsWith("3.00 x");
+
+        // A variant whose complete run was wrong has no speed to compare, however fast its time-boxed runs were.
+        results.set(2, failed("kafka-streams", 2, 3_000_000));
+        assertThat(Targets.pairedRatio(results, OPTIONS, "kafka-streams", 2.0).verdict()).startsWith("not measured");
+    }
+
+    @Test
     void latencyIsJudgedOnThePacedRunAtTheMainCheckpointIntervalAgainstOutOfOrdernessPlusIntervalPlusOneSecond() {
         // defaults: out-of-orderness 5 s, checkpoint interval 10 s -> bound 16 s
         assertThat(Targets.latency(List.of(paced("pipeline", 10_000, 16_000L)), OPTIONS).verdict()).isEqualTo("met");
@@ -68,6 +86,10 @@ class TargetsTest {
 
     private static VariantResult run(String name, int parallelism, long events, double eventsPerSecond) {
         return result(name, parallelism, events, "backlog", true, eventsPerSecond, 10_000, null, 0);
+    }
+
+    private static VariantResult timeBoxed(String name, double eventsPerSecond) {
+        return result(name, 2, 40_000_000, Measurement.TIME_BOXED, true, eventsPerSecond, 10_000, null, 0);
     }
 
     private static VariantResult failed(String name, int parallelism, long events) {
