@@ -92,7 +92,7 @@ final class ResultsWriter {
                     .append(" |\n");
         }
         md.append("\n(short): less than 60 s of steady state or fewer than 6 completed checkpoints (issue 12's bar for a"
-                + " measured run).\n");
+                + " measured run; the Kafka Streams peer commits every checkpoint interval and reports no checkpoints).\n");
         md.append("\nVerification (database rows vs. the generator's manifest):\n\n");
         for (VariantResult r : results) {
             md.append("* ").append(r.name()).append(" (p").append(r.parallelism()).append(", ").append(r.input())

@@ -59,8 +59,12 @@ record VariantResult(
         return inputLagSeconds != null && inputLagSeconds <= Measurement.KEPT_UP.toSeconds();
     }
 
-    /** Issue 12's bar for a measured run: at least a minute of steady state and six completed checkpoints. */
+    /**
+     * Issue 12's bar for a measured run: at least a minute of steady state and six completed checkpoints. The Kafka
+     * Streams peer has no checkpoints to count (none reported): it commits every checkpoint interval
+     * ({@code commit.interval.ms}), so its steady minute holds six commits at the shipped 10 s.
+     */
     boolean longEnough() {
-        return steadySeconds != null && steadySeconds >= 60 && checkpointsCompleted != null && checkpointsCompleted >= 6;
+        return steadySeconds != null && steadySeconds >= 60 && (checkpointsCompleted == null || checkpointsCompleted >= 6);
     }
 }
