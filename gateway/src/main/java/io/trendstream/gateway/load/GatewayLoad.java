@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * events/s and latency percentiles of 202 answers, and appends them to {@code --results}. Any answer but 202 is
  * counted and reported, never retried.
  *
- * <p>Each client owns one keep-alive connection ({@link KeepAliveConnection}). Products are named
+ * <p>Each client is one keep-alive connection with one request in flight; {@code --threads} threads (by default one
+ * per two processors) drive all of them ({@link ConnectionDriver}), so that many clients cost the tool little. Products are named
  * {@value #PRODUCT_PREFIX}{@code N} and an order's lines are of distinct products, so that what the job must have
  * counted of the acknowledged events is known exactly: the tool reports the expected sums of {@code orders},
  * {@code units} and {@code views} over those products in {@code product_window_stats} (all phases, warm-ups
@@ -43,6 +41,7 @@ public final class GatewayLoad {
     private final int batchSize;
     private final int viewsPerOrder;
     private final String apiKey;
+    private final int threads;
     /** Of every request answered 202, warm-ups included: what product_window_stats must sum to for these products. */
     private final AtomicLong acceptedOrders = new AtomicLong();
     private final AtomicLong acceptedUnits = new AtomicLong();
@@ -58,6 +57,8 @@ public final class GatewayLoad {
         this.batchSize = Integer.parseInt(args.getOrDefault("batch-size", "1000"));
         this.viewsPerOrder = Integer.parseInt(args.getOrDefault("views-per-order", "4"));
         this.apiKey = System.getenv("TRENDSTREAM_GATEWAY_INGEST_API_KEY");
+        this.threads = Integer.parseInt(args.getOrDefault("threads",
+                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))));
     }
 
     /** What one phase measured. */
@@ -132,60 +133,84 @@ public final class GatewayLoad {
 
     private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
 
-    /** Each client's latencies in microseconds; -1 for an answer other than 202. */
+    /** Latencies in microseconds of each driver thread's requests; -1 for an answer other than 202. */
     private List<long[]> runFor(Duration length, int eventsPerRequest, long seed) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         long end = System.nanoTime() + length.toNanos();
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int c = 0; c < concurrency; c++) {
-            SplittableRandom random = new SplittableRandom(seed * 1_000 + c);
-            futures.add(clients.submit(() -> {
-                long[] latencies = new long[1024];
-                int n = 0;
-                try (KeepAliveConnection connection = new KeepAliveConnection(base, apiKey)) {
-                    while (System.nanoTime() < end) {
-                        boolean order = random.nextInt(viewsPerOrder + 1) == 0;
-                        Body body = body(order, eventsPerRequest, random);
-                        long t0 = System.nanoTime();
-                        int status = send(connection, order ? "/api/v1/orders" : "/api/v1/product-views", body.json);
-                        long micros = (System.nanoTime() - t0) / 1_000;
-                        if (n == latencies.length) {
-                            latencies = Arrays.copyOf(latencies, n * 2);
-                        }
-                        latencies[n++] = status == 202 ? micros : -1;
-                        if (status == 202) {
-                            acceptedOrders.addAndGet(body.orderProducts);
-                            acceptedUnits.addAndGet(body.units);
-                            acceptedViews.addAndGet(order ? 0 : eventsPerRequest);
-                        } else {
-                            statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                        }
-                    }
-                }
-                return Arrays.copyOf(latencies, n);
-            }));
+        int driverCount = Math.min(threads, concurrency);
+        List<Clients> drivers = new ArrayList<>();
+        List<Thread> running = new ArrayList<>();
+        for (int d = 0; d < driverCount; d++) {
+            List<Integer> connections = new ArrayList<>();
+            for (int c = d; c < concurrency; c += driverCount) {
+                connections.add(c);
+            }
+            Clients clients = new Clients(end, eventsPerRequest, seed, concurrency);
+            drivers.add(clients);
+            Thread thread = new Thread(new ConnectionDriver(base, apiKey, connections, clients), "load-driver-" + d);
+            thread.start();
+            running.add(thread);
         }
-        List<long[]> all = new ArrayList<>();
-        for (Future<long[]> future : futures) {
-            all.add(future.get());
+        for (Thread thread : running) {
+            thread.join();
         }
-        clients.shutdown();
         if (seed == 0) {
             statusCounts.clear();
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Clients clients : drivers) {
+            all.add(Arrays.copyOf(clients.latencies, clients.count));
         }
         return all;
     }
 
-    private static int send(KeepAliveConnection connection, String path, byte[] body) {
-        try {
-            return connection.post(path, body);
-        } catch (IOException e) {
-            return -1;
+    /** The closed-loop clients of one driver thread: each connection posts its next request until the phase ends. */
+    private final class Clients implements ConnectionDriver.RequestSource {
+
+        private final long end;
+        private final int eventsPerRequest;
+        private final SplittableRandom[] randoms;
+        private long[] latencies = new long[1024];
+        private int count;
+
+        Clients(long end, int eventsPerRequest, long seed, int connections) {
+            this.end = end;
+            this.eventsPerRequest = eventsPerRequest;
+            this.randoms = new SplittableRandom[connections];
+            for (int c = 0; c < connections; c++) {
+                randoms[c] = new SplittableRandom(seed * 1_000 + c);
+            }
+        }
+
+        @Override
+        public ConnectionDriver.Request next(int connection) {
+            if (System.nanoTime() >= end) {
+                return null;
+            }
+            SplittableRandom random = randoms[connection];
+            boolean order = random.nextInt(viewsPerOrder + 1) == 0;
+            Body body = body(order, eventsPerRequest, random);
+            return new ConnectionDriver.Request(order ? "/api/v1/orders" : "/api/v1/product-views", body.json, body);
+        }
+
+        @Override
+        public void answered(ConnectionDriver.Request request, int status, long latencyNanos) {
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, count * 2);
+            }
+            latencies[count++] = status == 202 ? latencyNanos / 1_000 : -1;
+            Body body = (Body) request.tag();
+            if (status == 202) {
+                acceptedOrders.addAndGet(body.orderProducts);
+                acceptedUnits.addAndGet(body.units);
+                acceptedViews.addAndGet(body.order ? 0 : eventsPerRequest);
+            } else {
+                statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+            }
         }
     }
 
     /** A request's JSON, and what the job will count of it: (order, product) pairs and units. */
-    private record Body(byte[] json, long orderProducts, long units) {}
+    private record Body(byte[] json, boolean order, long orderProducts, long units) {}
 
     private static Body body(boolean order, int events, SplittableRandom random) {
         StringBuilder body = new StringBuilder(events * 120);
@@ -223,6 +248,6 @@ public final class GatewayLoad {
         if (events > 1) {
             body.append(']');
         }
-        return new Body(body.toString().getBytes(StandardCharsets.UTF_8), orderProducts, units);
+        return new Body(body.toString().getBytes(StandardCharsets.UTF_8), order, orderProducts, units);
     }
 }
