@@ -85,8 +85,11 @@ final class BenchOptions implements Cloneable {
      * completion (their steady state then lasts as long as the main backlog does).
      */
     Duration throughputSteady = Duration.ofSeconds(60);
-    /** Size of the throughput backlog: enough for the ceiling's ~600k events/s over the lead and the steady state. */
-    long throughputEvents = 40_000_000;
+    /**
+     * Size of the throughput backlog: enough for the ceiling's ~800k events/s over the lead and the steady state (at
+     * 40M, the first full run's ceiling ran out after 45-48 s of its 60).
+     */
+    long throughputEvents = 60_000_000;
     /** Skipped at the start of a throughput run: sources connecting, the first checkpoint, the JIT's last compiles. */
     static final Duration THROUGHPUT_LEAD = Duration.ofSeconds(5);
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */

@@ -201,11 +201,22 @@ final class StreamsPeer implements RunningVariant {
         return totals;
     }
 
+    /**
+     * Records read whose bundles have reached the window stage, estimated by the share of bundles that have: the
+     * repartition topic lets the ingest run far ahead of the window stage (in a 60 s time-boxed run of the first
+     * version, only 55 % of the bundles made had reached it, so records read alone overstated the peer's throughput
+     * nearly twice). A record makes about as many bundles as any other of the same data, so the share carries over.
+     */
     @Override
     public OptionalLong recordsRead() {
         // Not before its threads have their tasks: paced input starts when a variant reads.
-        return streams.state() == KafkaStreams.State.RUNNING || recordsRead.get() > 0
-                ? OptionalLong.of(recordsRead.get()) : OptionalLong.empty();
+        long read = recordsRead.get();
+        if (streams.state() != KafkaStreams.State.RUNNING && read == 0) {
+            return OptionalLong.empty();
+        }
+        long made = bundled.get();
+        long reached = Math.min(disorder.seen(), made);
+        return OptionalLong.of(made == 0 ? read : (long) ((double) read * reached / made));
     }
 
     /** Asked once all input is read: every activity bundled from it has reached the window stage. */
