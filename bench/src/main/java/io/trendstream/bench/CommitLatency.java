@@ -79,6 +79,23 @@ final class CommitLatency {
         return summarize(latencies);
     }
 
+    /**
+     * Each window end's slowest row, in order of the window ends, as "end +latency ms": shows which windows waited
+     * (the first after the start, or one in every so many checkpoints), which the percentiles do not.
+     */
+    String slowestPerWindowEnd(Map<String, Long> windowEnds) {
+        java.util.TreeMap<Long, Long> slowest = new java.util.TreeMap<>();
+        windowEnds.forEach((key, end) -> {
+            Long visible = firstSeen.get(key);
+            if (visible != null) {
+                slowest.merge(end, visible - end, Math::max);
+            }
+        });
+        return slowest.entrySet().stream()
+                .map(e -> java.time.Instant.ofEpochMilli(e.getKey()).toString().substring(11, 19) + " +" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     private static long[] summarize(List<Long> latencies) {
         if (latencies.isEmpty()) {
             return null;

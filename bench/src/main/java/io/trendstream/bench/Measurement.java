@@ -268,6 +268,10 @@ final class Measurement {
             Map<String, Long> windowEnds = new TreeMap<>();
             expected.values().forEach(row -> windowEnds.put(row.key(), row.windowStart() + dataset.windowSizeMillis));
             p = paced ? latency.percentilesFromWindowEnd(windowEnds) : latency.percentiles(windowEnds);
+            if (paced) {
+                BenchmarkMain.log(name + " (paced, checkpoints every " + checkpointInterval.toMillis() + " ms): slowest row per"
+                        + " window end (UTC), ms after the end: " + latency.slowestPerWindowEnd(windowEnds));
+            }
         }
         FlinkRest.CheckpointStats cp = checkpoints.orElse(null);
         return new VariantResult(name, description, parallelism,
