@@ -37,6 +37,10 @@ import java.util.List;
  * PostgreSQL's xids; and executes its batches while processing records, where a row locked by the
  * previous, still prepared transaction blocks the thread that would commit it.
  *
+ * <p>Rows of one key must come from one subtask (a keyed input, as in the pipeline, where the sinks are chained
+ * to the keyed window operator): the subtasks prepare their transactions of a checkpoint side by side, and only an
+ * earlier checkpoint's transaction still prepared makes a pre-commit leave its rows for the next one.
+ *
  * <p>Transaction ids carry the pipeline id and the sink's name ({@link XaTransactionId}); on start,
  * one subtask of each sink rolls back the transactions of this pipeline and sink that the restored
  * checkpoint does not hold ({@link PreparedTransactionJanitor}).

@@ -13,8 +13,8 @@ public final class JdbcSinkMetrics {
     public static final String COMMIT_LATENCY_MS = "sinkCommitLatencyMs";
 
     /**
-     * Counter, on the writer: rows a pre-commit left for the next checkpoint because a transaction of the sink was
-     * still prepared (a row deferred at two checkpoints counts twice). Rising steadily: commits lag behind the
+     * Counter, on the writer: rows a pre-commit left for the next checkpoint because a transaction of the sink from
+     * an earlier checkpoint was still prepared (a row deferred at two checkpoints counts twice). Rising steadily: commits lag behind the
      * checkpoints (completion notifications arrive late, or the database commits slowly).
      */
     public static final String ROWS_DEFERRED = "sinkRowsDeferred";

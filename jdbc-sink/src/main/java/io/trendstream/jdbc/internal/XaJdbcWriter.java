@@ -35,8 +35,8 @@ import java.util.List;
  * processed. A prepared transaction keeps its row locks until it is committed, and the committer
  * runs in this task's thread: an upsert of a row whose previous upsert is prepared but not yet
  * committed would block the thread that is to commit it, for ever (PostgreSQL's lock_timeout is off
- * by default). So when the pre-commit finds a transaction of this sink still prepared (the barrier
- * overtook the previous checkpoint's completion notification, or the notification was lost), it
+ * by default). So when the pre-commit finds a transaction of this sink from an earlier checkpoint still
+ * prepared (the barrier overtook that checkpoint's completion notification, or the notification was lost), it
  * writes nothing now: the rows stay in this writer's state and go into the next checkpoint's
  * transaction. Only at end of input, where there is no next transaction, it writes anyway, with a
  * lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
@@ -111,7 +111,13 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         XaTransactionId xid = new XaTransactionId(pipelineId, sinkName, subtask, lastSnapshotId + 1);
         try {
             Connection db = xaConnection().getConnection();
-            List<XaTransactionId> stillPrepared = PreparedTransactions.of(db, pipelineId, sinkName);
+            // Only earlier checkpoints' transactions can hold this subtask's rows: the other subtasks' transactions of
+            // this same checkpoint, prepared a moment before at the same barrier, hold rows of other keys (the input is
+            // keyed) and are committed with this one. Waiting for them deferred rows a whole checkpoint interval,
+            // whenever another subtask's pre-commit happened to run first.
+            List<XaTransactionId> stillPrepared = PreparedTransactions.of(db, pipelineId, sinkName).stream()
+                    .filter(prepared -> prepared.checkpointId() < xid.checkpointId())
+                    .toList();
             if (!stillPrepared.isEmpty() && !endOfInput) {
                 LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
                         + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);

@@ -75,6 +75,30 @@ class XaJdbcWriterITCase {
         assertThat(POSTGRES.preparedTransactions()).isZero();
     }
 
+    @Test
+    void anotherSubtasksTransactionOfTheSameCheckpointDefersNothing() throws Exception {
+        SimpleCounter deferred = new SimpleCounter();
+        try (XaJdbcWriter<Long> first = new XaJdbcWriter<>(PIPELINE, SINK, 1, new InsertNumber("numbers"), connection, 10,
+                        null, 0, List.of(), deferred);
+                XaJdbcWriter<Long> second = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"),
+                        new PostgresXaConnection(POSTGRES.jdbcUrl(database), POSTGRES.user(), POSTGRES.password()), 10,
+                        null, 0, List.of(), deferred);
+                XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
+            // Both subtasks reach checkpoint 1's barrier; subtask 1's pre-commit happens to run first.
+            write(first, 1, 3);
+            write(second, 0, 2);
+            Collection<JdbcCommitable> firstPrepared = first.prepareCommit();
+            Collection<JdbcCommitable> secondPrepared = second.prepareCommit();
+
+            assertThat(secondPrepared).as("subtask 0 wrote its rows into checkpoint 1 too").hasSize(1);
+            assertThat(deferred.getCount()).isZero();
+            committer.commit(requests(firstPrepared));
+            committer.commit(requests(secondPrepared));
+        }
+        assertThat(numbers()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(POSTGRES.preparedTransactions()).isZero();
+    }
+
     private static void write(XaJdbcWriter<Long> writer, long... values) {
         for (long value : values) {
             writer.write(value, null); // the writer reads nothing from the context
