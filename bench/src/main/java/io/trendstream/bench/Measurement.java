@@ -148,7 +148,7 @@ final class Measurement {
                         if (!leadOver && firstWall > 0 && now - firstWall >= BenchOptions.THROUGHPUT_LEAD.toMillis()) {
                             leadOver = true; // the steady state starts here
                             firstWall = now;
-                            firstRecords = read.getAsLong();
+                            firstRecords = variant.recordsProcessed().orElse(read.getAsLong());
                             firstCpu = resources.cpuNanosNow();
                             firstThreadCpu = resources.variantThreadCpuNanos();
                         }
@@ -158,7 +158,8 @@ final class Measurement {
                         }
                         if (allRead || leadOver && timeBox != null && now - firstWall >= timeBox.toMillis()) {
                             lastWall = now;
-                            lastRecords = allRead ? dataset.totalRecords() : read.getAsLong();
+                            lastRecords = allRead ? dataset.totalRecords()
+                                    : variant.recordsProcessed().orElse(read.getAsLong());
                             lastCpu = resources.cpuNanosNow();
                             lastThreadCpu = resources.variantThreadCpuNanos();
                             if (timeBox != null) {

@@ -10,6 +10,14 @@ interface RunningVariant extends AutoCloseable {
     OptionalLong recordsRead() throws Exception;
 
     /**
+     * Records read whose processing has reached the window stage, for a time-boxed run's throughput: the same as
+     * {@link #recordsRead()} where the window stage back-pressures the reading (Flink).
+     */
+    default OptionalLong recordsProcessed() throws Exception {
+        return recordsRead();
+    }
+
+    /**
      * Asked once every record is read: whether all of the input has also reached the window stage. Flink's windows
      * back-pressure its sources, so for Flink this is always true; Kafka Streams' repartition topic decouples its
      * window stage from its input, which can lag far behind the reading. The measurement's "all read" waits for this,
