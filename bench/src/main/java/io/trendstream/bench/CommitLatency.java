@@ -1,10 +1,13 @@
 package io.trendstream.bench;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Latency from a window becoming closable (the closing watermark passing its end) to its row being visible in the
@@ -84,7 +87,7 @@ final class CommitLatency {
      * (the first after the start, or one in every so many checkpoints), which the percentiles do not.
      */
     String slowestPerWindowEnd(Map<String, Long> windowEnds) {
-        java.util.TreeMap<Long, Long> slowest = new java.util.TreeMap<>();
+        TreeMap<Long, Long> slowest = new TreeMap<>();
         windowEnds.forEach((key, end) -> {
             Long visible = firstSeen.get(key);
             if (visible != null) {
@@ -92,8 +95,8 @@ final class CommitLatency {
             }
         });
         return slowest.entrySet().stream()
-                .map(e -> java.time.Instant.ofEpochMilli(e.getKey()).toString().substring(11, 19) + " +" + e.getValue())
-                .collect(java.util.stream.Collectors.joining(", "));
+                .map(e -> Instant.ofEpochMilli(e.getKey()).toString().substring(11, 19) + " +" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static long[] summarize(List<Long> latencies) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** bench/results/latest.json (every field) and latest.md (the table, the machine, the targets). */
 final class ResultsWriter {
@@ -118,24 +119,26 @@ final class ResultsWriter {
             md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.measured())
                     .append(" | ").append(t.verdict()).append(" |\n");
         }
-        // The throughput runs: the time-boxed ones if any, else the complete runs on the main backlog.
+        // Each variant's throughput runs, by the rule its targets are judged by.
         boolean timeBoxed = results.stream().anyMatch(r -> r.input().equals(Measurement.TIME_BOXED));
         md.append("\n| variant (").append(timeBoxed ? Measurement.TIME_BOXED : "backlog, main input")
                 .append(") | runs | median events/s | range | median CPU s / M events (variant threads) |\n");
         md.append("| --- | --- | --- | --- | --- |\n");
         Map<String, List<VariantResult>> backlog = new LinkedHashMap<>();
-        long mainEvents = results.isEmpty() ? 0 : results.get(0).inputEvents();
         for (VariantResult r : results) {
-            if (timeBoxed ? r.input().equals(Measurement.TIME_BOXED) : r.input().equals("backlog") && r.inputEvents() == mainEvents) {
-                backlog.computeIfAbsent(r.name() + " p" + r.parallelism(), k -> new ArrayList<>()).add(r);
+            if (r.input().equals("backlog") || r.input().equals(Measurement.TIME_BOXED)) {
+                backlog.computeIfAbsent(r.name() + " p" + r.parallelism(),
+                        k -> Targets.throughputRuns(results, r.name(), r.parallelism()));
             }
         }
         backlog.forEach((name, runs) -> {
             List<Double> rates = runs.stream().filter(VariantResult::correct).map(VariantResult::eventsPerSecond)
-                    .filter(java.util.Objects::nonNull).sorted().toList();
+                    .filter(Objects::nonNull).sorted().toList();
             List<Double> cpu = runs.stream().filter(VariantResult::correct).map(VariantResult::variantCpuSecondsPerMillionEvents)
-                    .filter(java.util.Objects::nonNull).sorted().toList();
-            md.append("| ").append(name).append(" | ").append(runs.size()).append(rates.size() < runs.size() ? " (" + (runs.size() - rates.size()) + " failed or unmeasured)" : "")
+                    .filter(Objects::nonNull).sorted().toList();
+            md.append("| ").append(name).append(" | ").append(runs.size())
+                    .append(runs.isEmpty() ? " (its complete run was not correct)"
+                            : rates.size() < runs.size() ? " (" + (runs.size() - rates.size()) + " failed or unmeasured)" : "")
                     .append(" | ").append(rates.isEmpty() ? "–" : fmt(median(rates), "%,.0f"))
                     .append(" | ").append(rates.isEmpty() ? "–" : fmt(rates.get(0), "%,.0f") + "–" + fmt(rates.get(rates.size() - 1), "%,.0f"))
                     .append(" | ").append(cpu.isEmpty() ? "–" : fmt(median(cpu), "%.1f")).append(" |\n");

@@ -31,6 +31,8 @@ import org.apache.kafka.streams.state.WindowStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -254,7 +256,7 @@ final class StreamsPeer implements RunningVariant {
                 .sum();
         // In a time-boxed run, how far the window stage trailed the ingest behind the repartition topic at the end.
         return Optional.of(disorder.summary() + "; Kafka Streams dropped-records-total " + (long) dropped
-                + String.format(java.util.Locale.ROOT, "; %,d of %,d bundles had reached the window stage", disorder.seen(), bundled.get()));
+                + String.format(Locale.ROOT, "; %,d of %,d bundles had reached the window stage", disorder.seen(), bundled.get()));
     }
 
     @Override
@@ -273,7 +275,7 @@ final class StreamsPeer implements RunningVariant {
             streams.cleanUp();
         }
         try (var files = Files.walk(stateDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -40,8 +40,8 @@ final class Targets {
         String goal = String.format(Locale.ROOT, ">= %.2f x %s events/s (median of pairs, backlog%s)", goalRatio, other,
                 results.stream().anyMatch(r -> r.input().equals(Measurement.TIME_BOXED))
                         ? ", " + options.throughputSteady.toSeconds() + " s steady" : "");
-        List<VariantResult> others = throughputRuns(results, other, options);
-        List<VariantResult> pipelines = throughputRuns(results, "pipeline", options);
+        List<VariantResult> others = throughputRuns(results, other, options.parallelism);
+        List<VariantResult> pipelines = throughputRuns(results, "pipeline", options.parallelism);
         int pairs = Math.min(others.size(), pipelines.size());
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
@@ -103,26 +103,26 @@ final class Targets {
     }
 
     /**
-     * The runs that measure {@code name}'s throughput at the main parallelism: its time-boxed runs if there are any
+     * The runs that measure {@code name}'s throughput at {@code parallelism}: its time-boxed runs if there are any
      * (none at all if its complete runs on the main backlog were not all correct), else its complete runs there.
      */
-    static List<VariantResult> throughputRuns(List<VariantResult> results, String name, BenchOptions options) {
-        List<VariantResult> complete = mainRuns(results, name, options);
+    static List<VariantResult> throughputRuns(List<VariantResult> results, String name, int parallelism) {
+        List<VariantResult> complete = mainRuns(results, name, parallelism);
         List<VariantResult> timeBoxed = results.stream().filter(r -> r.name().equals(name)
-                && r.parallelism() == options.parallelism && r.input().equals(Measurement.TIME_BOXED)).toList();
+                && r.parallelism() == parallelism && r.input().equals(Measurement.TIME_BOXED)).toList();
         if (timeBoxed.isEmpty()) {
             return complete;
         }
         return !complete.isEmpty() && complete.stream().allMatch(VariantResult::correct) ? timeBoxed : List.of();
     }
 
-    /** Backlog runs on the main dataset (the first results are always on it) at the main parallelism. */
-    private static List<VariantResult> mainRuns(List<VariantResult> results, String name, BenchOptions options) {
+    /** Backlog runs on the main dataset (the first results are always on it) at {@code parallelism}. */
+    private static List<VariantResult> mainRuns(List<VariantResult> results, String name, int parallelism) {
         if (results.isEmpty()) {
             return List.of();
         }
         long mainEvents = results.get(0).inputEvents();
-        return results.stream().filter(r -> r.name().equals(name) && r.parallelism() == options.parallelism
+        return results.stream().filter(r -> r.name().equals(name) && r.parallelism() == parallelism
                 && r.input().equals("backlog") && r.inputEvents() == mainEvents).toList();
     }
 

@@ -3,12 +3,14 @@ package io.trendstream.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A client of the gateway for tests: posts bodies, answers status and JSON. */
@@ -44,6 +46,16 @@ public final class GatewayHttp {
             request.headers(headers);
         }
         return send(request.build());
+    }
+
+    /** Posts the body chunked, without a Content-Length, as a streaming client does. */
+    public Answer postChunked(String path, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                .build());
     }
 
     public Answer postJson(String path, String body, String... headers) {

@@ -3,8 +3,6 @@ package io.trendstream.gateway.ingest;
 import io.trendstream.functions.Rejection;
 import io.trendstream.gateway.GatewayMetrics;
 
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -23,12 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code POST} of one kind of event: reads the body (an object, an array or NDJSON), completes each event (id and
- * time), judges it by the job's rules, encodes it in the wire format and hands the request's records to the group
- * commit; answers 202 once they are committed. A request with any invalid event is refused whole (400) and nothing of
+ * Ingest of one kind of event: reads a body (an object, an array or NDJSON), completes each event (id and time),
+ * judges it by the job's rules, encodes it in the wire format and hands the request's records to the group commit;
+ * its answer (202) completes once they are committed. A request with any invalid event is refused whole (400) and nothing of
  * it is sent, so a client can correct and resend it as one.
  */
-final class IngestEndpoint<T extends SpecificRecord> implements Handler {
+final class IngestEndpoint<T extends SpecificRecord> {
 
     /** At most this many invalid events are listed in a 400. */
     static final int MAX_LISTED_PROBLEMS = 100;
@@ -39,13 +37,12 @@ final class IngestEndpoint<T extends SpecificRecord> implements Handler {
     private final GroupCommitPublisher publisher;
     private final AssignedEventTimes assignedTimes;
     private final int maxBatchEvents;
-    private final long maxBodyBytes;
     private final Duration ackTimeout;
     private final GatewayMetrics metrics;
     private final Clock clock;
 
     IngestEndpoint(EventKind<T> kind, String topic, WireEncoder<T> encoder, GroupCommitPublisher publisher,
-                   AssignedEventTimes assignedTimes, int maxBatchEvents, long maxBodyBytes, Duration ackTimeout, GatewayMetrics metrics,
+                   AssignedEventTimes assignedTimes, int maxBatchEvents, Duration ackTimeout, GatewayMetrics metrics,
                    Clock clock) {
         this.kind = kind;
         this.topic = topic;
@@ -53,24 +50,18 @@ final class IngestEndpoint<T extends SpecificRecord> implements Handler {
         this.publisher = publisher;
         this.assignedTimes = assignedTimes;
         this.maxBatchEvents = maxBatchEvents;
-        this.maxBodyBytes = maxBodyBytes;
         this.ackTimeout = ackTimeout;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    @Override
-    public void handle(Context ctx) {
-        if (ctx.contentLength() > maxBodyBytes) {
-            throw IngestException.tooLarge("The body has " + ctx.contentLength() + " bytes, more than "
-                    + maxBodyBytes + " (gateway.ingest.max-body-size)");
-        }
-        boolean ndjson = IngestMediaType.isNdjson(ctx.contentType());
-        String idempotencyKey = ctx.header("Idempotency-Key");
-        if (idempotencyKey != null && idempotencyKey.isBlank()) {
-            throw IngestException.badRequest("invalid_header", "The Idempotency-Key header is blank");
-        }
-        EventJsonReader.Body<T> body = kind.reader.read(ctx.bodyAsBytes(), ndjson, maxBatchEvents);
+    /**
+     * Reads, completes, judges and encodes the events of a request body and hands them to the group commit. A request
+     * refused before anything is sent throws an {@link IngestException}; the answer completes with the 202 body once
+     * the events are committed, or fails with an {@link IngestException} (503) when they are not.
+     */
+    CompletableFuture<Object> accept(byte[] json, boolean ndjson, String idempotencyKey) {
+        EventJsonReader.Body<T> body = kind.reader.read(json, ndjson, maxBatchEvents);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(body.events().size());
         List<InvalidEvent> problems = new ArrayList<>();
         Instant now = clock.instant();
@@ -98,17 +89,17 @@ final class IngestEndpoint<T extends SpecificRecord> implements Handler {
         }
         Object accepted = body.batch() ? Map.of("accepted", records.size()) : describe(single);
         int count = records.size();
-        CompletableFuture<Void> committed = publisher.publish(records).orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.future(() -> committed.handle((ok, failure) -> {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        publisher.publish(records).orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
             if (failure == null) {
                 metrics.events(topic, "committed", count);
-                ctx.status(202).json(accepted);
+                answer.complete(accepted);
             } else {
                 metrics.events(topic, "failed", count);
-                IngestRoutes.answer(ctx, unwrap(failure));
+                answer.completeExceptionally(unwrap(failure));
             }
-            return null;
-        }));
+        });
+        return answer;
     }
 
     private void complete(T event, int index, boolean batch, String idempotencyKey, Instant now) {

@@ -4,28 +4,23 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.gateway.GatewayConfig;
 import io.trendstream.gateway.GatewayMetrics;
+import io.trendstream.gateway.Json;
 import io.trendstream.gateway.RouteGroup;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.ConfluentSchemaCoder;
 import io.trendstream.serialization.SchemaRegistryClient;
 
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Ingest: {@code POST /api/v1/orders} and {@code POST /api/v1/product-views}, each taking one event, a JSON array
- * of events or NDJSON, answered 202 once committed to Kafka. With {@code gateway.ingest.api-key} set, requests
- * need it in the {@code X-API-Key} header.
+ * of events or NDJSON, answered 202 once committed to Kafka ({@link IngestHandler}). With {@code gateway.ingest.api-key}
+ * set, requests need it in the {@code X-API-Key} header.
  */
 public final class IngestRoutes implements RouteGroup {
 
@@ -73,46 +68,19 @@ public final class IngestRoutes implements RouteGroup {
         return registry;
     }
 
+    /** Puts the ingest handler in front of the Javalin application: Javalin's handler becomes the one it wraps. */
     @Override
     public void addTo(JavalinConfig javalin) {
         Clock clock = Clock.systemUTC();
         AssignedEventTimes orderTimes = new AssignedEventTimes(config.idempotencyKeys());
         AssignedEventTimes viewTimes = new AssignedEventTimes(config.idempotencyKeys());
-        javalin.routes.before(ORDERS_PATH, this::authorize);
-        javalin.routes.before(VIEWS_PATH, this::authorize);
-        javalin.routes.post(ORDERS_PATH, new IngestEndpoint<>(EventKind.orders(config.maxFutureSkew()), config.ordersTopic(),
-                orders, publisher, orderTimes, config.maxBatchEvents(), config.maxBodyBytes(), config.ackTimeout(), metrics, clock));
-        javalin.routes.post(VIEWS_PATH, new IngestEndpoint<>(EventKind.views(config.maxFutureSkew()), config.viewsTopic(),
-                views, publisher, viewTimes, config.maxBatchEvents(), config.maxBodyBytes(), config.ackTimeout(), metrics, clock));
-        javalin.routes.exception(IngestException.class, (e, ctx) -> answer(ctx, e));
-    }
-
-    private void authorize(Context ctx) {
-        Optional<String> key = config.ingestApiKey();
-        if (key.isEmpty()) {
-            return;
-        }
-        String given = ctx.header("X-API-Key");
-        // Compared in constant time: the time taken tells nothing about how much of a guess was right.
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                key.get().getBytes(StandardCharsets.UTF_8))) {
-            throw IngestException.unauthorized();
-        }
-    }
-
-    /** The error answer: {@code {"error", "message", "events": [{"index", "field", "reason", "message"}]}}. */
-    static void answer(Context ctx, IngestException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.error());
-        body.put("message", e.getMessage());
-        List<InvalidEvent> events = e.invalidEvents();
-        if (!events.isEmpty()) {
-            body.put("events", events);
-        }
-        if (e.status() == 503) {
-            ctx.header("Retry-After", "1");
-        }
-        ctx.status(e.status()).json(body);
+        IngestHandler handler = new IngestHandler(Map.of(
+                ORDERS_PATH, new IngestEndpoint<>(EventKind.orders(config.maxFutureSkew()), config.ordersTopic(), orders,
+                        publisher, orderTimes, config.maxBatchEvents(), config.ackTimeout(), metrics, clock),
+                VIEWS_PATH, new IngestEndpoint<>(EventKind.views(config.maxFutureSkew()), config.viewsTopic(), views,
+                        publisher, viewTimes, config.maxBatchEvents(), config.ackTimeout(), metrics, clock)),
+                config.ingestApiKey(), config.maxBodyBytes(), Json.mapper(), metrics);
+        javalin.jetty.modifyServer(server -> server.setHandler(handler));
     }
 
     @Override

@@ -208,6 +208,10 @@ class IngestITCase {
         assertError(http.postJson(view, tooMany), 413, "too_large", "at most 50 events");
         String tooLong = "{\"user_id\": \"bad-29\", \"product_id\": \"" + "p".repeat(70_000) + "\"}";
         assertError(http.postJson(view, tooLong), 413, "too_large", "more than 65536");
+        assertError(http.postChunked(view, "application/json", tooLong), 413, "too_large", "more than 65536 bytes");
+        // Just below the limit, also chunked, it is read whole (and judged by the rules).
+        String longest = "{\"user_id\": \"bad-30\", \"product_id\": \"" + "p".repeat(65_536 - 40) + "\"}";
+        assertProblem(http.postChunked(view, "application/json", longest), "product_id", "TEXT_TOO_LONG", "more than");
 
         // A valid event posted after all of them: once it is committed, none of theirs was.
         String marker = "marker-" + UUID.randomUUID();
@@ -215,6 +219,31 @@ class IngestITCase {
         List<String> users = views().stream().map(ProductView::getUserId).toList();
         assertThat(users).contains(marker).noneMatch(user -> user.startsWith("bad-") || user.startsWith("xxx"));
         assertThat(orders().stream().map(OrderEvent::getUserId)).noneMatch(user -> user.startsWith("bad-") || user.startsWith("xxx"));
+    }
+
+    @Test
+    void withAnApiKeyOnlyRequestsCarryingItAreTakenAndEachAnswerIsMeasuredByRouteAndStatus() {
+        String key = "ingest-key-" + UUID.randomUUID();
+        try (Gateway guarded = IngestGateways.start(KAFKA.bootstrapServers(), registry.url(), Map.of(
+                "gateway.ingest.api-key", key,
+                // Its own transactional id: the shared gateway's would be fenced by this one's producer.
+                "gateway.ingest.transactional-id", "guarded-gateway"))) {
+            GatewayHttp client = new GatewayHttp(guarded.localUri());
+            String view = "{\"user_id\": \"keyed-" + UUID.randomUUID() + "\", \"product_id\": \"p\"}";
+
+            assertError(client.postJson("/api/v1/product-views", view), 401, "unauthorized", "X-API-Key");
+            assertError(client.postJson("/api/v1/orders", view, "X-API-Key", key + "x"), 401, "unauthorized", "X-API-Key");
+            assertThat(client.postJson("/api/v1/product-views", view, "X-API-Key", key).status()).isEqualTo(202);
+            // Ingest is POST only: other methods are answered by the rest of the gateway.
+            assertError(client.get("/api/v1/product-views"), 404, "not_found", "No endpoint GET /api/v1/product-views");
+
+            assertThat(client.get("/metrics").body())
+                    .contains("gateway_http_requests_total{method=\"POST\",route=\"/api/v1/product-views\",status=\"401\"} 1.0")
+                    .contains("gateway_http_requests_total{method=\"POST\",route=\"/api/v1/orders\",status=\"401\"} 1.0")
+                    .contains("gateway_http_requests_total{method=\"POST\",route=\"/api/v1/product-views\",status=\"202\"} 1.0")
+                    .contains("gateway_http_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/product-views\"} 2");
+        }
+        assertThat(views().stream().map(ProductView::getUserId).filter(user -> user.startsWith("keyed-"))).hasSize(1);
     }
 
     private static void assertProblem(Answer answer, String field, String reason, String messagePart) {
