@@ -68,6 +68,23 @@ class TargetsTest {
     }
 
     @Test
+    void theSummaryShowsEachVariantsSpeedFromTheRunsItsTargetsAreJudgedOn() {
+        List<VariantResult> results = List.of(
+                run("ceiling", 2, 3_000_000, 500_000.0), run("pipeline", 2, 3_000_000, 100_000.0),
+                failed("kafka-streams", 2, 3_000_000),
+                timeBoxed("ceiling", 400_000.0), timeBoxed("pipeline", 300_000.0), timeBoxed("kafka-streams", 100_000.0),
+                timeBoxed("ceiling", 600_000.0), timeBoxed("pipeline", 300_000.0), timeBoxed("kafka-streams", 100_000.0));
+
+        String summary = ResultsWriter.summary("a machine", "bin/bench", results, Targets.evaluate(results, OPTIONS));
+
+        assertThat(summary)
+                .contains("| ceiling p2 | 2 | 500,000 | 400,000–600,000 |")
+                .contains("| pipeline p2 | 2 | 300,000 | 300,000–300,000 |")
+                // as in its target: no speed for a variant whose complete run was wrong
+                .contains("| kafka-streams p2 | 0 (its complete run was not correct) | – | – | – |");
+    }
+
+    @Test
     void latencyIsJudgedOnThePacedRunAtTheMainCheckpointIntervalAgainstOutOfOrdernessPlusIntervalPlusOneSecond() {
         // defaults: out-of-orderness 5 s, checkpoint interval 10 s -> bound 16 s
         assertThat(Targets.latency(List.of(paced("pipeline", 10_000, 16_000L)), OPTIONS).verdict()).isEqualTo("met");
