@@ -179,6 +179,9 @@ final class Measurement {
                     if (allRead && settleDeadline < 0) {
                         settleDeadline = System.nanoTime() + settle.toNanos();
                     }
+                    if (allRead && !outputsDone) {
+                        variant.awaitingFinalRows(dataset);
+                    }
                     if (allRead && !outputsDone && System.nanoTime() > settleDeadline) {
                         break; // rows still missing after all input was read and committed: judged as they are
                     }

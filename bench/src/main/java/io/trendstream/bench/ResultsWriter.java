@@ -125,8 +125,9 @@ final class ResultsWriter {
                 .append(") | runs | median events/s | range | median CPU s / M events (variant threads) |\n");
         md.append("| --- | --- | --- | --- | --- |\n");
         Map<String, List<VariantResult>> backlog = new LinkedHashMap<>();
+        long mainEvents = results.isEmpty() ? 0 : results.get(0).inputEvents();
         for (VariantResult r : results) {
-            if (r.input().equals("backlog") || r.input().equals(Measurement.TIME_BOXED)) {
+            if (timeBoxed ? r.input().equals(Measurement.TIME_BOXED) : r.input().equals("backlog") && r.inputEvents() == mainEvents) {
                 backlog.computeIfAbsent(r.name() + " p" + r.parallelism(),
                         k -> Targets.throughputRuns(results, r.name(), r.parallelism()));
             }

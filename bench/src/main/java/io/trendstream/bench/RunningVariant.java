@@ -27,6 +27,13 @@ interface RunningVariant extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Called on every poll while the measurement waits for the rows of windows that the complete input has closed.
+     * Flink's watermarks close them without more input; Kafka Streams emits closed windows only while it processes
+     * records, so its peer needs a record that changes nothing.
+     */
+    default void awaitingFinalRows(Dataset dataset) throws Exception {}
+
     /** The event time up to which windows may close (the window operator's watermark); empty if unknown. */
     OptionalLong closingWatermark() throws Exception;
 

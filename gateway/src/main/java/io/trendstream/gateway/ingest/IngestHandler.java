@@ -58,12 +58,12 @@ final class IngestHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
-        IngestEndpoint<?> endpoint = HttpMethod.POST.is(request.getMethod()) ? endpoints.get(withoutTrailingSlash(path)) : null;
+        String route = withoutTrailingSlash(Request.getPathInContext(request));
+        IngestEndpoint<?> endpoint = HttpMethod.POST.is(request.getMethod()) ? endpoints.get(route) : null;
         if (endpoint == null) {
             return super.handle(request, response, callback);
         }
-        Exchange exchange = new Exchange(withoutTrailingSlash(path), response, callback, System.nanoTime());
+        Exchange exchange = new Exchange(route, response, callback, System.nanoTime());
         try {
             authorize(request);
             long length = request.getLength();
