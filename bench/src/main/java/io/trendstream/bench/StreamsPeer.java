@@ -59,6 +59,8 @@ final class StreamsPeer implements RunningVariant {
     static final long EMIT_INTERVAL_MILLIS = 1_000;
     /** The key of the empty bundles that make the peer emit its last closed windows: no product's id. */
     static final String NUDGE_KEY = "bench-end-of-input";
+    /** The repartition by product between the ingest and the window stage. */
+    private static final String REPARTITION = "by-product";
     /** Records the validation's "future" check against; as the job's default (validation.max-future-skew). */
     private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
     /** The record cache over all threads (Kafka Streams' default is 10 MB). */
@@ -69,10 +71,10 @@ final class StreamsPeer implements RunningVariant {
     /** Activities the ingest tasks put into bundles (duplicates included). */
     private final AtomicLong bundled;
     private final PeerStreamTime streamTime;
-    private final String database;
+    /** The application id, which names its internal topics, and the name of its database. */
+    private final String name;
     private final Path stateDir;
     private final PeerDisorder disorder;
-    private final String applicationId;
     private final String bootstrapServers;
     private final long windowSizeMillis;
     /** Sends the end-of-input bundles ({@link #awaitingFinalRows}); created on first use. */
@@ -82,7 +84,6 @@ final class StreamsPeer implements RunningVariant {
 
     private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, AtomicLong bundled, PeerStreamTime streamTime,
                         String name, Path stateDir, PeerDisorder disorder, String bootstrapServers, Duration windowSize) {
-        this.applicationId = name;
         this.bootstrapServers = bootstrapServers;
         this.windowSizeMillis = windowSize.toMillis();
         this.bundled = bundled;
@@ -90,7 +91,7 @@ final class StreamsPeer implements RunningVariant {
         this.streams = streams;
         this.recordsRead = recordsRead;
         this.streamTime = streamTime;
-        this.database = name; // the peer's database is named after it
+        this.name = name;
         this.stateDir = stateDir;
     }
 
@@ -137,7 +138,7 @@ final class StreamsPeer implements RunningVariant {
                         .to(deadLettersTopic, Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letters"))
                 .defaultBranch(Branched.withConsumer(valid -> valid
                         .mapValues(PeerIngest.Output::bundle)
-                        .repartition(Repartitioned.<String, PeerBundle>as("by-product")
+                        .repartition(Repartitioned.<String, PeerBundle>as(REPARTITION)
                                 .withKeySerde(Serdes.String()).withValueSerde(PeerSerdes.bundle()))
                         .processValues(disorder::probe, Named.as("disorder-probe"))
                         .groupByKey(Grouped.with(Serdes.String(), PeerSerdes.bundle()))
@@ -266,7 +267,7 @@ final class StreamsPeer implements RunningVariant {
             Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             nudger = new KafkaProducer<>(config, new StringSerializer(), PeerSerdes.bundle().serializer());
         }
-        String topic = applicationId + "-by-product-repartition";
+        String topic = name + "-" + REPARTITION + "-repartition"; // Kafka Streams' name for it
         long lastEventTime = dataset.lastEventTime();
         PeerBundle empty = new PeerBundle(NUDGE_KEY, lastEventTime - Math.floorMod(lastEventTime, windowSizeMillis));
         for (PartitionInfo partition : nudger.partitionsFor(topic)) {
@@ -294,7 +295,7 @@ final class StreamsPeer implements RunningVariant {
 
     @Override
     public Optional<String> database() {
-        return Optional.of(database);
+        return Optional.of(name);
     }
 
     @Override
