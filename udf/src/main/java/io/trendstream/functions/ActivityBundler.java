@@ -10,9 +10,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,16 +42,17 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     private transient long windowMillis;
     private transient StreamRecord<ActivityBundle> reuse;
 
-    /** A bundle being filled, with the latest event time in it (the bundle's timestamp). */
+    /** A bundle being filled, encoded as it fills, with the latest event time in it (the bundle's timestamp). */
     private static final class Open {
         final long windowStart;
-        final List<ProductActivity> activities = new ArrayList<>();
+        final ActivityBundle.Builder activities;
         long maxEventTime = Long.MIN_VALUE;
         /** The product's bundle of a later-opened window, if any. */
         Open next;
 
-        Open(long windowStart) {
+        Open(String productId, long windowStart) {
             this.windowStart = windowStart;
+            this.activities = new ActivityBundle.Builder(productId, windowStart);
         }
     }
 
@@ -84,12 +83,12 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         long windowStart = windows.windowStart(activity.eventTime());
         Open bundle = open.get(activity.productId());
         if (bundle == null) {
-            bundle = openBundle(windowStart);
+            bundle = openBundle(activity.productId(), windowStart);
             open.put(activity.productId(), bundle);
         }
         while (bundle.windowStart != windowStart) {
             if (bundle.next == null) {
-                bundle.next = openBundle(windowStart);
+                bundle.next = openBundle(activity.productId(), windowStart);
             }
             bundle = bundle.next;
         }
@@ -101,9 +100,9 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     }
 
     /** A new bundle, whose window may now be the earliest held. */
-    private Open openBundle(long windowStart) {
+    private Open openBundle(String productId, long windowStart) {
         earliestWindowEnd = Math.min(earliestWindowEnd, windowStart + windowMillis - 1);
-        return new Open(windowStart);
+        return new Open(productId, windowStart);
     }
 
     @Override
@@ -137,12 +136,11 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         if (buffered == 0) {
             return;
         }
-        open.forEach((productId, first) -> {
+        for (Open first : open.values()) {
             for (Open bundle = first; bundle != null; bundle = bundle.next) {
-                output.collect(reuse.replace(new ActivityBundle(productId, bundle.windowStart,
-                        bundle.activities.toArray(new ProductActivity[0])), bundle.maxEventTime));
+                output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
             }
-        });
+        }
         open.clear();
         buffered = 0;
         earliestWindowEnd = Long.MAX_VALUE;

@@ -2,7 +2,6 @@ package io.trendstream.functions;
 
 import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivityKind;
-import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -16,6 +15,7 @@ import java.util.Map;
  * window adds up when it fires with its activity still held as bundles, and what it writes to its per-event
  * state when it folds them ({@link WindowContents}). Ids are unique per kind of event: an order and a view with
  * the same id are two events. A retry is the same event (same id, same contents), so the last copy stands for all.
+ * Ids are compared as the bundles' bytes ({@link DistinctIds}); strings are made only for the per-event state.
  */
 final class DistinctActivity {
 
@@ -23,18 +23,17 @@ final class DistinctActivity {
     static final int UNITS = 0;
     static final int CENTS = 1;
 
-    final Map<String, long[]> orders;
-    final Map<String, Boolean> views;
-    final Map<String, Boolean> users;
+    private final DistinctIds orders;
+    private final DistinctIds views;
+    private final DistinctIds users;
     /** Activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
     final long[] received = new long[ActivityKind.values().length];
 
-    /** For about {@code activities} activities: the maps are sized once instead of growing and rehashing. */
+    /** For about {@code activities} activities. */
     DistinctActivity(long activities) {
-        int capacity = (int) Math.min(activities / 0.75f + 1, 1 << 30);
-        orders = new HashMap<>(capacity);
-        views = new HashMap<>(capacity);
-        users = new HashMap<>(capacity);
+        orders = new DistinctIds(activities);
+        views = new DistinctIds(activities);
+        users = new DistinctIds(activities);
     }
 
     void add(Iterable<ActivityBundle> bundles) {
@@ -44,33 +43,65 @@ final class DistinctActivity {
     }
 
     void add(ActivityBundle bundle) {
-        for (ProductActivity activity : bundle.activities()) {
+        ActivityBundle.Cursor activity = bundle.cursor();
+        byte[] bytes = activity.bytes();
+        while (activity.next()) {
             received[activity.kind().ordinal()]++;
             switch (activity.kind()) {
-                case ORDER -> orders.put(activity.eventId(), new long[] {activity.units(), activity.revenueCents()});
-                case VIEW -> views.put(activity.eventId(), Boolean.TRUE);
+                case ORDER -> orders.add(bytes, activity.eventIdOffset(), activity.eventIdLength(),
+                        activity.units(), activity.revenueCents());
+                case VIEW -> views.add(bytes, activity.eventIdOffset(), activity.eventIdLength());
             }
-            users.put(activity.userId(), Boolean.TRUE);
+            users.add(bytes, activity.userIdOffset(), activity.userIdLength());
         }
     }
 
     WindowAggregate aggregate(String productId, TimeWindow window) {
         long units = 0;
         long revenueCents = 0;
-        for (long[] order : orders.values()) {
-            units += order[UNITS];
-            revenueCents += order[CENTS];
+        for (int order = 0; order < orders.size(); order++) {
+            units += orders.first(order);
+            revenueCents += orders.second(order);
         }
         return new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 orders.size(), units, revenueCents, users.size(), views.size());
+    }
+
+    /** Order event id to its units and revenue cents ({@link #UNITS}, {@link #CENTS}). */
+    Map<String, long[]> orders() {
+        Map<String, long[]> byId = new HashMap<>(capacity(orders.size()));
+        for (int order = 0; order < orders.size(); order++) {
+            byId.put(orders.id(order), new long[] {orders.first(order), orders.second(order)});
+        }
+        return byId;
+    }
+
+    Map<String, Boolean> views() {
+        return present(views);
+    }
+
+    Map<String, Boolean> users() {
+        return present(users);
     }
 
     /** Activities held on the heap: what {@link #DistinctActivity(long)} is sized for. */
     static long count(Iterable<ActivityBundle> bundles) {
         long n = 0;
         for (ActivityBundle bundle : bundles) {
-            n += bundle.activities().length;
+            n += bundle.size();
         }
         return n;
+    }
+
+    private static Map<String, Boolean> present(DistinctIds ids) {
+        Map<String, Boolean> byId = new HashMap<>(capacity(ids.size()));
+        for (int id = 0; id < ids.size(); id++) {
+            byId.put(ids.id(id), Boolean.TRUE);
+        }
+        return byId;
+    }
+
+    private static int capacity(int entries) {
+        return (int) Math.min(entries / 0.75f + 1, 1 << 30);
     }
 }

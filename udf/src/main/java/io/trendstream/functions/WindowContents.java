@@ -96,20 +96,27 @@ final class WindowContents {
         this.foldAfter = foldAfter;
     }
 
-    /** Adds a bundle's activity to {@code window} of the current key. */
-    void add(TimeWindow window, ActivityBundle bundle) throws Exception {
+    /**
+     * Adds a bundle's activity to {@code window} of the current key.
+     *
+     * @return whether the window had no state of this version before (its first bundle, or a window restored from a
+     *     savepoint of the version before {@value #COUNTS})
+     */
+    boolean add(TimeWindow window, ActivityBundle bundle) throws Exception {
         select(window);
         long[] count = counts.value();
-        if (count == null) {
+        boolean first = count == null;
+        if (first) {
             count = new long[3];
         }
-        if (count[HELD] + bundle.activities().length > foldAfter) {
+        if (count[HELD] + bundle.size() > foldAfter) {
             fold(count, bundle);
         } else {
             bundles.add(bundle);
-            count[HELD] += bundle.activities().length;
+            count[HELD] += bundle.size();
         }
         counts.update(count);
+        return first;
     }
 
     /** The window's totals, each event once and each user once; null if nothing reached the window. */
@@ -154,14 +161,14 @@ final class WindowContents {
 
     /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
     private void fold(long[] count, ActivityBundle more) throws Exception {
-        DistinctActivity distinct = new DistinctActivity(count[HELD] + (more == null ? 0 : more.activities().length));
+        DistinctActivity distinct = new DistinctActivity(count[HELD] + (more == null ? 0 : more.size()));
         distinct.add(held());
         if (more != null) {
             distinct.add(more);
         }
-        putAll(orders, distinct.orders);
-        putAll(views, distinct.views);
-        putAll(users, distinct.users);
+        putAll(orders, distinct.orders());
+        putAll(views, distinct.views());
+        putAll(users, distinct.users());
         bundles.clear();
         count[HELD] = 0;
         count[ORDERS_FOLDED] += distinct.received[ActivityKind.ORDER.ordinal()];

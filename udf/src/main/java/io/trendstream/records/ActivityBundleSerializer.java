@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Serializes an {@link ActivityBundle} for the network and for the window operator's state. Bundles are
  * written and read four times between a source and a window result (network out and in, state append
- * and read when the window fires), which made Flink's reflective POJO-in-array serialization the largest
- * cost of the window task in the benchmark's profile (bench/README.md).
+ * and read when the window fires). A bundle holds its activities in this format already (encoded once, in the
+ * source task), so writing them is one copy, and reading them checks their structure while copying them
+ * ({@link ActivityEncoding}): no object or string per activity on either side.
  *
  * <p>Format (version 1): product id, window start (8 bytes), number of activities; then per activity its
  * event id, user id, kind (1 byte: {@code 0} order, {@code 1} view), event time as a zig-zag varint
@@ -28,15 +29,13 @@ import java.nio.charset.StandardCharsets;
 public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundle> {
     private static final long serialVersionUID = 1L;
 
-    private static final byte ORDER = 0;
-    private static final byte VIEW = 1;
-
-    /** Scratch space for reading strings; one per duplicate, hence {@link #duplicate()}. */
+    /** Scratch space for reading the product and the activities; one per duplicate, hence {@link #duplicate()}. */
     private transient byte[] buffer;
+    private transient ActivityEncoding.Output activities;
 
     @Override
     public boolean isImmutableType() {
-        return true; // records, and bundle arrays are never modified after construction
+        return true; // bundles are never modified after construction
     }
 
     @Override
@@ -46,7 +45,7 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
 
     @Override
     public ActivityBundle createInstance() {
-        return new ActivityBundle("", 0L, new ProductActivity[0]);
+        return new ActivityBundle("", 0L, 0, new byte[0]);
     }
 
     @Override
@@ -68,39 +67,21 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
     public void serialize(ActivityBundle bundle, DataOutputView out) throws IOException {
         writeString(bundle.productId(), out);
         out.writeLong(bundle.windowStart());
-        ProductActivity[] activities = bundle.activities();
-        writeVarLong(activities.length, out);
-        for (ProductActivity activity : activities) {
-            writeString(activity.eventId(), out);
-            writeString(activity.userId(), out);
-            boolean order = activity.kind() == ActivityKind.ORDER;
-            out.writeByte(order ? ORDER : VIEW);
-            writeVarLong(zigZag(activity.eventTime() - bundle.windowStart()), out);
-            if (order) {
-                writeVarLong(zigZag(activity.units()), out);
-                writeVarLong(zigZag(activity.revenueCents()), out);
-            }
-        }
+        ActivityEncoding.writeVarLong(bundle.size(), out);
+        out.write(bundle.encoded());
     }
 
     @Override
     public ActivityBundle deserialize(DataInputView in) throws IOException {
         String productId = readString(in);
         long windowStart = in.readLong();
-        ProductActivity[] activities = new ProductActivity[Math.toIntExact(readVarLong(in))];
-        for (int i = 0; i < activities.length; i++) {
-            String eventId = readString(in);
-            String userId = readString(in);
-            byte kind = in.readByte();
-            long eventTime = windowStart + unZigZag(readVarLong(in));
-            activities[i] = switch (kind) {
-                case ORDER -> ProductActivity.order(eventId, productId, userId, eventTime,
-                        Math.toIntExact(unZigZag(readVarLong(in))), unZigZag(readVarLong(in)));
-                case VIEW -> ProductActivity.view(eventId, productId, userId, eventTime);
-                default -> throw new IOException("unknown activity kind " + kind + " in a serialized ActivityBundle");
-            };
+        int size = Math.toIntExact(ActivityEncoding.readVarLong(in));
+        if (activities == null) {
+            activities = new ActivityEncoding.Output(1024);
         }
-        return new ActivityBundle(productId, windowStart, activities);
+        activities.clear();
+        ActivityEncoding.copy(in, size, activities);
+        return new ActivityBundle(productId, windowStart, size, activities.toByteArray());
     }
 
     @Override
@@ -150,16 +131,16 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
 
     private static void writeString(String value, DataOutputView out) throws IOException {
         if (value == null) {
-            writeVarLong(0, out);
+            ActivityEncoding.writeVarLong(0, out);
             return;
         }
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        writeVarLong(utf8.length + 1L, out);
+        ActivityEncoding.writeVarLong(utf8.length + 1L, out);
         out.write(utf8);
     }
 
     private String readString(DataInputView in) throws IOException {
-        int lengthPlusOne = Math.toIntExact(readVarLong(in));
+        int lengthPlusOne = Math.toIntExact(ActivityEncoding.readVarLong(in));
         if (lengthPlusOne == 0) {
             return null;
         }
@@ -169,34 +150,5 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
         }
         in.readFully(buffer, 0, length);
         return new String(buffer, 0, length, StandardCharsets.UTF_8);
-    }
-
-    /** Unsigned LEB128, as in Avro and Protocol Buffers: 7 bits a byte, low bits first. */
-    private static void writeVarLong(long value, DataOutputView out) throws IOException {
-        while ((value & ~0x7FL) != 0) {
-            out.writeByte((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.writeByte((int) value);
-    }
-
-    private static long readVarLong(DataInputView in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.readByte();
-            value |= (long) (b & 0x7F) << shift;
-            if (b >= 0) {
-                return value;
-            }
-        }
-        throw new IOException("malformed varint in a serialized ActivityBundle");
-    }
-
-    private static long zigZag(long value) {
-        return (value << 1) ^ (value >> 63);
-    }
-
-    private static long unZigZag(long value) {
-        return (value >>> 1) ^ -(value & 1);
     }
 }

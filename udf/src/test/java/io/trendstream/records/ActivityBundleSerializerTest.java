@@ -62,6 +62,24 @@ class ActivityBundleSerializerTest extends SerializerTestBase<ActivityBundle> {
         assertThat(out.length()).isLessThan(2 * longProduct.length());
     }
 
+    /** The bytes saved state holds: every earlier version wrote them, so a change here needs a new snapshot version. */
+    @Test
+    void writesAndReadsTheFormatOfSavedState() throws IOException {
+        ActivityBundle bundle = new ActivityBundle("p", W, new ProductActivity[] {
+            ProductActivity.order("o", "p", "u", W + 1_000, 2, 1_998),
+            ProductActivity.view("v", "p", null, W + 59_999)});
+        byte[] saved = {
+            2, 'p', 0, 0, 0x01, (byte) 0x8B, (byte) 0xCF, (byte) 0xE6, 0x04, 0x40, 2, // product, window start, count
+            2, 'o', 2, 'u', 0, (byte) 0xD0, 0x0F, 4, (byte) 0x9C, 0x1F, // order: ids, kind, +1000 ms, 2 units, 1998 cents
+            2, 'v', 0, 1, (byte) 0xBE, (byte) 0xA9, 0x07}; // view: id, no user, kind, +59999 ms
+
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        new ActivityBundleSerializer().serialize(bundle, out);
+
+        assertThat(out.getCopyOfBuffer()).containsExactly(saved);
+        assertThat(new ActivityBundleSerializer().deserialize(new DataInputDeserializer(saved))).isEqualTo(bundle);
+    }
+
     @Test
     void rejectsAnUnknownActivityKind() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);

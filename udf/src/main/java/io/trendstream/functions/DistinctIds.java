@@ -1,0 +1,128 @@
+package io.trendstream.functions;
+
+import io.trendstream.records.ActivityBundle;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A set of ids, each once, compared by their UTF-8 bytes where they lie (in the encoded activities of
+ * {@link ActivityBundle}s, see {@link ActivityBundle.Cursor}): no string or map entry per activity. Each id carries
+ * two longs that its last {@link #add} set. An open-addressing table of entry numbers; a length of -1 is the
+ * missing id, a value of its own.
+ */
+final class DistinctIds {
+    private static final int NO_ID = -1;
+
+    private byte[][] arrays;
+    private int[] offsets;
+    private int[] lengths;
+    private int[] hashes;
+    private long[] firsts;
+    private long[] seconds;
+    private int size;
+    /** Entry number + 1 per slot; 0: free. */
+    private int[] slots;
+    private int mask;
+
+    /** For about {@code expected} ids: sized once instead of growing. */
+    DistinctIds(long expected) {
+        int entries = (int) Math.max(16, Math.min(expected, 1 << 28));
+        arrays = new byte[entries][];
+        offsets = new int[entries];
+        lengths = new int[entries];
+        hashes = new int[entries];
+        firsts = new long[entries];
+        seconds = new long[entries];
+        int capacity = Integer.highestOneBit(entries * 2 - 1) << 1;
+        slots = new int[capacity];
+        mask = capacity - 1;
+    }
+
+    /** Adds the id of {@code length} bytes at {@code offset} (-1: no id) if new, and sets its two longs. */
+    void add(byte[] bytes, int offset, int length, long first, long second) {
+        int hash = hash(bytes, offset, length);
+        int slot = hash & mask;
+        for (int entry; (entry = slots[slot]) != 0; slot = (slot + 1) & mask) {
+            entry--;
+            if (hashes[entry] == hash && equal(entry, bytes, offset, length)) {
+                firsts[entry] = first;
+                seconds[entry] = second;
+                return;
+            }
+        }
+        if (size == arrays.length) {
+            grow();
+            add(bytes, offset, length, first, second);
+            return;
+        }
+        arrays[size] = bytes;
+        offsets[size] = offset;
+        lengths[size] = length;
+        hashes[size] = hash;
+        firsts[size] = first;
+        seconds[size] = second;
+        slots[slot] = ++size;
+    }
+
+    void add(byte[] bytes, int offset, int length) {
+        add(bytes, offset, length, 0L, 0L);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The id of entry {@code entry} ({@code 0 <= entry < size()}), null for the missing id. */
+    String id(int entry) {
+        return lengths[entry] == NO_ID ? null : new String(arrays[entry], offsets[entry], lengths[entry], StandardCharsets.UTF_8);
+    }
+
+    long first(int entry) {
+        return firsts[entry];
+    }
+
+    long second(int entry) {
+        return seconds[entry];
+    }
+
+    private boolean equal(int entry, byte[] bytes, int offset, int length) {
+        int entryLength = lengths[entry];
+        if (entryLength != length) {
+            return false;
+        }
+        return length == NO_ID
+                || Arrays.equals(arrays[entry], offsets[entry], offsets[entry] + length, bytes, offset, offset + length);
+    }
+
+    private static int hash(byte[] bytes, int offset, int length) {
+        if (length == NO_ID) {
+            return 0x9E3779B9;
+        }
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        h *= 0x9E3779B9; // the table's mask keeps low bits: spread every byte into them
+        return h ^ (h >>> 16);
+    }
+
+    private void grow() {
+        int entries = arrays.length * 2;
+        arrays = Arrays.copyOf(arrays, entries);
+        offsets = Arrays.copyOf(offsets, entries);
+        lengths = Arrays.copyOf(lengths, entries);
+        hashes = Arrays.copyOf(hashes, entries);
+        firsts = Arrays.copyOf(firsts, entries);
+        seconds = Arrays.copyOf(seconds, entries);
+        slots = new int[entries * 2];
+        mask = slots.length - 1;
+        for (int entry = 0; entry < size; entry++) {
+            int slot = hashes[entry] & mask;
+            while (slots[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = entry + 1;
+        }
+    }
+}

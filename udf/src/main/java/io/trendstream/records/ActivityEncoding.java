@@ -1,0 +1,155 @@
+package io.trendstream.records;
+
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The byte format of {@link ActivityBundle}s (described on {@link ActivityBundleSerializer}), in one place: what
+ * the {@link ActivityBundle.Builder} writes, the {@link ActivityBundle.Cursor} reads and the serializer checks.
+ */
+final class ActivityEncoding {
+    static final byte ORDER = 0;
+    static final byte VIEW = 1;
+
+    private ActivityEncoding() {}
+
+    /** Appends one activity, its event time as an offset from its window's start. */
+    static void write(ProductActivity activity, long windowStart, Output out) {
+        out.writeString(activity.eventId());
+        out.writeString(activity.userId());
+        boolean order = activity.kind() == ActivityKind.ORDER;
+        out.writeByte(order ? ORDER : VIEW);
+        out.writeVarLong(zigZag(activity.eventTime() - windowStart));
+        if (order) {
+            out.writeVarLong(zigZag(activity.units()));
+            out.writeVarLong(zigZag(activity.revenueCents()));
+        }
+    }
+
+    /**
+     * Reads {@code count} encoded activities from {@code in} into {@code out}, checking their structure: so a
+     * {@link ActivityBundle.Cursor} over the copy never reads past its end.
+     */
+    static void copy(DataInputView in, int count, Output out) throws IOException {
+        for (int i = 0; i < count; i++) {
+            copyString(in, out);
+            copyString(in, out);
+            byte kind = in.readByte();
+            if (kind != ORDER && kind != VIEW) {
+                throw new IOException("unknown activity kind " + kind + " in a serialized ActivityBundle");
+            }
+            out.writeByte(kind);
+            out.writeVarLong(readVarLong(in));
+            if (kind == ORDER) {
+                out.writeVarLong(readVarLong(in));
+                out.writeVarLong(readVarLong(in));
+            }
+        }
+    }
+
+    private static void copyString(DataInputView in, Output out) throws IOException {
+        long lengthPlusOne = readVarLong(in);
+        if (lengthPlusOne < 0 || lengthPlusOne > Integer.MAX_VALUE) {
+            throw new IOException("malformed string length in a serialized ActivityBundle");
+        }
+        out.writeVarLong(lengthPlusOne);
+        if (lengthPlusOne > 1) {
+            out.readFully(in, (int) lengthPlusOne - 1);
+        }
+    }
+
+    /** A string written by {@link Output#writeString}: {@code length} UTF-8 bytes at {@code offset}, null if negative. */
+    static String string(byte[] bytes, int offset, int length) {
+        return length < 0 ? null : new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    /** Unsigned LEB128, as in Avro and Protocol Buffers: 7 bits a byte, low bits first. */
+    static void writeVarLong(long value, DataOutputView out) throws IOException {
+        while ((value & ~0x7FL) != 0) {
+            out.writeByte((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.writeByte((int) value);
+    }
+
+    static long readVarLong(DataInputView in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.readByte();
+            value |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed varint in a serialized ActivityBundle");
+    }
+
+    static long zigZag(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    static long unZigZag(long value) {
+        return (value >>> 1) ^ -(value & 1);
+    }
+
+    /** A growable byte array written directly, without a stream or a view per byte. */
+    static final class Output {
+        private byte[] bytes;
+        private int length;
+
+        Output(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void writeByte(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+        }
+
+        void writeVarLong(long value) {
+            ensure(10);
+            while ((value & ~0x7FL) != 0) {
+                bytes[length++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            bytes[length++] = (byte) value;
+        }
+
+        /** A varint of the UTF-8 length + 1 ({@code 0} for null), then the bytes. */
+        void writeString(String value) {
+            if (value == null) {
+                writeVarLong(0);
+                return;
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            writeVarLong(utf8.length + 1L);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, length, utf8.length);
+            length += utf8.length;
+        }
+
+        void readFully(DataInputView in, int count) throws IOException {
+            ensure(count);
+            in.readFully(bytes, length, count);
+            length += count;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, length);
+        }
+
+        void clear() {
+            length = 0;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+    }
+}

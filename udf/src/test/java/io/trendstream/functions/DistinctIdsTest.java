@@ -1,0 +1,92 @@
+package io.trendstream.functions;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Ids counted once by their bytes, wherever they lie, each with the values of its last copy. */
+class DistinctIdsTest {
+
+    @Test
+    void anIdSeenAgainInAnotherArrayOrPlaceIsTheSameId() {
+        byte[] first = bytes("..o-1..o-2");
+        byte[] second = bytes("o-2o-1");
+        DistinctIds ids = new DistinctIds(4);
+
+        ids.add(first, 2, 3, 1, 100);
+        ids.add(first, 7, 3, 2, 200);
+        ids.add(second, 0, 3, 3, 300); // o-2 again: its last copy stands
+        ids.add(second, 3, 3, 1, 100);
+
+        assertThat(ids.size()).isEqualTo(2);
+        assertThat(entries(ids)).containsExactly("o-1=1/100", "o-2=3/300");
+    }
+
+    @Test
+    void theMissingIdAndTheEmptyIdAreTwoIdsOfTheirOwn() {
+        byte[] empty = bytes("");
+        DistinctIds ids = new DistinctIds(4);
+
+        ids.add(empty, 0, -1);
+        ids.add(empty, 0, 0);
+        ids.add(empty, 0, -1);
+
+        assertThat(ids.size()).isEqualTo(2);
+        assertThat(ids.id(0)).isNull();
+        assertThat(ids.id(1)).isEmpty();
+    }
+
+    @Test
+    void idsOfTheSameHashStayApart() {
+        byte[] colliding = bytes("AaBB"); // "Aa" and "BB": the same hash of their bytes
+        DistinctIds ids = new DistinctIds(4);
+
+        ids.add(colliding, 0, 2);
+        ids.add(colliding, 2, 2);
+        ids.add(colliding, 0, 2);
+
+        assertThat(ids.size()).isEqualTo(2);
+        assertThat(ids.id(0)).isEqualTo("Aa");
+        assertThat(ids.id(1)).isEqualTo("BB");
+    }
+
+    @Test
+    void growsPastTheExpectedNumberOfIds() {
+        byte[] text = bytes(String.join(",", numbered(10_000)));
+        DistinctIds ids = new DistinctIds(10);
+
+        int offset = 0;
+        for (String id : numbered(10_000)) {
+            ids.add(text, offset, id.length());
+            ids.add(text, offset, id.length());
+            offset += id.length() + 1;
+        }
+
+        assertThat(ids.size()).isEqualTo(10_000);
+        assertThat(ids.id(9_999)).isEqualTo("id-9999");
+    }
+
+    private static List<String> numbered(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("id-" + i);
+        }
+        return ids;
+    }
+
+    private static List<String> entries(DistinctIds ids) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            entries.add(ids.id(i) + "=" + ids.first(i) + "/" + ids.second(i));
+        }
+        return entries;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
