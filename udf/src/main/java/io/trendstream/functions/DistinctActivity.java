@@ -31,9 +31,9 @@ final class DistinctActivity {
 
     /** For about {@code activities} activities. */
     DistinctActivity(long activities) {
-        orders = new DistinctIds(activities);
-        views = new DistinctIds(activities);
-        users = new DistinctIds(activities);
+        orders = new DistinctIds(activities, true);
+        views = new DistinctIds(activities, false);
+        users = new DistinctIds(activities, false);
     }
 
     void add(Iterable<ActivityBundle> bundles) {

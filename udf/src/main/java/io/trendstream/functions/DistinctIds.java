@@ -2,17 +2,22 @@ package io.trendstream.functions;
 
 import io.trendstream.records.ActivityBundle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A set of ids, each once, compared by their UTF-8 bytes where they lie (in the encoded activities of
- * {@link ActivityBundle}s, see {@link ActivityBundle.Cursor}): no string or map entry per activity. Each id carries
- * two longs that its last {@link #add} set. An open-addressing table of entry numbers; a length of -1 is the
+ * {@link ActivityBundle}s, see {@link ActivityBundle.Cursor}): no string or map entry per activity. Each id may
+ * carry two longs, those of its last {@link #add}. An open-addressing table of entry numbers; a length of -1 is the
  * missing id, a value of its own.
  */
 final class DistinctIds {
     private static final int NO_ID = -1;
+    private static final int INITIAL_LIMIT = 4_096;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[][] arrays;
     private int[] offsets;
@@ -25,15 +30,20 @@ final class DistinctIds {
     private int[] slots;
     private int mask;
 
-    /** For about {@code expected} ids: sized once instead of growing. */
-    DistinctIds(long expected) {
-        int entries = (int) Math.max(16, Math.min(expected, 1 << 28));
+    /**
+     * For about {@code expected} ids at most (more are taken): most windows have far fewer distinct ids than
+     * activities, so the table starts at a bounded size and doubles as needed.
+     *
+     * @param withValues whether the ids carry values ({@link #add(byte[], int, int, long, long)})
+     */
+    DistinctIds(long expected, boolean withValues) {
+        int entries = (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
         arrays = new byte[entries][];
         offsets = new int[entries];
         lengths = new int[entries];
         hashes = new int[entries];
-        firsts = new long[entries];
-        seconds = new long[entries];
+        firsts = withValues ? new long[entries] : null;
+        seconds = withValues ? new long[entries] : null;
         int capacity = Integer.highestOneBit(entries * 2 - 1) << 1;
         slots = new int[capacity];
         mask = capacity - 1;
@@ -46,8 +56,7 @@ final class DistinctIds {
         for (int entry; (entry = slots[slot]) != 0; slot = (slot + 1) & mask) {
             entry--;
             if (hashes[entry] == hash && equal(entry, bytes, offset, length)) {
-                firsts[entry] = first;
-                seconds[entry] = second;
+                setValues(entry, first, second);
                 return;
             }
         }
@@ -60,9 +69,15 @@ final class DistinctIds {
         offsets[size] = offset;
         lengths[size] = length;
         hashes[size] = hash;
-        firsts[size] = first;
-        seconds[size] = second;
+        setValues(size, first, second);
         slots[slot] = ++size;
+    }
+
+    private void setValues(int entry, long first, long second) {
+        if (firsts != null) {
+            firsts[entry] = first;
+            seconds[entry] = second;
+        }
     }
 
     void add(byte[] bytes, int offset, int length) {
@@ -95,16 +110,20 @@ final class DistinctIds {
                 || Arrays.equals(arrays[entry], offsets[entry], offsets[entry] + length, bytes, offset, offset + length);
     }
 
+    /** Eight bytes at a time: ids are mostly UUIDs and similar, tens of bytes. */
     private static int hash(byte[] bytes, int offset, int length) {
         if (length == NO_ID) {
             return 0x9E3779B9;
         }
-        int h = 1;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = 31 * h + bytes[i];
+        long h = length;
+        int i = offset;
+        for (int end = offset + length - 7; i < end; i += 8) {
+            h = (h ^ (long) LONGS.get(bytes, i)) * 0x9E3779B97F4A7C15L;
         }
-        h *= 0x9E3779B9; // the table's mask keeps low bits: spread every byte into them
-        return h ^ (h >>> 16);
+        for (int end = offset + length; i < end; i++) {
+            h = (h ^ bytes[i]) * 0x9E3779B97F4A7C15L;
+        }
+        return (int) (h ^ (h >>> 32)); // the table's mask keeps low bits: fold the high ones in
     }
 
     private void grow() {
@@ -113,8 +132,10 @@ final class DistinctIds {
         offsets = Arrays.copyOf(offsets, entries);
         lengths = Arrays.copyOf(lengths, entries);
         hashes = Arrays.copyOf(hashes, entries);
-        firsts = Arrays.copyOf(firsts, entries);
-        seconds = Arrays.copyOf(seconds, entries);
+        if (firsts != null) {
+            firsts = Arrays.copyOf(firsts, entries);
+            seconds = Arrays.copyOf(seconds, entries);
+        }
         slots = new int[entries * 2];
         mask = slots.length - 1;
         for (int entry = 0; entry < size; entry++) {

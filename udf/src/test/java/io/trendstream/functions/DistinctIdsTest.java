@@ -15,7 +15,7 @@ class DistinctIdsTest {
     void anIdSeenAgainInAnotherArrayOrPlaceIsTheSameId() {
         byte[] first = bytes("..o-1..o-2");
         byte[] second = bytes("o-2o-1");
-        DistinctIds ids = new DistinctIds(4);
+        DistinctIds ids = new DistinctIds(4, true);
 
         ids.add(first, 2, 3, 1, 100);
         ids.add(first, 7, 3, 2, 200);
@@ -29,7 +29,7 @@ class DistinctIdsTest {
     @Test
     void theMissingIdAndTheEmptyIdAreTwoIdsOfTheirOwn() {
         byte[] empty = bytes("");
-        DistinctIds ids = new DistinctIds(4);
+        DistinctIds ids = new DistinctIds(4, false);
 
         ids.add(empty, 0, -1);
         ids.add(empty, 0, 0);
@@ -41,23 +41,25 @@ class DistinctIdsTest {
     }
 
     @Test
-    void idsOfTheSameHashStayApart() {
-        byte[] colliding = bytes("AaBB"); // "Aa" and "BB": the same hash of their bytes
-        DistinctIds ids = new DistinctIds(4);
+    void idsThatDifferInOneByteAnywhereAreTwoIds() {
+        String[] similar = {"0123456789abcdef-a", "0123456789abcdef-b", "x123456789abcdef-a", "0123456789abcdeX-a"};
+        byte[] text = bytes(String.join("", similar));
+        DistinctIds ids = new DistinctIds(4, false);
 
-        ids.add(colliding, 0, 2);
-        ids.add(colliding, 2, 2);
-        ids.add(colliding, 0, 2);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < similar.length; i++) {
+                ids.add(text, i * 18, 18);
+            }
+        }
 
-        assertThat(ids.size()).isEqualTo(2);
-        assertThat(ids.id(0)).isEqualTo("Aa");
-        assertThat(ids.id(1)).isEqualTo("BB");
+        assertThat(ids.size()).isEqualTo(4);
+        assertThat(List.of(ids.id(0), ids.id(1), ids.id(2), ids.id(3))).containsExactly(similar);
     }
 
     @Test
     void growsPastTheExpectedNumberOfIds() {
         byte[] text = bytes(String.join(",", numbered(10_000)));
-        DistinctIds ids = new DistinctIds(10);
+        DistinctIds ids = new DistinctIds(10, false);
 
         int offset = 0;
         for (String id : numbered(10_000)) {
