@@ -202,10 +202,12 @@ public final class ActivityBundle {
                 kind = ActivityKind.ORDER;
                 units = Math.toIntExact(ActivityEncoding.unZigZag(readVarLong()));
                 revenueCents = ActivityEncoding.unZigZag(readVarLong());
-            } else {
+            } else if (kindByte == ActivityEncoding.VIEW) {
                 kind = ActivityKind.VIEW;
                 units = 0;
                 revenueCents = 0L;
+            } else {
+                throw new IllegalStateException("unknown activity kind " + kindByte + " in an ActivityBundle of " + bundle.productId);
             }
             return true;
         }

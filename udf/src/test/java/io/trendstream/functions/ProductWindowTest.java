@@ -3,17 +3,21 @@ package io.trendstream.functions;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.ActivityBundleSerializer;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.LateEvent;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.records.WindowAggregate;
 import io.trendstream.testing.CapturedMetrics;
 
+import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
@@ -25,11 +29,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -333,6 +337,20 @@ class ProductWindowTest {
     }
 
     @Test
+    void restoresOpenWindowsSavedInTheFirstBundleFormat() throws Exception {
+        harness.close();
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, bundlesInTheFirstFormat()));
+        harness.open();
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
+
+        restartFrom(harness.snapshot(1L, 1L));
+        process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000), view("v-1", "p-1", "u-2", W0 + 1_500)); // a retry
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    }
+
+    @Test
     void restoresOpenWindowsSavedWhileWindowsKeptEveryBundle() throws Exception {
         harness.close();
         harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, TypeInformation.of(ActivityBundle.class)));
@@ -368,6 +386,29 @@ class ProductWindowTest {
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
+    }
+
+    /**
+     * Bundles as versions before format 2 saved them: the serializer that {@link ActivityBundleSerializer.Snapshot}
+     * restores from their snapshot (version 3, nothing of its own).
+     */
+    private static TypeInformation<ActivityBundle> bundlesInTheFirstFormat() throws IOException {
+        ActivityBundleSerializer.Snapshot saved = new ActivityBundleSerializer.Snapshot();
+        saved.readSnapshot(3, new DataInputDeserializer(new byte[0]), ProductWindowTest.class.getClassLoader());
+        TypeSerializer<ActivityBundle> firstFormat = saved.restoreSerializer();
+        return new TypeInformation<>() {
+            @Override public boolean isBasicType() { return false; }
+            @Override public boolean isTupleType() { return false; }
+            @Override public int getArity() { return 1; }
+            @Override public int getTotalFields() { return 1; }
+            @Override public Class<ActivityBundle> getTypeClass() { return ActivityBundle.class; }
+            @Override public boolean isKeyType() { return false; }
+            @Override public TypeSerializer<ActivityBundle> createSerializer(SerializerConfig config) { return firstFormat; }
+            @Override public String toString() { return "ActivityBundle (format 1)"; }
+            @Override public boolean equals(Object o) { return o == this; }
+            @Override public int hashCode() { return System.identityHashCode(this); }
+            @Override public boolean canEqual(Object o) { return o == this; }
+        };
     }
 
     /** How Flink typed {@link ActivityBundle} before it had its own serializer: a POJO with an array of POJOs. */
