@@ -32,6 +32,9 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.ParameterizedTest;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -40,6 +43,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -322,24 +326,18 @@ class ProductWindowTest {
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 0));
     }
 
-    @Test
-    void restoresOpenWindowsSavedWhileBundlesWereFlinkPojos() throws Exception {
-        harness.close();
-        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, bundlesAsFlinkPojos()));
-        harness.open();
-        process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
-
-        restartFrom(harness.snapshot(1L, 1L));
-        process(order("o-2", "p-1", "u-2", W0 + 2_000, 1, 1_000));
-        harness.processWatermark(W1 - 1);
-
-        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 1));
+    /** Bundles as Flink POJOs (before their serializer), and in that serializer's first format (before 2026-12-01). */
+    static Stream<Arguments> earlierBundleFormats() throws Exception {
+        return Stream.of(Arguments.of("Flink POJOs", bundlesAsFlinkPojos()),
+                Arguments.of("the serializer's first format", bundlesInTheFirstFormat()));
     }
 
-    @Test
-    void restoresOpenWindowsSavedInTheFirstBundleFormat() throws Exception {
+    @ParameterizedTest(name = "bundles saved as {0}")
+    @MethodSource("earlierBundleFormats")
+    void restoresOpenWindowsSavedWithBundlesOfAnEarlierFormat(String format, TypeInformation<ActivityBundle> savedAs)
+            throws Exception {
         harness.close();
-        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, bundlesInTheFirstFormat()));
+        harness = newHarness(BundleListWindowFunction.windowStage(SETTINGS, LATE, savedAs));
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 2, 2_000), view("v-1", "p-1", "u-2", W0 + 1_500));
 
