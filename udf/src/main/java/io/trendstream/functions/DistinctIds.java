@@ -44,6 +44,11 @@ final class DistinctIds {
         hashes = new int[entries];
         firsts = withValues ? new long[entries] : null;
         seconds = withValues ? new long[entries] : null;
+        allocateSlots(entries);
+    }
+
+    /** A power of two at least twice {@code entries}: the mask picks a slot, and the table is at most half full. */
+    private void allocateSlots(int entries) {
         int capacity = Integer.highestOneBit(entries * 2 - 1) << 1;
         slots = new int[capacity];
         mask = capacity - 1;
@@ -136,8 +141,7 @@ final class DistinctIds {
             firsts = Arrays.copyOf(firsts, entries);
             seconds = Arrays.copyOf(seconds, entries);
         }
-        slots = new int[entries * 2];
-        mask = slots.length - 1;
+        allocateSlots(entries);
         for (int entry = 0; entry < size; entry++) {
             int slot = hashes[entry] & mask;
             while (slots[slot] != 0) {

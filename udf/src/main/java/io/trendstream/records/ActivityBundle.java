@@ -10,7 +10,7 @@ import java.util.Objects;
  * takes one record (one state append, one trigger call) for many events.
  *
  * <p>The activities are kept encoded, as {@link ActivityBundleSerializer} writes them (its format, after the
- * bundle's product, window start and size): a bundle is encoded once, by the {@link Builder} in the source task,
+ * bundle's product, window start, size and length): a bundle is encoded once, by the {@link Builder} in the source task,
  * and the network, the window operator's state and the window's count of distinct events ({@link Cursor}) all
  * take those bytes as they are, without an object or a string per activity (the benchmark's profile:
  * bench/README.md). Immutable: the bytes are never modified once written.

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Serializes an {@link ActivityBundle} for the network and for the window operator's state. Bundles are
  * written and read four times between a source and a window result (network out and in, state append
  * and read when the window fires). A bundle holds its activities in this format already (encoded once, in the
- * source task), so writing them is one copy, and reading them checks their structure while copying them
- * ({@link ActivityEncoding}): no object or string per activity on either side.
+ * source task, {@link ActivityEncoding}), so writing and reading them is one copy each: no object or string per
+ * activity on either side.
  *
  * <p>Format 2: product id, window start (8 bytes), number of activities, the activities' length in bytes; then per
  * activity its event id, user id, kind (1 byte: {@code 0} order, {@code 1} view), event time as a zig-zag varint
@@ -29,8 +29,8 @@ import java.nio.charset.StandardCharsets;
 public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundle> {
     private static final long serialVersionUID = 1L;
 
-    static final int FIRST_FORMAT = 1;
-    static final int CURRENT_FORMAT = 2;
+    private static final int FIRST_FORMAT = 1;
+    private static final int CURRENT_FORMAT = 2;
 
     private final int format;
 

@@ -1,6 +1,9 @@
 package io.trendstream.functions;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,10 +59,12 @@ class DistinctIdsTest {
         assertThat(List.of(ids.id(0), ids.id(1), ids.id(2), ids.id(3))).containsExactly(similar);
     }
 
-    @Test
-    void growsPastTheExpectedNumberOfIds() {
+    @ParameterizedTest(name = "from a table for {0}")
+    @ValueSource(ints = {10, 200, 5_000})
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a table not a power of two once looped
+    void growsPastTheExpectedNumberOfIds(int expected) {
         byte[] text = bytes(String.join(",", numbered(10_000)));
-        DistinctIds ids = new DistinctIds(10, false);
+        DistinctIds ids = new DistinctIds(expected, false);
 
         int offset = 0;
         for (String id : numbered(10_000)) {

@@ -33,11 +33,15 @@ import java.util.concurrent.CompletionException;
  * Javalin's routes.
  *
  * <p>Checks in this order: API key (401), declared length (413), media type (415), Idempotency-Key (400), then the
- * body, read up to {@code gateway.ingest.max-body-size} (413 beyond it, also for chunked bodies).
+ * body, read up to {@code gateway.ingest.max-body-size} (413 beyond it, also for chunked bodies). A refusal is
+ * written once the rest of the body has been read and dropped ({@link BodyDrain}), so that a client still sending
+ * it reads the answer instead of a reset connection.
  */
 final class IngestHandler extends Handler.Wrapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+    /** A refused request's body is read and dropped up to this many times the limit before the answer. */
+    private static final long DRAIN_FACTOR = 16;
     private static final String JSON = "application/json";
 
     private final Map<String, IngestEndpoint<?>> endpoints;
@@ -78,11 +82,28 @@ final class IngestHandler extends Handler.Wrapper {
             }
             BodyReader.read(request, maxBodyBytes, length)
                     .thenCompose(body -> endpoint.accept(body, ndjson, idempotencyKey))
-                    .whenComplete(exchange::answer);
+                    .whenComplete((accepted, failure) -> {
+                        if (isRefusal(failure)) {
+                            refuse(request, exchange, failure); // a 413 while reading leaves the rest unread
+                        } else {
+                            exchange.answer(accepted, failure);
+                        }
+                    });
         } catch (IngestException e) {
-            exchange.answer(null, e);
+            refuse(request, exchange, e);
         }
         return true;
+    }
+
+    /** Answers a refusal once the client has sent the body (up to a bound), so that it reads the answer. */
+    private void refuse(Request request, Exchange exchange, Throwable refusal) {
+        BodyDrain.drain(request, DRAIN_FACTOR * maxBodyBytes)
+                .whenComplete((drained, never) -> exchange.answer(null, refusal));
+    }
+
+    private static boolean isRefusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof IngestException;
     }
 
     private void authorize(Request request) {
