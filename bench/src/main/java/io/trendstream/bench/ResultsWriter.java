@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /** bench/results/latest.json (every field) and latest.md (the table, the machine, the targets). */
 final class ResultsWriter {
@@ -125,9 +126,9 @@ final class ResultsWriter {
                 .append(") | runs | median events/s | range | median CPU s / M events (variant threads) |\n");
         md.append("| --- | --- | --- | --- | --- |\n");
         Map<String, List<VariantResult>> backlog = new LinkedHashMap<>();
-        long mainEvents = results.isEmpty() ? 0 : results.get(0).inputEvents();
+        Predicate<VariantResult> onMainInput = Targets.onMainInput(results);
         for (VariantResult r : results) {
-            if (timeBoxed ? r.input().equals(Measurement.TIME_BOXED) : r.input().equals("backlog") && r.inputEvents() == mainEvents) {
+            if (timeBoxed ? r.input().equals(Measurement.TIME_BOXED) : onMainInput.test(r)) {
                 backlog.computeIfAbsent(r.name() + " p" + r.parallelism(),
                         k -> Targets.throughputRuns(results, r.name(), r.parallelism()));
             }

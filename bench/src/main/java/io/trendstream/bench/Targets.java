@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -116,14 +117,16 @@ final class Targets {
         return !complete.isEmpty() && complete.stream().allMatch(VariantResult::correct) ? timeBoxed : List.of();
     }
 
-    /** Backlog runs on the main dataset (the first results are always on it) at {@code parallelism}. */
+    /** Backlog runs on the main dataset at {@code parallelism}. */
     private static List<VariantResult> mainRuns(List<VariantResult> results, String name, int parallelism) {
-        if (results.isEmpty()) {
-            return List.of();
-        }
-        long mainEvents = results.get(0).inputEvents();
-        return results.stream().filter(r -> r.name().equals(name) && r.parallelism() == parallelism
-                && r.input().equals("backlog") && r.inputEvents() == mainEvents).toList();
+        Predicate<VariantResult> onMainInput = onMainInput(results);
+        return results.stream().filter(r -> r.name().equals(name) && r.parallelism() == parallelism && onMainInput.test(r)).toList();
+    }
+
+    /** Whether a run read the whole main backlog (the dataset the first results are always on). */
+    static Predicate<VariantResult> onMainInput(List<VariantResult> results) {
+        long mainEvents = results.isEmpty() ? -1 : results.get(0).inputEvents();
+        return r -> r.input().equals("backlog") && r.inputEvents() == mainEvents;
     }
 
     private static ResultsWriter.Target notMeasured(String name, String goal) {

@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         javalin.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                    .json(Map.of("error", "internal", "message", "Unexpected failure: " + e.getClass().getSimpleName()));
+                    .json(Json.unexpectedFailure(e));
         });
     }
 

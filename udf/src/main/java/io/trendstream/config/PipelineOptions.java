@@ -127,7 +127,7 @@ public final class PipelineOptions {
                     .withDescription("A late event within this time after the window's end updates its row; a later one goes to late_events.");
 
     public static final ConfigOption<Integer> BUNDLE_SIZE =
-            ConfigOptions.key("window.bundle-size").intType().defaultValue(10000)
+            ConfigOptions.key("window.bundle-size").intType().defaultValue(100_000)
                     .withDescription("Activities a source subtask collects per product and window before sending them to the window operator; also sent when the watermark reaches the end of a window they belong to and at every checkpoint, so results do not depend on it.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =

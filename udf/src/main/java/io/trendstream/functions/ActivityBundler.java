@@ -44,14 +44,12 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
 
     /** A bundle being filled, encoded as it fills, with the latest event time in it (the bundle's timestamp). */
     private static final class Open {
-        final long windowStart;
         final ActivityBundle.Builder activities;
         long maxEventTime = Long.MIN_VALUE;
         /** The product's bundle of a later-opened window, if any. */
         Open next;
 
         Open(String productId, long windowStart) {
-            this.windowStart = windowStart;
             this.activities = new ActivityBundle.Builder(productId, windowStart);
         }
     }
@@ -86,7 +84,7 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
             bundle = openBundle(activity.productId(), windowStart);
             open.put(activity.productId(), bundle);
         }
-        while (bundle.windowStart != windowStart) {
+        while (bundle.activities.windowStart() != windowStart) {
             if (bundle.next == null) {
                 bundle.next = openBundle(activity.productId(), windowStart);
             }

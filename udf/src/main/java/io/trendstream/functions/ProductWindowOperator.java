@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.runtime.state.internal.InternalMapState;
 import org.apache.flink.runtime.state.internal.InternalValueState;
@@ -61,6 +62,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private final long allowedLatenessMillis;
     private final OutputTag<ActivityBundle> lateOutput;
     private final int foldAfter;
+    private final int maxHeldWindows;
 
     private transient InternalTimerService<TimeWindow> timers;
     private transient WindowContents contents;
@@ -74,10 +76,16 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
 
     /** With windows that fold their bundles into per-event state once they hold more than {@code foldAfter} activities. */
     ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter) {
+        this(settings, lateOutput, foldAfter, WindowCounts.MAX_WINDOWS);
+    }
+
+    /** ... and the counts of at most {@code maxHeldWindows} windows held on the heap between snapshots. */
+    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter, int maxHeldWindows) {
         this.sizeMillis = settings.size().toMillis();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.lateOutput = lateOutput;
         this.foldAfter = foldAfter;
+        this.maxHeldWindows = maxHeldWindows;
     }
 
     @Override
@@ -100,7 +108,9 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
-                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
+                new WindowCounts(
+                        (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
+                        this, maxHeldWindows),
                 foldAfter);
         reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
     }
@@ -139,6 +149,13 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
             reportedDuplicates.clear();
             timers.deleteEventTimeTimer(window, window.maxTimestamp());
         }
+    }
+
+    /** What the window contents hold on the heap goes into the snapshot. */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        contents.persist();
+        super.snapshotState(context);
     }
 
     @Override

@@ -12,7 +12,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.runtime.state.internal.InternalMapState;
-import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 import java.util.Iterator;
@@ -30,7 +29,8 @@ import java.util.Map;
  *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
  *   retry is the same event, so writing it again leaves the map as it was;</li>
  *   <li>{@value #COUNTS}: the activities held as bundles, and the orders and views folded, retries included (the
- *   duplicates are what exceeds the distinct events).</li>
+ *   duplicates are what exceeds the distinct events); held on the heap between snapshots ({@link WindowCounts}), so
+ *   a bundle's append is its only state access.</li>
  * </ul>
  * So a window of up to {@code foldAfter} activities, most windows, costs what a list of bundles cost; a larger one
  * costs a write per distinct event and user, and its state and the heap it needs to fire stay bounded: a firing
@@ -78,7 +78,7 @@ final class WindowContents {
     private final InternalMapState<String, TimeWindow, String, long[]> orders;
     private final InternalMapState<String, TimeWindow, String, Boolean> views;
     private final InternalMapState<String, TimeWindow, String, Boolean> users;
-    private final InternalValueState<String, TimeWindow, long[]> counts;
+    private final WindowCounts counts;
     private final int foldAfter;
 
     WindowContents(
@@ -86,7 +86,7 @@ final class WindowContents {
             InternalMapState<String, TimeWindow, String, long[]> orders,
             InternalMapState<String, TimeWindow, String, Boolean> views,
             InternalMapState<String, TimeWindow, String, Boolean> users,
-            InternalValueState<String, TimeWindow, long[]> counts,
+            WindowCounts counts,
             int foldAfter) {
         this.bundles = bundles;
         this.orders = orders;
@@ -104,7 +104,7 @@ final class WindowContents {
      */
     boolean add(TimeWindow window, ActivityBundle bundle) throws Exception {
         select(window);
-        long[] count = counts.value();
+        long[] count = counts.get(window);
         boolean first = count == null;
         if (first) {
             count = new long[3];
@@ -115,14 +115,14 @@ final class WindowContents {
             bundles.add(bundle);
             count[HELD] += bundle.size();
         }
-        counts.update(count);
+        counts.put(window, count);
         return first;
     }
 
     /** The window's totals, each event once and each user once; null if nothing reached the window. */
     Fired fire(String productId, TimeWindow window) throws Exception {
         select(window);
-        long[] count = counts.value();
+        long[] count = counts.get(window);
         if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
             DistinctActivity distinct = new DistinctActivity(count == null ? DistinctActivity.count(held()) : count[HELD]);
             distinct.add(held());
@@ -131,7 +131,7 @@ final class WindowContents {
         }
         if (count[HELD] > 0) {
             fold(count, null);
-            counts.update(count);
+            counts.put(window, count);
         }
         long orderCount = 0;
         long units = 0;
@@ -149,14 +149,19 @@ final class WindowContents {
 
     void clear(TimeWindow window) throws Exception {
         select(window);
-        long[] count = counts.value();
+        long[] count = counts.get(window);
         if (count != null && count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
             orders.clear(); // on RocksDB an iteration: only for windows that folded
             views.clear();
             users.clear();
         }
         bundles.clear();
-        counts.clear();
+        counts.remove(window);
+    }
+
+    /** Writes what is held on the heap to state; before every snapshot. */
+    void persist() throws Exception {
+        counts.persist();
     }
 
     /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
@@ -185,7 +190,6 @@ final class WindowContents {
         orders.setCurrentNamespace(window);
         views.setCurrentNamespace(window);
         users.setCurrentNamespace(window);
-        counts.setCurrentNamespace(window);
     }
 
     private static <V> void putAll(InternalMapState<String, TimeWindow, String, V> state, Map<String, V> entries)

@@ -144,6 +144,10 @@ public final class ActivityBundle {
             size++;
         }
 
+        public long windowStart() {
+            return windowStart;
+        }
+
         public int size() {
             return size;
         }

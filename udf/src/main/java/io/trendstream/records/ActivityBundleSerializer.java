@@ -8,7 +8,6 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Serializes an {@link ActivityBundle} for the network and for the window operator's state. Bundles are
@@ -34,8 +33,7 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
 
     private final int format;
 
-    /** Scratch space for reading the product and the activities; one per duplicate, hence {@link #duplicate()}. */
-    private transient byte[] buffer;
+    /** Scratch space for reading format-1 activities; one per duplicate, hence {@link #duplicate()}. */
     private transient ActivityEncoding.Output activities;
 
     /** In the current format. */
@@ -79,7 +77,7 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
 
     @Override
     public void serialize(ActivityBundle bundle, DataOutputView out) throws IOException {
-        writeString(bundle.productId(), out);
+        ActivityEncoding.writeString(bundle.productId(), out);
         out.writeLong(bundle.windowStart());
         ActivityEncoding.writeVarLong(bundle.size(), out);
         byte[] activities = bundle.encoded();
@@ -91,7 +89,7 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
 
     @Override
     public ActivityBundle deserialize(DataInputView in) throws IOException {
-        String productId = readString(in);
+        String productId = ActivityEncoding.readString(in);
         long windowStart = in.readLong();
         int size = Math.toIntExact(ActivityEncoding.readVarLong(in));
         if (format == FIRST_FORMAT) {
@@ -194,28 +192,5 @@ public final class ActivityBundleSerializer extends TypeSerializer<ActivityBundl
             }
             return TypeSerializerSchemaCompatibility.incompatible();
         }
-    }
-
-    private static void writeString(String value, DataOutputView out) throws IOException {
-        if (value == null) {
-            ActivityEncoding.writeVarLong(0, out);
-            return;
-        }
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        ActivityEncoding.writeVarLong(utf8.length + 1L, out);
-        out.write(utf8);
-    }
-
-    private String readString(DataInputView in) throws IOException {
-        int lengthPlusOne = Math.toIntExact(ActivityEncoding.readVarLong(in));
-        if (lengthPlusOne == 0) {
-            return null;
-        }
-        int length = lengthPlusOne - 1;
-        if (buffer == null || buffer.length < length) {
-            buffer = new byte[Math.max(length, 64)];
-        }
-        in.readFully(buffer, 0, length);
-        return new String(buffer, 0, length, StandardCharsets.UTF_8);
     }
 }

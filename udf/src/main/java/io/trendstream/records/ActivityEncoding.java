@@ -52,19 +52,52 @@ final class ActivityEncoding {
     }
 
     private static void copyString(DataInputView in, Output out) throws IOException {
-        long lengthPlusOne = readVarLong(in);
-        if (lengthPlusOne < 0 || lengthPlusOne > Integer.MAX_VALUE) {
-            throw new IOException("malformed string length in a serialized ActivityBundle");
-        }
+        int lengthPlusOne = readLengthField(in);
         out.writeVarLong(lengthPlusOne);
         if (lengthPlusOne > 1) {
-            out.readFully(in, (int) lengthPlusOne - 1);
+            out.readFully(in, lengthPlusOne - 1);
         }
     }
 
     /** A string written by {@link Output#writeString}: {@code length} UTF-8 bytes at {@code offset}, null if negative. */
     static String string(byte[] bytes, int offset, int length) {
         return length < 0 ? null : new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    /** A string as {@link Output#writeString} writes it, to a view (the bundle's product id). */
+    static void writeString(String value, DataOutputView out) throws IOException {
+        byte[] utf8 = utf8(value);
+        writeVarLong(lengthField(utf8), out);
+        if (utf8 != null) {
+            out.write(utf8);
+        }
+    }
+
+    static String readString(DataInputView in) throws IOException {
+        int lengthPlusOne = readLengthField(in);
+        if (lengthPlusOne == 0) {
+            return null;
+        }
+        byte[] utf8 = new byte[lengthPlusOne - 1];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A string's length field: its UTF-8 length + 1, {@code 0} for null. */
+    private static long lengthField(byte[] utf8) {
+        return utf8 == null ? 0 : utf8.length + 1L;
+    }
+
+    private static int readLengthField(DataInputView in) throws IOException {
+        long lengthPlusOne = readVarLong(in);
+        if (lengthPlusOne < 0 || lengthPlusOne > Integer.MAX_VALUE) {
+            throw new IOException("malformed string length in a serialized ActivityBundle");
+        }
+        return (int) lengthPlusOne;
     }
 
     /** Unsigned LEB128, as in Avro and Protocol Buffers: 7 bits a byte, low bits first. */
@@ -121,15 +154,13 @@ final class ActivityEncoding {
 
         /** A varint of the UTF-8 length + 1 ({@code 0} for null), then the bytes. */
         void writeString(String value) {
-            if (value == null) {
-                writeVarLong(0);
-                return;
+            byte[] utf8 = utf8(value);
+            writeVarLong(lengthField(utf8));
+            if (utf8 != null) {
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, bytes, length, utf8.length);
+                length += utf8.length;
             }
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            writeVarLong(utf8.length + 1L);
-            ensure(utf8.length);
-            System.arraycopy(utf8, 0, bytes, length, utf8.length);
-            length += utf8.length;
         }
 
         void readFully(DataInputView in, int count) throws IOException {

@@ -456,6 +456,52 @@ class ProductWindowTest {
         assertThat(harness.extractOutputValues()).containsExactly(totalsOf(twiceAsMany));
     }
 
+    @Test
+    void aWindowThatFoldedBeforeASnapshotDropsAllItsStateAfterTheRestore() throws Exception {
+        startFoldingEveryBundle();
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W0 + 2_000));
+
+        restartFrom(harness.snapshot(1L, 1L));
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 1, 100, 2, 1));
+
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+        assertThat(keysWithStateIn(W0, W1)).isEmpty();
+    }
+
+    @Test
+    void countsEachEventOnceWhenTheHeapHoldsTheCountsOfFewerWindowsThanAreOpen() throws Exception {
+        harness.close();
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0, 1)); // folds every bundle; holds one window
+        harness.open();
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
+        process(order, order("o-2", "p-2", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W1 + 1_000),
+                order); // a retry, after the counts of its window left the heap
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                new WindowAggregate("p-1", W0, W1, 1, 2, 200, 1, 0), new WindowAggregate("p-2", W0, W1, 1, 1, 100, 1, 0));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isOne();
+        harness.processWatermark(W2 - 1 + 10_000);
+        assertThat(keysWithStateIn(W0, W1)).isEmpty();
+    }
+
+    /** The keys with any state of the window stage in the windows starting at {@code windowStarts} (on any backend). */
+    protected List<String> keysWithStateIn(long... windowStarts) {
+        List<String> states = List.of(WindowContents.BUNDLES, WindowContents.ORDERS, WindowContents.VIEWS,
+                WindowContents.USERS, WindowContents.COUNTS, ProductWindowOperator.REPORTED_DUPLICATES.getName());
+        List<String> keys = new ArrayList<>();
+        for (long start : windowStarts) {
+            try (Stream<String> inWindow = harness.getOperator().<String>getKeyedStateBackend()
+                    .getKeys(states, new TimeWindow(start, start + 60_000))) {
+                inWindow.forEach(keys::add);
+            }
+        }
+        return keys;
+    }
+
     /**
      * A window stage whose windows fold every bundle into per-event state at once, so that nothing is held as
      * bundles (the job's windows hold up to {@link WindowContents#FOLD_AFTER} activities so, a bounded amount).

@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  *   backend     rocksdb (default, the job's) or heap
  * </pre>
  *
- * Feeds the operator through Flink's test harness in bundles of 10,000 (the job's {@code window.bundle-size}),
+ * Feeds the operator through Flink's test harness in bundles of 10,000 (a tenth of the job's {@code window.bundle-size}),
  * one event in ten a retry, and advances the watermark past each window's end, so every window fires. Prints the
  * peak heap after a garbage collection (live data plus the old-generation garbage young collections leave: an
  * upper bound, best read with a small {@code -Xmx}, or as whether the run fits in it at all), the peak heap used as

@@ -10,15 +10,14 @@ import java.util.concurrent.CompletableFuture;
  * may never read the answer (a 413 for a body over the limit, a 401 sent before the body was read). Bounded: past
  * {@code limit} bytes the answer goes out anyway, and the connection is closed after it.
  */
-final class BodyDrain implements Runnable {
+final class BodyDrain extends ChunkConsumer {
 
-    private final Content.Source source;
     private final long limit;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private long dropped;
 
     private BodyDrain(Content.Source source, long limit) {
-        this.source = source;
+        super(source);
         this.limit = limit;
     }
 
@@ -30,20 +29,14 @@ final class BodyDrain implements Runnable {
     }
 
     @Override
-    public void run() {
-        while (true) {
-            Content.Chunk chunk = source.read();
-            if (chunk == null) {
-                source.demand(this);
-                return;
-            }
-            boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk);
-            dropped += chunk.remaining();
-            chunk.release();
-            if (done || dropped > limit) {
-                drained.complete(null);
-                return;
-            }
+    boolean accept(Content.Chunk chunk) {
+        boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk);
+        dropped += chunk.remaining();
+        chunk.release();
+        if (done || dropped > limit) {
+            drained.complete(null);
+            return false;
         }
+        return true;
     }
 }

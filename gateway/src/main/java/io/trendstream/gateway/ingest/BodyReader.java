@@ -10,16 +10,15 @@ import java.util.concurrent.CompletableFuture;
  * Reads a request body without blocking a thread: takes the chunks as they arrive and completes with the whole body,
  * or with an {@link IngestException} (413) as soon as it grows past the limit, whatever length the request declared.
  */
-final class BodyReader implements Runnable {
+final class BodyReader extends ChunkConsumer {
 
-    private final Content.Source source;
     private final long limit;
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private byte[] bytes;
     private int size;
 
     private BodyReader(Content.Source source, long limit, long declaredLength) {
-        this.source = source;
+        super(source);
         this.limit = limit;
         this.bytes = new byte[(int) Math.min(limit, declaredLength > 0 ? declaredLength : 4096)];
     }
@@ -31,37 +30,30 @@ final class BodyReader implements Runnable {
         return reader.body;
     }
 
-    /** Takes what has arrived; asks to be called again when more does. */
     @Override
-    public void run() {
-        while (true) {
-            Content.Chunk chunk = source.read();
-            if (chunk == null) {
-                source.demand(this);
-                return;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                body.completeExceptionally(chunk.getFailure());
-                return;
-            }
-            ByteBuffer buffer = chunk.getByteBuffer();
-            int length = buffer.remaining();
-            if (size + (long) length > limit) {
-                chunk.release();
-                body.completeExceptionally(IngestException.tooLarge("The body has more than " + limit
-                        + " bytes (gateway.ingest.max-body-size)"));
-                return;
-            }
-            if (size + length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(size + (long) length, 2L * bytes.length)));
-            }
-            buffer.get(bytes, size, length);
-            size += length;
-            chunk.release();
-            if (chunk.isLast()) {
-                body.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
-                return;
-            }
+    boolean accept(Content.Chunk chunk) {
+        if (Content.Chunk.isFailure(chunk)) {
+            body.completeExceptionally(chunk.getFailure());
+            return false;
         }
+        ByteBuffer buffer = chunk.getByteBuffer();
+        int length = buffer.remaining();
+        if (size + (long) length > limit) {
+            chunk.release();
+            body.completeExceptionally(IngestException.tooLarge("The body has more than " + limit
+                    + " bytes (gateway.ingest.max-body-size)"));
+            return false;
+        }
+        if (size + length > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(size + (long) length, 2L * bytes.length)));
+        }
+        buffer.get(bytes, size, length);
+        size += length;
+        chunk.release();
+        if (chunk.isLast()) {
+            body.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+            return false;
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.trendstream.gateway.ingest;
 
 import io.trendstream.gateway.GatewayMetrics;
+import io.trendstream.gateway.Json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -153,7 +154,7 @@ final class IngestHandler extends Handler.Wrapper {
                 callback.failed(cause);
             } else {
                 LOG.error("Unexpected failure answering POST {}", route, cause);
-                write(500, Map.of("error", "internal", "message", "Unexpected failure: " + cause.getClass().getSimpleName()));
+                write(500, Json.unexpectedFailure(cause));
             }
         }
 
