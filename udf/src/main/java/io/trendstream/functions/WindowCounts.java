@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class WindowCounts {
 
-    /** Open windows whose counts are held on the heap at most: some 10 MB. */
+    /** Open windows whose counts are held on the heap at most: some 20 MB (about 200 bytes a window). */
     static final int MAX_WINDOWS = 100_000;
 
     private final InternalValueState<String, TimeWindow, long[]> state;
