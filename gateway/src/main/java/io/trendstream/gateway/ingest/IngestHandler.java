@@ -103,8 +103,12 @@ final class IngestHandler extends Handler.Wrapper {
     }
 
     private static boolean isRefusal(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof IngestException;
+        return unwrapped(failure) instanceof IngestException;
+    }
+
+    /** The failure itself, not the {@link CompletionException} a future stage wrapped it in. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private void authorize(Request request) {
@@ -142,7 +146,7 @@ final class IngestHandler extends Handler.Wrapper {
                 write(202, accepted);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = unwrapped(failure);
             if (cause instanceof IngestException refused) {
                 if (refused.status() == 503) {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
