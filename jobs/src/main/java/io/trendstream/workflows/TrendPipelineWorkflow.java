@@ -47,9 +47,9 @@ import java.time.Duration;
  * The pipeline, as the dashboard shows it:
  *
  * <pre>
- * Kafka: orders -> Route dead letters: orders -> Order lines to product activity -> Bundle orders -+
- *                         \-> dead letters                                                            |-> Keep the watermark -> Window per product -> Detect trends -> alerts
- * Kafka: views  -> Route dead letters: views  -> View to product activity ---------> Bundle views  -+   across restarts       (each event once)  |        \-> window stats
+ * Kafka: orders -> Route dead letters: orders -> Bundle order lines per product window -+
+ *                         \-> dead letters                                                |-> Keep the watermark -> Window per product -> Detect trends -> alerts
+ * Kafka: views  -> Route dead letters: views  -> Bundle views per product window -------+   across restarts       (each event once)  |        \-> window stats
  *                         \-> dead letters                                                                                                     \-> Describe late events -> late events
  * Kafka: products -> Route dead letters: products -> (broadcast) -> Enrich windows with the catalog -> window-stats topic
  *                                                  \-> products table                    \-> Enrich alerts with the catalog -> alerts
@@ -73,8 +73,6 @@ public final class TrendPipelineWorkflow {
         public static final String VIEWS_SOURCE = "source-views";
         public static final String ORDERS_DEAD_LETTERS = "dead-letters-orders";
         public static final String VIEWS_DEAD_LETTERS = "dead-letters-views";
-        public static final String ORDER_ACTIVITY = "activity-orders";
-        public static final String VIEW_ACTIVITY = "activity-views";
         public static final String ORDERS_BUNDLER = "bundle-orders";
         public static final String VIEWS_BUNDLER = "bundle-views";
         public static final String DURABLE_WATERMARK = "durable-watermark";
@@ -136,18 +134,15 @@ public final class TrendPipelineWorkflow {
         DataStream<DeadLetter> deadLetters = orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
                 .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS), catalog.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
 
+        // Each order line's and view's activity is encoded straight into its bundle, with no record in between.
         DataStream<ActivityBundle> orderActivity = orders
-                .flatMap(new OrderToActivities())
-                .name("Order lines to product activity")
-                .uid(Uids.ORDER_ACTIVITY)
-                .transform("Bundle orders per product window", BUNDLE_TYPE, new ActivityBundler(windows, bundleSize))
+                .transform("Bundle order lines per product window", BUNDLE_TYPE,
+                        new ActivityBundler<>(new OrderToActivities(), windows, bundleSize))
                 .uid(Uids.ORDERS_BUNDLER);
 
         DataStream<ActivityBundle> viewActivity = views
-                .map(new ViewToActivity())
-                .name("View to product activity")
-                .uid(Uids.VIEW_ACTIVITY)
-                .transform("Bundle views per product window", BUNDLE_TYPE, new ActivityBundler(windows, bundleSize))
+                .transform("Bundle views per product window", BUNDLE_TYPE,
+                        new ActivityBundler<>(new ViewToActivity(), windows, bundleSize))
                 .uid(Uids.VIEWS_BUNDLER);
 
         // Windows count each event once (by event id), so retries need no dedup stage; a window keeps each

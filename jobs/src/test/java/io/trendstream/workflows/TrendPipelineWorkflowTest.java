@@ -57,10 +57,8 @@ class TrendPipelineWorkflowTest {
     @Test
     void eachSourceTaskDecodesRoutesAndBundlesBeforeTheOnlyShuffleToTheWindows() {
         assertThat(taskNames()).contains(
-                "Source: Kafka: orders -> Route dead letters: orders -> Order lines to product activity"
-                        + " -> Bundle orders per product window",
-                "Source: Kafka: product views -> Route dead letters: views -> View to product activity"
-                        + " -> Bundle views per product window");
+                "Source: Kafka: orders -> Route dead letters: orders -> Bundle order lines per product window",
+                "Source: Kafka: product views -> Route dead letters: views -> Bundle views per product window");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
 import io.trendstream.records.ActivityBundle;
+import io.trendstream.records.ActivitySink;
 import io.trendstream.records.ProductActivity;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -14,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Collects activity per (product, window) in the source task and sends it on as {@link ActivityBundle}s,
- * so that the keyed window operator handles one record, one RocksDB append and one trigger call per
- * bundle instead of per event (the benchmark's profile: bench/README.md).
+ * Collects the activity of events ({@link ActivityExtractor}) per (product, window) in the source task, encoding it
+ * into bundles as it is read, and sends it on as {@link ActivityBundle}s, so that the keyed window operator handles
+ * one record, one state append and one trigger call per bundle instead of per event (the benchmark's profile:
+ * bench/README.md).
  *
  * <p>Changes nothing about results or guarantees. The buffer is emitted before a watermark that reaches
  * the end of a window it holds activity of, and before its source is marked idle: until then the window
@@ -27,10 +29,11 @@ import java.util.Map;
  * and at the end of input. So an activity waits at most until its window's end passes, the next
  * checkpoint, or the buffer fills, and never delays a window's result.
  */
-public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle>
-        implements OneInputStreamOperator<ProductActivity, ActivityBundle> {
+public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBundle>
+        implements OneInputStreamOperator<T, ActivityBundle> {
     private static final long serialVersionUID = 1L;
 
+    private final ActivityExtractor<T> extractor;
     private final WindowSettings windows;
     private final int maxActivities;
 
@@ -41,6 +44,7 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     private transient long earliestWindowEnd;
     private transient long windowMillis;
     private transient StreamRecord<ActivityBundle> reuse;
+    private transient ActivitySink bundling;
 
     /** A bundle being filled, encoded as it fills, with the latest event time in it (the bundle's timestamp). */
     private static final class Open {
@@ -55,15 +59,22 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
     }
 
     /**
+     * @param extractor the activity of an input event
      * @param maxActivities how many activities a source subtask holds at most before it sends them on
      *     ({@code window.bundle-size})
      */
-    public ActivityBundler(WindowSettings windows, int maxActivities) {
+    public ActivityBundler(ActivityExtractor<T> extractor, WindowSettings windows, int maxActivities) {
         if (maxActivities < 1) {
             throw new IllegalArgumentException("maxActivities must be at least 1, was " + maxActivities);
         }
+        this.extractor = extractor;
         this.windows = windows;
         this.maxActivities = maxActivities;
+    }
+
+    /** A bundler of a stream of activities. */
+    public static ActivityBundler<ProductActivity> ofActivities(WindowSettings windows, int maxActivities) {
+        return new ActivityBundler<>(ProductActivity::writeTo, windows, maxActivities);
     }
 
     @Override
@@ -73,25 +84,45 @@ public final class ActivityBundler extends AbstractStreamOperator<ActivityBundle
         earliestWindowEnd = Long.MAX_VALUE;
         windowMillis = windows.size().toMillis();
         reuse = new StreamRecord<>(null);
+        bundling = new ActivitySink() {
+            @Override
+            public void view(String productId, String eventId, String userId, long eventTime) {
+                bundleOf(productId, eventTime).addView(eventId, userId, eventTime);
+                added();
+            }
+
+            @Override
+            public void order(String productId, String eventId, String userId, long eventTime, int units, long revenueCents) {
+                bundleOf(productId, eventTime).addOrder(eventId, userId, eventTime, units, revenueCents);
+                added();
+            }
+        };
     }
 
     @Override
-    public void processElement(StreamRecord<ProductActivity> element) {
-        ProductActivity activity = element.getValue();
-        long windowStart = windows.windowStart(activity.eventTime());
-        Open bundle = open.get(activity.productId());
+    public void processElement(StreamRecord<T> element) {
+        extractor.extract(element.getValue(), bundling);
+    }
+
+    /** The builder of the bundle of {@code productId}'s window at {@code eventTime}, which takes an activity at that time. */
+    private ActivityBundle.Builder bundleOf(String productId, long eventTime) {
+        long windowStart = windows.windowStart(eventTime);
+        Open bundle = open.get(productId);
         if (bundle == null) {
-            bundle = openBundle(activity.productId(), windowStart);
-            open.put(activity.productId(), bundle);
+            bundle = openBundle(productId, windowStart);
+            open.put(productId, bundle);
         }
         while (bundle.activities.windowStart() != windowStart) {
             if (bundle.next == null) {
-                bundle.next = openBundle(activity.productId(), windowStart);
+                bundle.next = openBundle(productId, windowStart);
             }
             bundle = bundle.next;
         }
-        bundle.activities.add(activity);
-        bundle.maxEventTime = Math.max(bundle.maxEventTime, activity.eventTime());
+        bundle.maxEventTime = Math.max(bundle.maxEventTime, eventTime);
+        return bundle.activities;
+    }
+
+    private void added() {
         if (++buffered >= maxActivities) {
             flush();
         }

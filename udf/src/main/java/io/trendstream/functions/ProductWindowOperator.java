@@ -63,6 +63,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private final OutputTag<ActivityBundle> lateOutput;
     private final int foldAfter;
     private final int maxHeldWindows;
+    private final long maxHeldActivities;
 
     private transient InternalTimerService<TimeWindow> timers;
     private transient WindowContents contents;
@@ -76,16 +77,21 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
 
     /** With windows that fold their bundles into per-event state once they hold more than {@code foldAfter} activities. */
     ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter) {
-        this(settings, lateOutput, foldAfter, WindowCounts.MAX_WINDOWS);
+        this(settings, lateOutput, foldAfter, HeldWindows.MAX_WINDOWS, HeldWindows.MAX_ACTIVITIES);
     }
 
-    /** ... and the counts of at most {@code maxHeldWindows} windows held on the heap between snapshots. */
-    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter, int maxHeldWindows) {
+    /**
+     * ... and the counts of at most {@code maxHeldWindows} windows and the bundles of at most
+     * {@code maxHeldActivities} activities held on the heap between snapshots.
+     */
+    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter,
+            int maxHeldWindows, long maxHeldActivities) {
         this.sizeMillis = settings.size().toMillis();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.lateOutput = lateOutput;
         this.foldAfter = foldAfter;
         this.maxHeldWindows = maxHeldWindows;
+        this.maxHeldActivities = maxHeldActivities;
     }
 
     @Override
@@ -104,13 +110,13 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         TimeWindow.Serializer windows = new TimeWindow.Serializer();
         timers = getInternalTimerService(TIMERS, windows, this);
         contents = new WindowContents(
-                (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
-                new WindowCounts(
+                new HeldWindows(
                         (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
-                        this, maxHeldWindows),
+                        (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
+                        this, maxHeldWindows, maxHeldActivities),
                 foldAfter);
         reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
     }

@@ -10,7 +10,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.runtime.state.internal.InternalMapState;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
@@ -22,16 +21,17 @@ import java.util.Map;
  * What an open window of one product keeps, bounded by its distinct events and users, not by the activity that
  * arrives (retries, a bot, a sale on one product). Per window (the state namespace):
  * <ul>
- *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities: appending
- *   one is a RocksDB merge, without a read;</li>
+ *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities;</li>
  *   <li>once more would arrive, the held bundles are folded into per-event state, each event and user once:
  *   {@value #ORDERS} (order event id to its units and revenue cents on this product), {@value #VIEWS} (view event
  *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
  *   retry is the same event, so writing it again leaves the map as it was;</li>
  *   <li>{@value #COUNTS}: the activities held as bundles, and the orders and views folded, retries included (the
- *   duplicates are what exceeds the distinct events); held on the heap between snapshots ({@link WindowCounts}), so
- *   a bundle's append is its only state access.</li>
+ *   duplicates are what exceeds the distinct events).</li>
  * </ul>
+ * The counts, and the bundles that arrived since the last snapshot, are held on the heap and written at each snapshot
+ * ({@link HeldWindows}): a bundle's arrival costs no state access, and a window that closes before the next snapshot
+ * writes no bundles at all.
  * So a window of up to {@code foldAfter} activities, most windows, costs what a list of bundles cost; a larger one
  * costs a write per distinct event and user, and its state and the heap it needs to fire stay bounded: a firing
  * holds at most {@code foldAfter} activities on the heap and iterates the maps (RocksDB reads them in chunks).
@@ -74,25 +74,22 @@ final class WindowContents {
     /** A firing's totals, with the activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
     record Fired(WindowAggregate aggregate, long[] received) {}
 
-    private final InternalListState<String, TimeWindow, ActivityBundle> bundles;
     private final InternalMapState<String, TimeWindow, String, long[]> orders;
     private final InternalMapState<String, TimeWindow, String, Boolean> views;
     private final InternalMapState<String, TimeWindow, String, Boolean> users;
-    private final WindowCounts counts;
+    private final HeldWindows held;
     private final int foldAfter;
 
     WindowContents(
-            InternalListState<String, TimeWindow, ActivityBundle> bundles,
             InternalMapState<String, TimeWindow, String, long[]> orders,
             InternalMapState<String, TimeWindow, String, Boolean> views,
             InternalMapState<String, TimeWindow, String, Boolean> users,
-            WindowCounts counts,
+            HeldWindows held,
             int foldAfter) {
-        this.bundles = bundles;
         this.orders = orders;
         this.views = views;
         this.users = users;
-        this.counts = counts;
+        this.held = held;
         this.foldAfter = foldAfter;
     }
 
@@ -103,36 +100,36 @@ final class WindowContents {
      *     savepoint of the version before {@value #COUNTS})
      */
     boolean add(TimeWindow window, ActivityBundle bundle) throws Exception {
-        select(window);
-        long[] count = counts.get(window);
+        long[] count = held.counts(window);
         boolean first = count == null;
         if (first) {
             count = new long[3];
         }
         if (count[HELD] + bundle.size() > foldAfter) {
-            fold(count, bundle);
+            fold(window, count, bundle);
         } else {
-            bundles.add(bundle);
+            held.addBundle(window, bundle);
             count[HELD] += bundle.size();
         }
-        counts.put(window, count);
+        held.putCounts(window, count);
         return first;
     }
 
     /** The window's totals, each event once and each user once; null if nothing reached the window. */
     Fired fire(String productId, TimeWindow window) throws Exception {
-        select(window);
-        long[] count = counts.get(window);
+        long[] count = held.counts(window);
         if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
-            DistinctActivity distinct = new DistinctActivity(count == null ? DistinctActivity.count(held()) : count[HELD]);
-            distinct.add(held());
+            List<ActivityBundle> bundles = held.bundles(window);
+            DistinctActivity distinct = new DistinctActivity(count == null ? DistinctActivity.count(bundles) : count[HELD]);
+            distinct.add(bundles);
             boolean empty = distinct.received[ActivityKind.ORDER.ordinal()] + distinct.received[ActivityKind.VIEW.ordinal()] == 0;
             return empty ? null : new Fired(distinct.aggregate(productId, window), distinct.received);
         }
         if (count[HELD] > 0) {
-            fold(count, null);
-            counts.put(window, count);
+            fold(window, count, null);
+            held.putCounts(window, count);
         }
+        select(window);
         long orderCount = 0;
         long units = 0;
         long revenueCents = 0;
@@ -148,45 +145,39 @@ final class WindowContents {
     }
 
     void clear(TimeWindow window) throws Exception {
-        select(window);
-        long[] count = counts.get(window);
+        long[] count = held.counts(window);
         if (count != null && count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
+            select(window);
             orders.clear(); // on RocksDB an iteration: only for windows that folded
             views.clear();
             users.clear();
         }
-        bundles.clear();
-        counts.remove(window);
+        held.remove(window);
     }
 
     /** Writes what is held on the heap to state; before every snapshot. */
     void persist() throws Exception {
-        counts.persist();
+        held.persist();
     }
 
     /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
-    private void fold(long[] count, ActivityBundle more) throws Exception {
+    private void fold(TimeWindow window, long[] count, ActivityBundle more) throws Exception {
         DistinctActivity distinct = new DistinctActivity(count[HELD] + (more == null ? 0 : more.size()));
-        distinct.add(held());
+        distinct.add(held.bundles(window));
         if (more != null) {
             distinct.add(more);
         }
+        select(window);
         putAll(orders, distinct.orders());
         putAll(views, distinct.views());
         putAll(users, distinct.users());
-        bundles.clear();
+        held.dropBundles(window);
         count[HELD] = 0;
         count[ORDERS_FOLDED] += distinct.received[ActivityKind.ORDER.ordinal()];
         count[VIEWS_FOLDED] += distinct.received[ActivityKind.VIEW.ordinal()];
     }
 
-    private Iterable<ActivityBundle> held() throws Exception {
-        Iterable<ActivityBundle> held = bundles.get();
-        return held == null ? List.of() : held;
-    }
-
     private void select(TimeWindow window) {
-        bundles.setCurrentNamespace(window);
         orders.setCurrentNamespace(window);
         views.setCurrentNamespace(window);
         users.setCurrentNamespace(window);

@@ -133,6 +133,18 @@ public final class ActivityBundle {
         private final long windowStart;
         private final ActivityEncoding.Output out = new ActivityEncoding.Output(256);
         private int size;
+        /** The caller guarantees the product (above). */
+        private final ActivitySink appender = new ActivitySink() {
+            @Override
+            public void view(String productId, String eventId, String userId, long eventTime) {
+                addView(eventId, userId, eventTime);
+            }
+
+            @Override
+            public void order(String productId, String eventId, String userId, long eventTime, int units, long revenueCents) {
+                addOrder(eventId, userId, eventTime, units, revenueCents);
+            }
+        };
 
         public Builder(String productId, long windowStart) {
             this.productId = productId;
@@ -140,7 +152,16 @@ public final class ActivityBundle {
         }
 
         public void add(ProductActivity activity) {
-            ActivityEncoding.write(activity, windowStart, out);
+            activity.writeTo(appender);
+        }
+
+        public void addView(String eventId, String userId, long eventTime) {
+            ActivityEncoding.writeView(eventId, userId, eventTime - windowStart, out);
+            size++;
+        }
+
+        public void addOrder(String eventId, String userId, long eventTime, int units, long revenueCents) {
+            ActivityEncoding.writeOrder(eventId, userId, eventTime - windowStart, units, revenueCents, out);
             size++;
         }
 

@@ -17,17 +17,22 @@ final class ActivityEncoding {
 
     private ActivityEncoding() {}
 
-    /** Appends one activity, its event time as an offset from its window's start. */
-    static void write(ProductActivity activity, long windowStart, Output out) {
-        out.writeString(activity.eventId());
-        out.writeString(activity.userId());
-        boolean order = activity.kind() == ActivityKind.ORDER;
-        out.writeByte(order ? ORDER : VIEW);
-        out.writeVarLong(zigZag(activity.eventTime() - windowStart));
-        if (order) {
-            out.writeVarLong(zigZag(activity.units()));
-            out.writeVarLong(zigZag(activity.revenueCents()));
-        }
+    /** Appends a view, its event time as an offset from its window's start. */
+    static void writeView(String eventId, String userId, long eventTimeInWindow, Output out) {
+        out.writeString(eventId);
+        out.writeString(userId);
+        out.writeByte(VIEW);
+        out.writeVarLong(zigZag(eventTimeInWindow));
+    }
+
+    /** Appends an order's activity on one product, its event time as an offset from its window's start. */
+    static void writeOrder(String eventId, String userId, long eventTimeInWindow, int units, long revenueCents, Output out) {
+        out.writeString(eventId);
+        out.writeString(userId);
+        out.writeByte(ORDER);
+        out.writeVarLong(zigZag(eventTimeInWindow));
+        out.writeVarLong(zigZag(units));
+        out.writeVarLong(zigZag(revenueCents));
     }
 
     /**
@@ -154,6 +159,9 @@ final class ActivityEncoding {
 
         /** A varint of the UTF-8 length + 1 ({@code 0} for null), then the bytes. */
         void writeString(String value) {
+            if (value != null && value.length() < 0x7F && writeAscii(value)) {
+                return;
+            }
             byte[] utf8 = utf8(value);
             writeVarLong(lengthField(utf8));
             if (utf8 != null) {
@@ -161,6 +169,27 @@ final class ActivityEncoding {
                 System.arraycopy(utf8, 0, bytes, length, utf8.length);
                 length += utf8.length;
             }
+        }
+
+        /**
+         * Writes an ASCII string of under 127 characters (every id the generator makes) without encoding it into an
+         * array of its own first: its UTF-8 length is its length, and its length field one byte. False, with nothing
+         * written, for any other string.
+         */
+        private boolean writeAscii(String value) {
+            int chars = value.length();
+            ensure(1 + chars);
+            int at = length + 1;
+            for (int i = 0; i < chars; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    return false;
+                }
+                bytes[at++] = (byte) c;
+            }
+            bytes[length] = (byte) (chars + 1);
+            length = at;
+            return true;
         }
 
         void readFully(DataInputView in, int count) throws IOException {

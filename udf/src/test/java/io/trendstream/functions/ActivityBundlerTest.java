@@ -1,8 +1,10 @@
 package io.trendstream.functions;
 
 import io.trendstream.config.WindowSettings;
+import io.trendstream.events.OrderEvent;
 import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ProductActivity;
+import io.trendstream.testing.Events;
 
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.trendstream.testing.Events.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +41,7 @@ class ActivityBundlerTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new ActivityBundler(WINDOWS, MAX));
+        harness = new OneInputStreamOperatorTestHarness<>(ActivityBundler.ofActivities(WINDOWS, MAX));
         harness.open();
     }
 
@@ -199,8 +202,25 @@ class ActivityBundlerTest {
     }
 
     @Test
+    void encodesEachProductOfAnOrderIntoThatProductsBundle() throws Exception {
+        OneInputStreamOperatorTestHarness<OrderEvent, ActivityBundle> orders =
+                new OneInputStreamOperatorTestHarness<>(new ActivityBundler<>(new OrderToActivities(), WINDOWS, MAX));
+        orders.open();
+        OrderEvent order = Events.order("o-1", line("p-1", 2, "1.50"), line("p-2", 1, "3.00"), line("p-1", 1, "1.50"))
+                .setEventTime(Instant.ofEpochMilli(W0 + 1_000)).build();
+
+        orders.processElement(order, W0 + 1_000);
+        orders.prepareSnapshotPreBarrier(1L);
+
+        assertThat(orders.extractOutputValues()).containsExactly(
+                new ActivityBundle("p-1", W0, new ProductActivity[] {ProductActivity.order("o-1", "p-1", "user-1", W0 + 1_000, 3, 450)}),
+                new ActivityBundle("p-2", W0, new ProductActivity[] {ProductActivity.order("o-1", "p-2", "user-1", W0 + 1_000, 1, 300)}));
+        orders.close();
+    }
+
+    @Test
     void refusesAMaximumBelowOne() {
-        assertThatThrownBy(() -> new ActivityBundler(WINDOWS, 0))
+        assertThatThrownBy(() -> ActivityBundler.ofActivities(WINDOWS, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxActivities");
     }

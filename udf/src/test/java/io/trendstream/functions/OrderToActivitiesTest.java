@@ -84,6 +84,23 @@ class OrderToActivitiesTest {
     }
 
     @Test
+    void mergesAnOrderOfManyLinesAsOneOfFew() {
+        LineItem[] few = {line("p-3", 1, "5.00"), line("p-1", 2, "1.50"), line("p-3", 2, "5.00")};
+        LineItem[] many = new LineItem[few.length * 3];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = few[i % few.length];
+        }
+        assertThat(many.length).as("merged through a map").isGreaterThan(OrderToActivities.MERGED_WITHOUT_A_MAP);
+
+        assertThat(activities(Events.order("e-1", few).build())).containsExactly(
+                new ProductActivity("e-1", "p-3", "user-1", ActivityKind.ORDER, T0, 3, 1_500),
+                new ProductActivity("e-1", "p-1", "user-1", ActivityKind.ORDER, T0, 2, 300));
+        assertThat(activities(Events.order("e-1", many).build())).containsExactly(
+                new ProductActivity("e-1", "p-3", "user-1", ActivityKind.ORDER, T0, 9, 4_500),
+                new ProductActivity("e-1", "p-1", "user-1", ActivityKind.ORDER, T0, 6, 900));
+    }
+
+    @Test
     void handlesLargeQuantitiesAndPricesWithoutOverflow() {
         OrderEvent order = Events.order("e-1", line("p-1", 1_000_000, "9999999999.99")).build();
 

@@ -79,7 +79,7 @@ class ProductWindowJobTest {
         SingleOutputStreamOperator<WindowAggregate> windows = env.fromData(events)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<ProductActivity>forGenerator(ctx -> new PerEventWatermarks())
                         .withTimestampAssigner((activity, ts) -> activity.eventTime()))
-                .transform("bundle", TypeInformation.of(ActivityBundle.class), new ActivityBundler(SETTINGS, 1_000))
+                .transform("bundle", TypeInformation.of(ActivityBundle.class), ActivityBundler.ofActivities(SETTINGS, 1_000))
                 .keyBy(ActivityBundle::productId)
                 .transform("window", TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(SETTINGS, LATE));
         DataStream<LateEvent> late = windows.getSideOutput(LATE).process(new LateEventRecorder(SETTINGS));

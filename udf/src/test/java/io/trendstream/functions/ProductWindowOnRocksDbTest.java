@@ -28,6 +28,7 @@ class ProductWindowOnRocksDbTest extends ProductWindowTest {
     void dropsAClosedWindowsStateOnceTheAllowedLatenessHasPassed() throws Exception {
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
         harness.processWatermark(W1 - 1);
+        harness.snapshot(1L, 1L); // writes what the heap holds to state
         assertThat(harness.numEventTimeTimers()).isOne();
         assertThat(keysWithContentsOfWindowW0()).containsExactly("p-1");
 

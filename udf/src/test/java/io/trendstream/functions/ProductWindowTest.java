@@ -472,7 +472,7 @@ class ProductWindowTest {
     @Test
     void countsEachEventOnceWhenTheHeapHoldsTheCountsOfFewerWindowsThanAreOpen() throws Exception {
         harness.close();
-        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0, 1)); // folds every bundle; holds one window
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0, 1, 1)); // folds every bundle; holds one window
         harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
         process(order, order("o-2", "p-2", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W1 + 1_000),
@@ -486,6 +486,40 @@ class ProductWindowTest {
                 .isOne();
         harness.processWatermark(W2 - 1 + 10_000);
         assertThat(keysWithStateIn(W0, W1)).isEmpty();
+    }
+
+    @Test
+    void aWindowThatOpensAndClosesBetweenSnapshotsNeverWritesState() throws Exception {
+        harness.close();
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, WindowContents.FOLD_AFTER)); // holds bundles
+        harness.open();
+        process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W0 + 2_000));
+
+        harness.processWatermark(W1 - 1);
+        assertThat(keysWithStateIn(W0)).isEmpty();
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 1, 100, 2, 1));
+        assertThat(keysWithStateIn(W0)).isEmpty();
+    }
+
+    @Test
+    void countsEachEventOnceWhenSomeOfAWindowsBundlesLeftTheHeapBeforeASnapshot() throws Exception {
+        harness.close();
+        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, WindowContents.FOLD_AFTER, HeldWindows.MAX_WINDOWS,
+                1)); // writes the held bundles to state whenever there are two
+        harness.open();
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
+        process(order, view("v-1", "p-1", "u-2", W0 + 2_000),
+                order); // a retry, held on the heap, of an order in state
+
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 200, 2, 1));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isOne();
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+        assertThat(keysWithStateIn(W0)).isEmpty();
     }
 
     /** The keys with any state of the window stage in the windows starting at {@code windowStarts} (on any backend). */
@@ -608,6 +642,7 @@ class ProductWindowTest {
     void dropsAClosedWindowsStateOnceTheAllowedLatenessHasPassed() throws Exception {
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100));
         harness.processWatermark(W1 - 1);
+        harness.snapshot(1L, 1L); // writes what the heap holds to state
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
         harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);

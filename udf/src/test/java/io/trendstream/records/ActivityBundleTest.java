@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +49,26 @@ class ActivityBundleTest {
         assertThat(cursor.revenueCents()).isZero();
         assertThat(cursor.activity()).isEqualTo(VIEW);
 
+        assertThat(cursor.next()).isFalse();
+    }
+
+    @Test
+    void writesEachIdAsItsUtf8Bytes() {
+        // Short ASCII ids are written without an array of their own; the bytes are the same as for any other id.
+        List<String> ids = List.of("", "a", "x".repeat(125), "x".repeat(126), "x".repeat(127), "x".repeat(300),
+                "ascii-then-é", "é", "✓-" + "x".repeat(200));
+        ActivityBundle.Builder builder = new ActivityBundle.Builder("p-1", W);
+        ids.forEach(id -> builder.addView(id, id, W));
+
+        ActivityBundle.Cursor cursor = builder.build().cursor();
+        for (String id : ids) {
+            assertThat(cursor.next()).isTrue();
+            byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+            assertThat(Arrays.copyOfRange(cursor.bytes(), cursor.eventIdOffset(), cursor.eventIdOffset() + cursor.eventIdLength()))
+                    .as(id).isEqualTo(utf8);
+            assertThat(Arrays.copyOfRange(cursor.bytes(), cursor.userIdOffset(), cursor.userIdOffset() + cursor.userIdLength()))
+                    .as(id).isEqualTo(utf8);
+        }
         assertThat(cursor.next()).isFalse();
     }
 

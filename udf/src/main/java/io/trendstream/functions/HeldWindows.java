@@ -1,0 +1,202 @@
+package io.trendstream.functions;
+
+import io.trendstream.records.ActivityBundle;
+
+import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link WindowContents} keeps of its open windows on the heap between snapshots: their counts
+ * ({@value WindowContents#COUNTS}) and the bundles that arrived since the last snapshot ({@value WindowContents#BUNDLES}),
+ * both written to state at each snapshot. So a bundle's arrival costs no state access at all, and a window that opens
+ * and closes between two snapshots (every window, when a backlog is replayed) never reaches RocksDB: its bundles were
+ * two thirds of the window task's and most of RocksDB's compaction work (bench/README.md). Whatever a snapshot holds is
+ * what the state would hold without the heap, so savepoints and restores are unchanged; after a restore a window's
+ * counts are read from state once.
+ *
+ * <p>The heap holds the counts of at most {@code maxWindows} windows and the bundles of at most {@code maxActivities}
+ * activities: past either, what changed is written to state early (and, past the first, the heap copies dropped). A
+ * closed window's counts and bundles leave the heap and the state together ({@link #remove}).
+ */
+final class HeldWindows {
+
+    /** Open windows whose counts are held on the heap at most: some 20 MB (about 200 bytes a window). */
+    static final int MAX_WINDOWS = 100_000;
+
+    /**
+     * Activities held in bundles between snapshots at most: some 20 MB (25 to 40 bytes an activity), a twentieth of
+     * the task heap of flink-conf's TaskManager.
+     */
+    static final long MAX_ACTIVITIES = 500_000;
+
+    private final InternalValueState<String, TimeWindow, long[]> countState;
+    private final InternalListState<String, TimeWindow, ActivityBundle> bundleState;
+    private final KeyContext keys;
+    private final int maxWindows;
+    private final long maxActivities;
+    private final Map<KeyedWindow, Held> held = new HashMap<>();
+    /** Activities in the bundles held, of all windows. */
+    private long heldActivities;
+    /** The window looked up last and its key: a bundle's arrival looks its window up three times. */
+    private Object lastKey;
+    private TimeWindow lastWindow;
+    private Held lastHeld;
+
+    private record KeyedWindow(Object key, TimeWindow window) {}
+
+    private static final class Held {
+        /** Never the array the state holds: heap state snapshots asynchronously, and must not see it change. */
+        long[] counts;
+        boolean changed;
+        /** Whether the state may hold counts of this window. */
+        boolean stored;
+        /** The bundles that arrived since the last snapshot, in arrival order; null if none. */
+        List<ActivityBundle> bundles;
+        long activities;
+    }
+
+    HeldWindows(
+            InternalValueState<String, TimeWindow, long[]> countState,
+            InternalListState<String, TimeWindow, ActivityBundle> bundleState,
+            KeyContext keys,
+            int maxWindows,
+            long maxActivities) {
+        this.countState = countState;
+        this.bundleState = bundleState;
+        this.keys = keys;
+        this.maxWindows = maxWindows;
+        this.maxActivities = maxActivities;
+    }
+
+    /** The counts of {@code window} of the current key, null if it has none; changes count once {@link #putCounts}. */
+    long[] counts(TimeWindow window) throws Exception {
+        return lookUp(window).counts;
+    }
+
+    void putCounts(TimeWindow window, long[] counts) throws Exception {
+        Held h = lookUp(window);
+        h.counts = counts;
+        h.changed = true;
+        if (held.size() > maxWindows) {
+            persist();
+            held.clear();
+            lastHeld = null;
+        } else if (heldActivities > maxActivities) {
+            persist();
+        }
+    }
+
+    /** Appends a bundle to {@code window} of the current key. */
+    void addBundle(TimeWindow window, ActivityBundle bundle) throws Exception {
+        Held h = lookUp(window);
+        if (h.bundles == null) {
+            h.bundles = new ArrayList<>(4);
+        }
+        h.bundles.add(bundle);
+        h.activities += bundle.size();
+        heldActivities += bundle.size();
+    }
+
+    /** The bundles of {@code window} of the current key, in state and on the heap, in arrival order. */
+    List<ActivityBundle> bundles(TimeWindow window) throws Exception {
+        Held h = lookUp(window);
+        bundleState.setCurrentNamespace(window);
+        Iterable<ActivityBundle> stored = bundleState.get();
+        List<ActivityBundle> all = new ArrayList<>();
+        if (stored != null) {
+            stored.forEach(all::add);
+        }
+        if (h.bundles != null) {
+            all.addAll(h.bundles);
+        }
+        return all;
+    }
+
+    /** Forgets the bundles of {@code window} of the current key (folded), on the heap and in state. */
+    void dropBundles(TimeWindow window) throws Exception {
+        dropHeldBundles(lookUp(window));
+        bundleState.setCurrentNamespace(window);
+        bundleState.clear();
+    }
+
+    /** Forgets the counts and bundles of {@code window} of the current key, on the heap and in state. */
+    void remove(TimeWindow window) throws Exception {
+        Held h = held.remove(new KeyedWindow(keys.getCurrentKey(), window));
+        lastHeld = null;
+        dropHeldBundles(h);
+        if (h == null || h.stored) {
+            countState.setCurrentNamespace(window);
+            countState.clear();
+        }
+        // Also for a window whose bundles never reached state: a savepoint of the version before the counts may hold
+        // bundles of a window it knows nothing of; a delete of an absent key is a tombstone, no read.
+        bundleState.setCurrentNamespace(window);
+        bundleState.clear();
+    }
+
+    /** Writes the counts changed and the bundles arrived since they were last written; before every snapshot. */
+    void persist() throws Exception {
+        Object current = keys.getCurrentKey();
+        boolean wrote = false;
+        for (Map.Entry<KeyedWindow, Held> e : held.entrySet()) {
+            Held h = e.getValue();
+            if (!h.changed && h.bundles == null) {
+                continue;
+            }
+            keys.setCurrentKey(e.getKey().key());
+            wrote = true;
+            if (h.changed) {
+                countState.setCurrentNamespace(e.getKey().window());
+                countState.update(h.counts.clone());
+                h.changed = false;
+                h.stored = true;
+            }
+            if (h.bundles != null) {
+                bundleState.setCurrentNamespace(e.getKey().window());
+                bundleState.addAll(h.bundles);
+                h.bundles = null;
+                h.activities = 0;
+            }
+        }
+        heldActivities = 0;
+        if (wrote && current != null) {
+            keys.setCurrentKey(current); // the caller may be in the middle of an element or a timer of its own key
+        }
+    }
+
+    private void dropHeldBundles(Held h) {
+        if (h != null && h.bundles != null) {
+            heldActivities -= h.activities;
+            h.bundles = null;
+            h.activities = 0;
+        }
+    }
+
+    private Held lookUp(TimeWindow window) throws Exception {
+        Object currentKey = keys.getCurrentKey();
+        if (lastHeld != null && currentKey == lastKey && window.equals(lastWindow)) {
+            return lastHeld;
+        }
+        KeyedWindow key = new KeyedWindow(currentKey, window);
+        Held h = held.get(key);
+        if (h == null) {
+            countState.setCurrentNamespace(window);
+            long[] stored = countState.value();
+            h = new Held();
+            h.counts = stored == null ? null : stored.clone();
+            h.stored = stored != null;
+            held.put(key, h);
+        }
+        lastKey = currentKey;
+        lastWindow = window;
+        lastHeld = h;
+        return h;
+    }
+}
