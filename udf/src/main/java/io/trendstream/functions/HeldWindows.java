@@ -16,10 +16,10 @@ import java.util.Map;
  * What {@link WindowContents} keeps of its open windows on the heap between snapshots: their counts
  * ({@value WindowContents#COUNTS}) and the bundles that arrived since the last snapshot ({@value WindowContents#BUNDLES}),
  * both written to state at each snapshot. So a bundle's arrival costs no state access at all, and a window that opens
- * and closes between two snapshots (every window, when a backlog is replayed) never reaches RocksDB: its bundles were
- * two thirds of the window task's and most of RocksDB's compaction work (bench/README.md). Whatever a snapshot holds is
- * what the state would hold without the heap, so savepoints and restores are unchanged; after a restore a window's
- * counts are read from state once.
+ * and closes between two snapshots (replaying a backlog, a window's event time passes in a fraction of a second)
+ * never reaches RocksDB, which otherwise wrote, flushed and compacted every bundle only to delete it
+ * (bench/README.md). Whatever a snapshot holds is what the state would hold without the heap, so savepoints and
+ * restores are unchanged; after a restore a window's counts are read from state once.
  *
  * <p>The heap holds the counts of at most {@code maxWindows} windows and the bundles of at most {@code maxActivities}
  * activities: past either, what changed is written to state early (and, past the first, the heap copies dropped). A

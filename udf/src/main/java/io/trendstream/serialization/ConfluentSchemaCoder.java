@@ -1,7 +1,5 @@
 package io.trendstream.serialization;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,8 +67,7 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
 
     @Override
     public Schema readSchema(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        int magic = data.read();
+        int magic = in.read();
         if (magic == -1) {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT, "Empty record: no wire format header");
         }
@@ -78,12 +75,14 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
                     "Not Confluent wire format: magic byte is " + magic + ", expected " + MAGIC_BYTE);
         }
-        int id;
-        try {
-            id = data.readInt();
-        } catch (EOFException e) {
-            throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
-                    "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header", e);
+        int id = 0;
+        for (int i = 0; i < 4; i++) { // big-endian, read byte by byte: a DataInputStream per record costs two buffers
+            int b = in.read();
+            if (b == -1) {
+                throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
+                        "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header");
+            }
+            id = (id << 8) | b;
         }
         Schema writerSchema;
         try {
