@@ -1,10 +1,12 @@
 package io.trendstream.bench;
 
-import io.trendstream.events.LineItem;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.functions.EventRules;
+import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.Rejection;
+import io.trendstream.functions.ViewToActivity;
+import io.trendstream.records.ActivitySink;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.serialization.DecodingException;
 
@@ -17,7 +19,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,6 +45,10 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
 
     private record BundleKey(String productId, long windowStart) {}
 
+    /** The Flink job's own activity rules: one activity per product of an order, one per view. */
+    private static final OrderToActivities ORDER_ACTIVITY = new OrderToActivities();
+    private static final ViewToActivity VIEW_ACTIVITY = new ViewToActivity();
+
     private final Supplier<ConfluentAvroSerde<T>> serdes;
     private final EventRules<T> rules;
     private final AtomicLong recordsRead;
@@ -55,6 +60,7 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
     private final Map<BundleKey, PeerBundle> buffer = new HashMap<>();
     private int buffered;
     private ProcessorContext<String, Output> context;
+    private final ActivitySink activities = ProductActivity.into(this::emit);
 
     PeerIngest(Supplier<ConfluentAvroSerde<T>> serdes, EventRules<T> rules, AtomicLong recordsRead, AtomicLong bundled,
                PeerStreamTime streamTime, Duration windowSize) {
@@ -93,12 +99,10 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
         }
         long eventTime = rules.eventTime(event);
         context.recordMetadata().ifPresent(m -> streamTime.observe(m.topic() + "-" + m.partition(), eventTime));
-        String eventId = rules.eventId(event);
         if (event instanceof OrderEvent order) {
-            totalsByProduct(order).forEach((productId, totals) -> emit(ProductActivity.order(
-                    eventId, productId, order.getUserId(), eventTime, Math.toIntExact(totals[0]), totals[1])));
+            ORDER_ACTIVITY.extract(order, activities);
         } else if (event instanceof ProductView view) {
-            emit(ProductActivity.view(eventId, view.getProductId(), view.getUserId(), eventTime));
+            VIEW_ACTIVITY.extract(view, activities);
         }
     }
 
@@ -122,17 +126,5 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         context.forward(new Record<>((String) null, new Output(null, record.value(), reason), record.timestamp()));
-    }
-
-    /** Units and cents per product of an order, as OrderToActivities computes them. */
-    private static Map<String, long[]> totalsByProduct(OrderEvent order) {
-        Map<String, long[]> byProduct = new LinkedHashMap<>();
-        for (LineItem item : order.getLineItems()) {
-            long[] totals = byProduct.computeIfAbsent(item.getProductId(), p -> new long[2]);
-            totals[0] = Math.toIntExact(totals[0] + item.getQuantity());
-            totals[1] = Math.addExact(totals[1],
-                    Math.multiplyExact(item.getUnitPrice().movePointRight(2).longValueExact(), (long) item.getQuantity()));
-        }
-        return byProduct;
     }
 }
