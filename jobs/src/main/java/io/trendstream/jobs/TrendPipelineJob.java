@@ -56,7 +56,7 @@ public final class TrendPipelineJob {
     public static void defineJob(StreamExecutionEnvironment env, PipelineConfig config) {
         configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.trendSettings(), config.get(BUNDLE_SIZE),
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.windowMemory(), config.trendSettings(),
                 kafka.orders(), kafka.views(), kafka.products(), productionOutputs(config, kafka));
     }
 

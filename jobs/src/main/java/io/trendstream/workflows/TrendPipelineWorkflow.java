@@ -1,6 +1,7 @@
 package io.trendstream.workflows;
 
 import io.trendstream.config.TrendSettings;
+import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
@@ -100,8 +101,8 @@ public final class TrendPipelineWorkflow {
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             WindowSettings windows,
+            WindowMemory memory,
             TrendSettings trends,
-            int bundleSize,
             Source<Ingested<OrderEvent>, ?, ?> orderSource,
             Source<Ingested<ProductView>, ?, ?> viewSource,
             Source<Ingested<CatalogChange>, ?, ?> catalogSource,
@@ -137,19 +138,19 @@ public final class TrendPipelineWorkflow {
         // Each order line's and view's activity is encoded straight into its bundle, with no record in between.
         DataStream<ActivityBundle> orderActivity = orders
                 .transform("Bundle order lines per product window", BUNDLE_TYPE,
-                        new ActivityBundler<>(new OrderToActivities(), windows, bundleSize))
+                        new ActivityBundler<>(new OrderToActivities(), windows, memory.bundleSize()))
                 .uid(Uids.ORDERS_BUNDLER);
 
         DataStream<ActivityBundle> viewActivity = views
                 .transform("Bundle views per product window", BUNDLE_TYPE,
-                        new ActivityBundler<>(new ViewToActivity(), windows, bundleSize))
+                        new ActivityBundler<>(new ViewToActivity(), windows, memory.bundleSize()))
                 .uid(Uids.VIEWS_BUNDLER);
 
         // Windows count each event once (by event id), so retries need no dedup stage; a window keeps each
         // distinct event and user once, so its state is bounded by the distinct events, not the activity.
         SingleOutputStreamOperator<WindowAggregate> windowStats = withDurableWatermark(orderActivity.union(viewActivity))
                 .transform("Window per product (" + describe(windows.size()) + ", each event once)",
-                        TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(windows, LATE_ACTIVITY))
+                        TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(windows, memory, LATE_ACTIVITY))
                 .uid(Uids.PRODUCT_WINDOWS);
 
         DataStream<LateEvent> lateEvents = windowStats

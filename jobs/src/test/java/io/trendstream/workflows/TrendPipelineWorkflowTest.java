@@ -1,9 +1,12 @@
 package io.trendstream.workflows;
 
 import io.trendstream.config.PipelineConfig;
+import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.events.DeadLetter;
 import io.trendstream.events.OrderEvent;
+import io.trendstream.functions.ActivityBundler;
+import io.trendstream.functions.ProductWindowOperator;
 import io.trendstream.jobs.TrendPipelineJob;
 import io.trendstream.records.Ingested;
 
@@ -19,6 +22,7 @@ import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
 import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
 
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -38,11 +43,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrendPipelineWorkflowTest {
 
-    private static StreamExecutionEnvironment definedJob() {
-        PipelineConfig config = PipelineConfig.resolve(new String[] {
+    private static StreamExecutionEnvironment definedJob(String... settings) {
+        List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers", "localhost:9092",
                 "--schema-registry.url", "http://localhost:8085",
-                "--jdbc.url", "jdbc:postgresql://localhost:5432/trendstream"}, Map.of(), new Configuration());
+                "--jdbc.url", "jdbc:postgresql://localhost:5432/trendstream"));
+        args.addAll(List.of(settings));
+        PipelineConfig config = PipelineConfig.resolve(args.toArray(String[]::new), Map.of(), new Configuration());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         TrendPipelineJob.defineJob(env, config);
@@ -66,6 +73,21 @@ class TrendPipelineWorkflowTest {
         assertThat(taskNames()).anySatisfy(name -> assertThat(name)
                 .startsWith("Keep the watermark across restarts -> Window per product (5 min, each event once)")
                 .contains("Describe late events", "Database: product_window_stats: Writer", "Database: late_events: Writer"));
+    }
+
+    @Test
+    void theWindowMemorySettingsReachTheBundlersAndTheWindowOperator() {
+        StreamGraph graph = definedJob("--window.bundle-size", "7", "--window.fold-after", "3",
+                "--window.held-activities", "11", "--window.held-windows", "13").getStreamGraph();
+        List<Object> operators = graph.getStreamNodes().stream()
+                .<Object>map(node -> node.getOperatorFactory() instanceof SimpleOperatorFactory<?> simple ? simple.getOperator() : null)
+                .toList();
+
+        assertThat(operators).filteredOn(ActivityBundler.class::isInstance).hasSize(2)
+                .allSatisfy(bundler -> assertThat(((ActivityBundler<?>) bundler).maxActivities()).isEqualTo(7));
+        assertThat(operators).filteredOn(ProductWindowOperator.class::isInstance).singleElement()
+                .satisfies(window -> assertThat(((ProductWindowOperator) window).memory())
+                        .isEqualTo(new WindowMemory(7, 3, 11, 13)));
     }
 
     // ------------------------------------------------------------------ watermarks

@@ -143,6 +143,9 @@ public final class PipelineConfig {
         check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
         checkXaPipelineId();
         check(BUNDLE_SIZE, v -> v > 0, "must be positive");
+        check(FOLD_AFTER, v -> v >= 0, "must be 0 or more");
+        check(HELD_ACTIVITIES, v -> v > 0, "must be positive");
+        check(HELD_WINDOWS, v -> v > 0, "must be positive");
         check(RESTART_ATTEMPTS, v -> v >= 1, "must be 1 or more (Flink refuses a restart strategy without attempts), or unset (never give up)");
         check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
     }
@@ -230,6 +233,10 @@ public final class PipelineConfig {
 
     public WindowSettings windowSettings() {
         return new WindowSettings(get(WINDOW_SIZE), get(ALLOWED_LATENESS), get(OUT_OF_ORDERNESS), get(SOURCE_IDLENESS));
+    }
+
+    public WindowMemory windowMemory() {
+        return new WindowMemory(get(BUNDLE_SIZE), get(FOLD_AFTER), get(HELD_ACTIVITIES), get(HELD_WINDOWS));
     }
 
     /** All settings with their values and origins, secrets masked: safe to log. */

@@ -128,7 +128,19 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> BUNDLE_SIZE =
             ConfigOptions.key("window.bundle-size").intType().defaultValue(100_000)
-                    .withDescription("Activities a source subtask collects per product and window before sending them to the window operator; also sent when the watermark reaches the end of a window they belong to and at every checkpoint, so results do not depend on it.");
+                    .withDescription("Activities a source subtask holds, over all products and windows, before sending them to the window operator as one bundle per product and window; a window's bundles are also sent when the watermark reaches its end, and all at every checkpoint, so results do not depend on it.");
+
+    public static final ConfigOption<Integer> FOLD_AFTER =
+            ConfigOptions.key("window.fold-after").intType().defaultValue(50_000)
+                    .withDescription("Activities one window holds as bundles before it folds them into per-event state (each distinct event and user once). Bounds the heap a firing needs (about 200 bytes an activity); 0 folds every bundle as it arrives.");
+
+    public static final ConfigOption<Long> HELD_ACTIVITIES =
+            ConfigOptions.key("window.held-activities").longType().defaultValue(500_000L)
+                    .withDescription("Activities of open windows a window subtask holds on the heap between checkpoints (25 to 40 bytes each); beyond it they are written to the state backend early. Windows that close before the next checkpoint never reach the state backend; a larger value moves work from RocksDB to the garbage collector (bench/README.md).");
+
+    public static final ConfigOption<Integer> HELD_WINDOWS =
+            ConfigOptions.key("window.held-windows").intType().defaultValue(100_000)
+                    .withDescription("Open windows (product and window) whose counts a window subtask holds on the heap between checkpoints (about 200 bytes each); beyond it they are written to the state backend early.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("watermark.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(30))

@@ -5,12 +5,14 @@ import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivitySink;
 import io.trendstream.records.ProductActivity;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,14 +22,14 @@ import java.util.Map;
  * one record, one state append and one trigger call per bundle instead of per event (the benchmark's profile:
  * bench/README.md).
  *
- * <p>Changes nothing about results or guarantees. The buffer is emitted before a watermark that reaches
- * the end of a window it holds activity of, and before its source is marked idle: until then the window
- * operator can neither fire nor close those windows, so it counts the activity and decides lateness as
- * without bundling. (A watermark that reaches no held window passes on its own: otherwise the periodic
- * watermarks, every 200 ms, would cut the bundles short.) It is also emitted before every checkpoint
- * barrier, so it holds nothing that a checkpoint would have to store; when it holds {@code maxActivities};
- * and at the end of input. So an activity waits at most until its window's end passes, the next
- * checkpoint, or the buffer fills, and never delays a window's result.
+ * <p>Changes nothing about results or guarantees. Before a watermark that reaches the end of a window it holds
+ * activity of, it sends that window's bundles, and before its source is marked idle, everything: until then the
+ * window operator can neither fire nor close those windows, so it counts the activity and decides lateness as without
+ * bundling. The bundles of windows the watermark has not ended go on filling: in a replay the watermark passes a
+ * window's end several times a second, and cutting every bundle at each of them would leave a few activities a
+ * bundle. It also sends everything before every checkpoint barrier, so it holds nothing that a checkpoint would have
+ * to store; when it holds {@code maxActivities}; and at the end of input. So an activity waits at most until its
+ * window's end passes, the next checkpoint, or the buffer fills, and never delays a window's result.
  */
 public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBundle>
         implements OneInputStreamOperator<T, ActivityBundle> {
@@ -70,6 +72,11 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         this.extractor = extractor;
         this.windows = windows;
         this.maxActivities = maxActivities;
+    }
+
+    @VisibleForTesting
+    public int maxActivities() {
+        return maxActivities;
     }
 
     /** A bundler of a stream of activities. */
@@ -130,16 +137,55 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
 
     /** A new bundle, whose window may now be the earliest held. */
     private Open openBundle(String productId, long windowStart) {
-        earliestWindowEnd = Math.min(earliestWindowEnd, windowStart + windowMillis - 1);
-        return new Open(productId, windowStart);
+        Open bundle = new Open(productId, windowStart);
+        earliestWindowEnd = Math.min(earliestWindowEnd, windowEnd(bundle));
+        return bundle;
+    }
+
+    /** The last millisecond of the bundle's window. */
+    private long windowEnd(Open bundle) {
+        return bundle.activities.windowStart() + windowMillis - 1;
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         if (mark.getTimestamp() >= earliestWindowEnd) {
-            flush();
+            sendWindowsEndedBy(mark.getTimestamp());
         }
         super.processWatermark(mark);
+    }
+
+    /** Sends the bundles of the windows that end at or before {@code watermark}; the others go on filling. */
+    private void sendWindowsEndedBy(long watermark) {
+        long earliestKept = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<String, Open>> products = open.entrySet().iterator(); products.hasNext(); ) {
+            Map.Entry<String, Open> product = products.next();
+            Open firstKept = null;
+            Open lastKept = null;
+            for (Open bundle = product.getValue(), next; bundle != null; bundle = next) {
+                next = bundle.next;
+                bundle.next = null;
+                long windowEnd = windowEnd(bundle);
+                if (windowEnd <= watermark) {
+                    send(bundle);
+                    buffered -= bundle.activities.size();
+                } else {
+                    if (lastKept == null) {
+                        firstKept = bundle;
+                    } else {
+                        lastKept.next = bundle;
+                    }
+                    lastKept = bundle;
+                    earliestKept = Math.min(earliestKept, windowEnd);
+                }
+            }
+            if (firstKept == null) {
+                products.remove();
+            } else {
+                product.setValue(firstKept);
+            }
+        }
+        earliestWindowEnd = earliestKept;
     }
 
     /** An idle input no longer holds the watermark back downstream: what it holds must be there first. */
@@ -167,11 +213,15 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         }
         for (Open first : open.values()) {
             for (Open bundle = first; bundle != null; bundle = bundle.next) {
-                output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
+                send(bundle);
             }
         }
         open.clear();
         buffered = 0;
         earliestWindowEnd = Long.MAX_VALUE;
+    }
+
+    private void send(Open bundle) {
+        output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
     }
 }

@@ -22,19 +22,11 @@ import java.util.Map;
  * restores are unchanged; after a restore a window's counts are read from state once.
  *
  * <p>The heap holds the counts of at most {@code maxWindows} windows and the bundles of at most {@code maxActivities}
- * activities: past either, what changed is written to state early (and, past the first, the heap copies dropped). A
- * closed window's counts and bundles leave the heap and the state together ({@link #remove}).
+ * activities ({@code window.held-windows}, {@code window.held-activities}): past either, what changed is written to
+ * state early (and, past the first, the heap copies dropped). A closed window's counts and bundles leave the heap and
+ * the state together ({@link #remove}).
  */
 final class HeldWindows {
-
-    /** Open windows whose counts are held on the heap at most: some 20 MB (about 200 bytes a window). */
-    static final int MAX_WINDOWS = 100_000;
-
-    /**
-     * Activities held in bundles between snapshots at most: some 20 MB (25 to 40 bytes an activity), a twentieth of
-     * the task heap of flink-conf's TaskManager.
-     */
-    static final long MAX_ACTIVITIES = 500_000;
 
     private final InternalValueState<String, TimeWindow, long[]> countState;
     private final InternalListState<String, TimeWindow, ActivityBundle> bundleState;

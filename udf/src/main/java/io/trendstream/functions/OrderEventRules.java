@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Orders need ids, between one and {@link EventLimits#MAX_LINE_ITEMS} line items, positive quantities and prices in
@@ -21,6 +20,10 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
 
     private static final long MAX_REVENUE_CENTS_PER_PRODUCT =
             EventLimits.MAX_REVENUE_PER_PRODUCT.movePointRight(EventLimits.MONEY_SCALE).longValueExact();
+
+    /** Every product's totals within {@link EventLimits}; an order's line checks have run. */
+    private static final OrderToActivities.ProductTotals WITHIN_LIMITS = (productId, units, revenueCents) ->
+            units <= EventLimits.MAX_UNITS_PER_PRODUCT && revenueCents <= MAX_REVENUE_CENTS_PER_PRODUCT;
 
     private final long maxFutureSkewMillis;
 
@@ -43,12 +46,10 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
         Rejection rejection = TextFields.required("eventId", order.getEventId(),
                 DeadLetterReason.MISSING_EVENT_ID, "order has no eventId");
         if (rejection == null) {
-            rejection = TextFields.required("orderId", order.getOrderId(),
-                    DeadLetterReason.MISSING_ORDER_ID, "order event " + order.getEventId() + " has no orderId");
+            rejection = required("orderId", order.getOrderId(), DeadLetterReason.MISSING_ORDER_ID, order);
         }
         if (rejection == null) {
-            rejection = TextFields.required("userId", order.getUserId(),
-                    DeadLetterReason.MISSING_USER_ID, "order event " + order.getEventId() + " has no userId");
+            rejection = required("userId", order.getUserId(), DeadLetterReason.MISSING_USER_ID, order);
         }
         if (rejection == null) {
             rejection = TextFields.optional("currency", order.getCurrency());
@@ -63,6 +64,14 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
             rejection = EventTimeBounds.check(order.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
         return rejection;
+    }
+
+    /** A required field of an order with an event id; the detail is made only for a rejection, not for every order. */
+    private static Rejection required(String field, String value, DeadLetterReason missing, OrderEvent order) {
+        if (TextFields.isMissing(value)) {
+            return new Rejection(missing, "order event " + order.getEventId() + " has no " + field);
+        }
+        return TextFields.optional(field, value);
     }
 
     private static Rejection validateLines(OrderEvent order) {
@@ -80,14 +89,13 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
                 return rejection;
             }
         }
-        Map<String, long[]> totals;
+        boolean withinLimits;
         try {
-            totals = OrderToActivities.totalsByProduct(order);
+            withinLimits = OrderToActivities.forEachProduct(order, WITHIN_LIMITS);
         } catch (ArithmeticException e) {
-            totals = null; // beyond an int or a long: certainly beyond the limits
+            withinLimits = false; // beyond an int or a long: certainly beyond the limits
         }
-        if (totals == null || totals.values().stream().anyMatch(t ->
-                t[0] > EventLimits.MAX_UNITS_PER_PRODUCT || t[1] > MAX_REVENUE_CENTS_PER_PRODUCT)) {
+        if (!withinLimits) {
             return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, "order event " + order.getEventId()
                     + " has a product with more than " + EventLimits.MAX_UNITS_PER_PRODUCT + " units or a revenue above "
                     + EventLimits.MAX_REVENUE_PER_PRODUCT);
@@ -96,33 +104,40 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
     }
 
     private static Rejection validateLine(int i, LineItem item) {
-        Rejection rejection = TextFields.required("productId of line item " + i, item.getProductId(),
-                DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId");
-        if (rejection != null) {
-            return rejection;
+        String productId = item.getProductId();
+        if (TextFields.isMissing(productId)) {
+            return new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId");
         }
-        String line = "line item " + i + " (" + item.getProductId() + ")";
+        if (!TextFields.isUsable(productId)) {
+            return TextFields.optional("productId of line item " + i, productId);
+        }
         if (item.getQuantity() <= 0) {
-            return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY, line + " has quantity " + item.getQuantity());
+            return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY, line(i, item) + " has quantity " + item.getQuantity());
         }
         if (item.getQuantity() > EventLimits.MAX_UNITS_PER_PRODUCT) {
-            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line + " has quantity " + item.getQuantity()
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line(i, item) + " has quantity " + item.getQuantity()
                     + ", more than " + EventLimits.MAX_UNITS_PER_PRODUCT);
         }
         BigDecimal price = item.getUnitPrice();
         if (price == null || price.signum() <= 0) {
-            return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE, line + " has unit price " + describe(price));
+            return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE, line(i, item) + " has unit price " + describe(price));
         }
         // Compared before anything that expands the number: BigDecimal compares magnitudes by exponent first.
         if (price.compareTo(EventLimits.MAX_UNIT_PRICE) > 0) {
-            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line + " has unit price " + describe(price)
+            return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line(i, item) + " has unit price " + describe(price)
                     + ", more than " + EventLimits.MAX_UNIT_PRICE);
         }
-        if (price.stripTrailingZeros().scale() > EventLimits.MONEY_SCALE) {
-            return new Rejection(DeadLetterReason.PRICE_TOO_PRECISE, line + " has unit price " + describe(price)
+        // A scale within the limit needs no stripping (the schema's decimals have the limit's scale).
+        if (price.scale() > EventLimits.MONEY_SCALE && price.stripTrailingZeros().scale() > EventLimits.MONEY_SCALE) {
+            return new Rejection(DeadLetterReason.PRICE_TOO_PRECISE, line(i, item) + " has unit price " + describe(price)
                     + ", more than " + EventLimits.MONEY_SCALE + " decimal places");
         }
         return null;
+    }
+
+    /** A line item as a detail names it. */
+    private static String line(int i, LineItem item) {
+        return "line item " + i + " (" + item.getProductId() + ")";
     }
 
     /** A price for a detail: never the thousands of digits a hostile unscaled value can have. */

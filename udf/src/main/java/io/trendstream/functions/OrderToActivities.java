@@ -21,7 +21,7 @@ public final class OrderToActivities implements FlatMapFunction<OrderEvent, Prod
 
     /**
      * Orders of up to this many lines are merged by comparing their lines' products, without a map per order (most
-     * orders: the bundler takes every order's activity in the source task); larger ones through a map, so that an
+     * orders: the order rules and the bundler take every order in the source task); larger ones through a map, so that an
      * order of {@link EventLimits#MAX_LINE_ITEMS} lines costs no quadratic number of comparisons.
      */
     static final int MERGED_WITHOUT_A_MAP = 8;
@@ -34,38 +34,62 @@ public final class OrderToActivities implements FlatMapFunction<OrderEvent, Prod
     @Override
     public void extract(OrderEvent order, ActivitySink activities) {
         long eventTime = order.getEventTime().toEpochMilli();
+        forEachProduct(order, (productId, units, revenueCents) -> {
+            activities.order(productId, order.getEventId(), order.getUserId(), eventTime, units, revenueCents);
+            return true;
+        });
+    }
+
+    /** An order's units and revenue on one product, all its lines of the product merged. */
+    @FunctionalInterface
+    interface ProductTotals {
+        /** @return whether to go on with the order's next product */
+        boolean accept(String productId, int units, long revenueCents);
+    }
+
+    /**
+     * Gives {@code totals} each product of {@code order} once, in the order's product order, with its lines merged:
+     * the one rule for what an order is per product, for its activities and for the order rules' limits.
+     *
+     * @return false when {@code totals} stopped early
+     * @throws ArithmeticException when a total does not fit (units in an int, cents in a long); the order rules
+     *     reject such orders before their activities are taken
+     */
+    static boolean forEachProduct(OrderEvent order, ProductTotals totals) {
         List<LineItem> lines = order.getLineItems();
         if (lines.size() > MERGED_WITHOUT_A_MAP) {
-            totalsByProduct(order).forEach((productId, totals) -> activities.order(
-                    productId, order.getEventId(), order.getUserId(), eventTime, Math.toIntExact(totals[0]), totals[1]));
-            return;
+            for (Map.Entry<String, long[]> product : totalsByProduct(lines).entrySet()) {
+                long[] total = product.getValue();
+                if (!totals.accept(product.getKey(), (int) total[0], total[1])) {
+                    return false;
+                }
+            }
+            return true;
         }
         for (int i = 0; i < lines.size(); i++) {
             String productId = lines.get(i).getProductId();
             if (!anyOf(lines, 0, i, productId)) { // the product's first line: it takes the product's later lines too
-                long units = 0;
+                int units = 0;
                 long cents = 0;
                 for (int j = i; j < lines.size(); j++) {
                     LineItem line = lines.get(j);
                     if (line.getProductId().equals(productId)) {
-                        units = Math.toIntExact(units + line.getQuantity());
+                        units = Math.addExact(units, line.getQuantity());
                         cents = Math.addExact(cents, cents(line));
                     }
                 }
-                activities.order(productId, order.getEventId(), order.getUserId(), eventTime, (int) units, cents);
+                if (!totals.accept(productId, units, cents)) {
+                    return false;
+                }
             }
         }
+        return true;
     }
 
-    /**
-     * Units and revenue in cents per product, in the order's product order: {@code productId -> {units, cents}}.
-     *
-     * @throws ArithmeticException when a total does not fit (units in an int, cents in a long); the
-     *     order rules reject such orders before they get here
-     */
-    static Map<String, long[]> totalsByProduct(OrderEvent order) {
+    /** Units and revenue in cents per product, in the lines' product order: {@code productId -> {units, cents}}. */
+    private static Map<String, long[]> totalsByProduct(List<LineItem> lines) {
         Map<String, long[]> byProduct = new LinkedHashMap<>();
-        for (LineItem item : order.getLineItems()) {
+        for (LineItem item : lines) {
             long[] totals = byProduct.computeIfAbsent(item.getProductId(), p -> new long[2]);
             totals[0] = Math.toIntExact(totals[0] + item.getQuantity());
             totals[1] = Math.addExact(totals[1], cents(item));

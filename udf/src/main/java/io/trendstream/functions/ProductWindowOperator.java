@@ -1,11 +1,13 @@
 package io.trendstream.functions;
 
+import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityBundle;
 import io.trendstream.records.ActivityKind;
 import io.trendstream.records.WindowAggregate;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -61,9 +63,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private final long sizeMillis;
     private final long allowedLatenessMillis;
     private final OutputTag<ActivityBundle> lateOutput;
-    private final int foldAfter;
-    private final int maxHeldWindows;
-    private final long maxHeldActivities;
+    private final WindowMemory memory;
 
     private transient InternalTimerService<TimeWindow> timers;
     private transient WindowContents contents;
@@ -72,26 +72,23 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private transient Map<ActivityKind, Counter> duplicatesDropped;
 
     public ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput) {
-        this(settings, lateOutput, WindowContents.FOLD_AFTER);
-    }
-
-    /** With windows that fold their bundles into per-event state once they hold more than {@code foldAfter} activities. */
-    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter) {
-        this(settings, lateOutput, foldAfter, HeldWindows.MAX_WINDOWS, HeldWindows.MAX_ACTIVITIES);
+        this(settings, WindowMemory.defaults(), lateOutput);
     }
 
     /**
-     * ... and the counts of at most {@code maxHeldWindows} windows and the bundles of at most
-     * {@code maxHeldActivities} activities held on the heap between snapshots.
+     * @param memory how many activities a window holds as bundles before it folds them ({@link WindowMemory#foldAfter}),
+     *     and how many activities and windows it holds on the heap between snapshots
      */
-    ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput, int foldAfter,
-            int maxHeldWindows, long maxHeldActivities) {
+    public ProductWindowOperator(WindowSettings settings, WindowMemory memory, OutputTag<ActivityBundle> lateOutput) {
         this.sizeMillis = settings.size().toMillis();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.lateOutput = lateOutput;
-        this.foldAfter = foldAfter;
-        this.maxHeldWindows = maxHeldWindows;
-        this.maxHeldActivities = maxHeldActivities;
+        this.memory = memory;
+    }
+
+    @VisibleForTesting
+    public WindowMemory memory() {
+        return memory;
     }
 
     @Override
@@ -116,8 +113,8 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
                 new HeldWindows(
                         (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
                         (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
-                        this, maxHeldWindows, maxHeldActivities),
-                foldAfter);
+                        this, memory.heldWindows(), memory.heldActivities()),
+                memory.foldAfter());
         reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
     }
 

@@ -15,10 +15,15 @@ final class TextFields {
      * @param missing the reason and {@code missingDetail} the explanation when it is null or blank
      */
     static Rejection required(String field, String value, DeadLetterReason missing, String missingDetail) {
-        if (value == null || value.isBlank()) {
+        if (isMissing(value)) {
             return new Rejection(missing, missingDetail);
         }
         return optional(field, value);
+    }
+
+    /** Whether a required {@code value} is missing: null or blank. */
+    static boolean isMissing(String value) {
+        return value == null || value.isBlank();
     }
 
     /** Null when {@code value} is absent or usable. */
@@ -30,20 +35,37 @@ final class TextFields {
             return new Rejection(DeadLetterReason.TEXT_TOO_LONG, field + " is " + value.length()
                     + " characters long, more than " + EventLimits.MAX_TEXT_LENGTH + ": " + quote(value));
         }
+        int at = invalidCharAt(value);
+        if (at < 0) {
+            return null;
+        }
+        return new Rejection(DeadLetterReason.INVALID_TEXT, field + (value.charAt(at) == '\0'
+                ? " has a NUL character at index " : " has an unpaired UTF-16 surrogate at index ") + at + ": " + quote(value));
+    }
+
+    /**
+     * Whether {@code value} is absent or usable: what {@link #optional} accepts, for a caller whose field name is
+     * made only for a rejection (a line item's).
+     */
+    static boolean isUsable(String value) {
+        return value == null || (value.length() <= EventLimits.MAX_TEXT_LENGTH && invalidCharAt(value) < 0);
+    }
+
+    /** The index of the first NUL or unpaired surrogate, -1 if there is none. */
+    private static int invalidCharAt(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\0') {
-                return new Rejection(DeadLetterReason.INVALID_TEXT,
-                        field + " has a NUL character at index " + i + ": " + quote(value));
+            if (c != '\0' && !Character.isSurrogate(c)) {
+                continue; // nearly every char: tested once against both rules
             }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (c != '\0' && Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a valid pair
-            } else if (Character.isSurrogate(c)) {
-                return new Rejection(DeadLetterReason.INVALID_TEXT,
-                        field + " has an unpaired UTF-16 surrogate at index " + i + ": " + quote(value));
+            } else {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Map;
  * What an open window of one product keeps, bounded by its distinct events and users, not by the activity that
  * arrives (retries, a bot, a sale on one product). Per window (the state namespace):
  * <ul>
- *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities;</li>
+ *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities
+ *   ({@code window.fold-after});</li>
  *   <li>once more would arrive, the held bundles are folded into per-event state, each event and user once:
  *   {@value #ORDERS} (order event id to its units and revenue cents on this product), {@value #VIEWS} (view event
  *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
@@ -41,13 +42,6 @@ import java.util.Map;
  * {@code foldAfter} activities late, at most once).
  */
 final class WindowContents {
-
-    /**
-     * Activities a window holds as bundles before it folds them. Bounds the heap a firing needs (about 200 bytes
-     * an activity with its share of the sets, so some 10 MB) while keeping the windows of most products on the
-     * cheaper path of appended bundles.
-     */
-    static final int FOLD_AFTER = 50_000;
 
     static final String BUNDLES = "window-contents";
     static final String ORDERS = "window-orders";

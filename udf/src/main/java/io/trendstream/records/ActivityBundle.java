@@ -133,18 +133,8 @@ public final class ActivityBundle {
         private final long windowStart;
         private final ActivityEncoding.Output out = new ActivityEncoding.Output(256);
         private int size;
-        /** The caller guarantees the product (above). */
-        private final ActivitySink appender = new ActivitySink() {
-            @Override
-            public void view(String productId, String eventId, String userId, long eventTime) {
-                addView(eventId, userId, eventTime);
-            }
-
-            @Override
-            public void order(String productId, String eventId, String userId, long eventTime, int units, long revenueCents) {
-                addOrder(eventId, userId, eventTime, units, revenueCents);
-            }
-        };
+        /** For {@link #add(ProductActivity)}, made on its first call: the bundler adds views and orders directly. */
+        private ActivitySink appender;
 
         public Builder(String productId, long windowStart) {
             this.productId = productId;
@@ -152,6 +142,20 @@ public final class ActivityBundle {
         }
 
         public void add(ProductActivity activity) {
+            if (appender == null) {
+                appender = new ActivitySink() { // the caller guarantees the product (above)
+                    @Override
+                    public void view(String productId, String eventId, String userId, long eventTime) {
+                        addView(eventId, userId, eventTime);
+                    }
+
+                    @Override
+                    public void order(String productId, String eventId, String userId, long eventTime, int units,
+                            long revenueCents) {
+                        addOrder(eventId, userId, eventTime, units, revenueCents);
+                    }
+                };
+            }
             activity.writeTo(appender);
         }
 

@@ -82,6 +82,8 @@ class PipelineConfigTest {
         assertThat(config.trendSettings()).isEqualTo(new TrendSettings(0.3, 3, 1.5, 2.0)).isEqualTo(TrendSettings.defaults());
         assertThat(config.windowSettings()).isEqualTo(new WindowSettings(
                 Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(1)));
+        assertThat(config.windowMemory()).isEqualTo(new WindowMemory(100_000, 50_000, 500_000, 100_000))
+                .isEqualTo(WindowMemory.defaults());
     }
 
     @Test
@@ -183,11 +185,28 @@ class PipelineConfigTest {
         PipelineConfig config = resolve("--trend.ema-alpha", "0.5", "--trend.warm-up-windows", "0",
                 "--trend.medium-ratio", "1.2", "--trend.high-ratio", "1.2",
                 "--window.size", "30 s", "--window.allowed-lateness", "0 s",
-                "--watermark.out-of-orderness", "1 s", "--watermark.idleness", "10 s");
+                "--watermark.out-of-orderness", "1 s", "--watermark.idleness", "10 s",
+                "--window.bundle-size", "10", "--window.fold-after", "0", "--window.held-activities", "5000000",
+                "--window.held-windows", "7");
 
         assertThat(config.trendSettings()).isEqualTo(new TrendSettings(0.5, 0, 1.2, 1.2));
         assertThat(config.windowSettings()).isEqualTo(new WindowSettings(
                 Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        assertThat(config.windowMemory()).isEqualTo(new WindowMemory(10, 0, 5_000_000, 7));
+    }
+
+    @Test
+    void refusesAWindowStageThatMayHoldNothingOnTheHeap() {
+        assertThatThrownBy(() -> resolve("--window.held-activities", "0"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Invalid setting 'window.held-activities' = '0' from program argument --window.held-activities: "
+                        + "must be positive.");
+        assertThatThrownBy(() -> resolve("--window.held-windows", "0"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Invalid setting 'window.held-windows' = '0'");
+        assertThatThrownBy(() -> resolve("--window.fold-after", "-1"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Invalid setting 'window.fold-after' = '-1'");
     }
 
     // ------------------------------------------------------------------ missing and invalid

@@ -96,16 +96,24 @@ class ActivityBundlerTest {
     }
 
     @Test
-    void sendsEverythingItHoldsOnceOneWindowEnds() throws Exception {
+    void sendsOnlyTheWindowsAWatermarkEndsAndKeepsFillingTheLaterOnes() throws Exception {
         ProductActivity early = order("o-1", "p-1", W0 + 1_000);
         ProductActivity later = order("o-2", "p-2", W1 + 1_000);
-        process(later, early);
+        ProductActivity laterOfTheSameProduct = view("v-1", "p-1", W1 + 1_500);
+        process(later, early, laterOfTheSameProduct);
 
         harness.processWatermark(W1 - 1);
+        ProductActivity stillLater = view("v-2", "p-2", W1 + 2_000);
+        process(stillLater);
+        harness.processWatermark(W1 + 60_000 - 1);
 
-        assertThat(output()).containsExactlyInAnyOrder(new ActivityBundle("p-1", W0, new ProductActivity[] {early}),
-                new ActivityBundle("p-2", W1, new ProductActivity[] {later}), new Watermark(W1 - 1));
-        assertThat(output().get(2)).isEqualTo(new Watermark(W1 - 1));
+        assertThat(output()).containsExactly(
+                new ActivityBundle("p-1", W0, new ProductActivity[] {early}),
+                new Watermark(W1 - 1),
+                // one bundle each for the later window, its activity from both sides of the first watermark
+                new ActivityBundle("p-2", W1, new ProductActivity[] {later, stillLater}),
+                new ActivityBundle("p-1", W1, new ProductActivity[] {laterOfTheSameProduct}),
+                new Watermark(W1 + 60_000 - 1));
     }
 
     @Test
@@ -128,7 +136,7 @@ class ActivityBundlerTest {
         ProductActivity p1w0Again = view("v-2", "p-1", W0 + 59_999);
         process(p1w0, p2w0, p1w1, p1w0Again);
 
-        harness.processWatermark(W1 - 1);
+        harness.processWatermark(W1 + 60_000 - 1);
 
         assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
                 new ActivityBundle("p-1", W0, new ProductActivity[] {p1w0, p1w0Again}),

@@ -2,7 +2,7 @@ package io.trendstream.functions;
 
 /**
  * The same specification with windows that fold every bundle into per-event state at once (each event and user
- * once), the path a window of the job takes once it holds more than {@link WindowContents#FOLD_AFTER} activities.
+ * once), the path a window of the job takes once it holds more than {@code window.fold-after} activities.
  */
 class ProductWindowFoldingEveryBundleTest extends ProductWindowTest {
 

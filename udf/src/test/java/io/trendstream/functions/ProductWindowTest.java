@@ -1,5 +1,6 @@
 package io.trendstream.functions;
 
+import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.metrics.PipelineMetrics;
 import io.trendstream.records.ActivityBundle;
@@ -84,12 +85,22 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
-        return newHarness(new ProductWindowOperator(SETTINGS, LATE, foldAfter()));
+        return newHarness(windowStage(memory(foldAfter(), DEFAULT_MEMORY.heldWindows(), DEFAULT_MEMORY.heldActivities())));
     }
 
     /** How many activities a window holds as bundles before it folds them into per-event state; the job's here. */
     protected int foldAfter() {
-        return WindowContents.FOLD_AFTER;
+        return DEFAULT_MEMORY.foldAfter();
+    }
+
+    private static final WindowMemory DEFAULT_MEMORY = WindowMemory.defaults();
+
+    private static WindowMemory memory(int foldAfter, int heldWindows, long heldActivities) {
+        return new WindowMemory(DEFAULT_MEMORY.bundleSize(), foldAfter, heldActivities, heldWindows);
+    }
+
+    private static ProductWindowOperator windowStage(WindowMemory memory) {
+        return new ProductWindowOperator(SETTINGS, memory, LATE);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness(
@@ -472,7 +483,7 @@ class ProductWindowTest {
     @Test
     void countsEachEventOnceWhenTheHeapHoldsTheCountsOfFewerWindowsThanAreOpen() throws Exception {
         harness.close();
-        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0, 1, 1)); // folds every bundle; holds one window
+        harness = newHarness(windowStage(memory(0, 1, 1))); // folds every bundle; holds one window
         harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
         process(order, order("o-2", "p-2", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W1 + 1_000),
@@ -491,7 +502,7 @@ class ProductWindowTest {
     @Test
     void aWindowThatOpensAndClosesBetweenSnapshotsNeverWritesState() throws Exception {
         harness.close();
-        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, WindowContents.FOLD_AFTER)); // holds bundles
+        harness = newHarness(windowStage(DEFAULT_MEMORY)); // holds bundles
         harness.open();
         process(order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100), view("v-1", "p-1", "u-2", W0 + 2_000));
 
@@ -506,8 +517,8 @@ class ProductWindowTest {
     @Test
     void countsEachEventOnceWhenSomeOfAWindowsBundlesLeftTheHeapBeforeASnapshot() throws Exception {
         harness.close();
-        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, WindowContents.FOLD_AFTER, HeldWindows.MAX_WINDOWS,
-                1)); // writes the held bundles to state whenever there are two
+        harness = newHarness(windowStage(memory(DEFAULT_MEMORY.foldAfter(), DEFAULT_MEMORY.heldWindows(),
+                1))); // writes the held bundles to state whenever there are two
         harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
         process(order, view("v-1", "p-1", "u-2", W0 + 2_000),
@@ -538,11 +549,11 @@ class ProductWindowTest {
 
     /**
      * A window stage whose windows fold every bundle into per-event state at once, so that nothing is held as
-     * bundles (the job's windows hold up to {@link WindowContents#FOLD_AFTER} activities so, a bounded amount).
+     * bundles (the job's windows hold up to {@link WindowMemory#foldAfter} activities so, a bounded amount).
      */
     private void startFoldingEveryBundle() throws Exception {
         harness.close();
-        harness = newHarness(new ProductWindowOperator(SETTINGS, LATE, 0));
+        harness = newHarness(windowStage(memory(0, DEFAULT_MEMORY.heldWindows(), DEFAULT_MEMORY.heldActivities())));
         harness.open();
     }
 
