@@ -60,10 +60,12 @@ final class LocalStack {
         env.put("TRENDSTREAM_HOME", home.toString());
         env.put("TRENDSTREAM_SAVEPOINT_DIR", home.resolve("savepoints").toString());
         env.put("TRENDSTREAM_SKIP_BUILD", "true"); // the reactor has just built the jars
-        for (String variable : List.of("TRENDSTREAM_KAFKA_PORT", "TRENDSTREAM_KAFKA_CONTROLLER_PORT",
+        List<String> portVariables = List.of("TRENDSTREAM_KAFKA_PORT", "TRENDSTREAM_KAFKA_CONTROLLER_PORT",
                 "TRENDSTREAM_REGISTRY_PORT", "TRENDSTREAM_PG_PORT", "TRENDSTREAM_FLINK_PORT", "TRENDSTREAM_FLINK_RPC_PORT",
-                "TRENDSTREAM_GATEWAY_PORT")) {
-            env.put(variable, String.valueOf(freePort()));
+                "TRENDSTREAM_GATEWAY_PORT");
+        List<Integer> ports = freePorts(portVariables.size());
+        for (int i = 0; i < portVariables.size(); i++) {
+            env.put(portVariables.get(i), String.valueOf(ports.get(i)));
         }
     }
 
@@ -368,9 +370,21 @@ final class LocalStack {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports. The sockets stay open until all are picked: a port picked and released at once
+     * could be picked again for the next service (a CI run gave the registry and the gateway the same port).
+     */
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }

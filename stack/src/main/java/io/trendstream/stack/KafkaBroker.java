@@ -2,7 +2,6 @@ package io.trendstream.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -89,8 +88,10 @@ public final class KafkaBroker implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("The broker is already running on " + bootstrapServers());
         }
-        port = requestedPort == 0 ? freePort() : requirePortFree(requestedPort, "listener");
-        controllerPort = requestedControllerPort == 0 ? freePort() : requirePortFree(requestedControllerPort, "controller");
+        List<Integer> free = FreePorts.distinct(2);
+        port = requestedPort == 0 ? free.get(0) : requirePortFree(requestedPort, "listener");
+        controllerPort = requestedControllerPort != 0 ? requirePortFree(requestedControllerPort, "controller")
+                : free.get(free.get(0) == port ? 1 : 0); // never the listener's port
         KafkaConfig config = KafkaConfig.fromProps(brokerProperties(), false);
         try {
             Files.createDirectories(dataDirectory);
@@ -255,15 +256,6 @@ public final class KafkaBroker implements AutoCloseable {
             raftServer.awaitShutdown();
         } catch (RuntimeException e) {
             LOG.warn("Kafka broker did not shut down cleanly", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free port", e);
         }
     }
 

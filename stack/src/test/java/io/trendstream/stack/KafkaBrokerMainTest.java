@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +46,9 @@ class KafkaBrokerMainTest {
 
     @Test
     void runsUntilTerminatedAndKeepsItsDataAcrossRestarts(@TempDir Path dir) throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        List<Integer> ports = FreePorts.distinct(3);
+        int port = ports.get(0);
+        int controllerPort = ports.get(1);
         String bootstrap = "localhost:" + port;
 
         Broker first = launch(port, controllerPort, dir);
@@ -63,7 +62,7 @@ class KafkaBrokerMainTest {
             producer.send(new ProducerRecord<>("kept", "k", "survives")).get(30, TimeUnit.SECONDS);
         }
 
-        Broker second = launch(port, freePort(), dir.resolve("other"));
+        Broker second = launch(port, ports.get(2), dir.resolve("other"));
         assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.process().exitValue()).isEqualTo(2);
         assertThat(second.awaitLine("Kafka broker failed to start"))
@@ -137,11 +136,5 @@ class KafkaBrokerMainTest {
             }
         }
         return values;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -58,8 +58,7 @@ final class TextFields {
             if (c != '\0' && !Character.isSurrogate(c)) {
                 continue; // nearly every char: tested once against both rules
             }
-            if (c != '\0' && Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a valid pair
             } else {
                 return i;

@@ -6,12 +6,12 @@ import io.trendstream.gateway.Gateway;
 import io.trendstream.gateway.GatewayHttp;
 import io.trendstream.gateway.IngestGateways;
 import io.trendstream.registry.SchemaRegistryServer;
+import io.trendstream.stack.FreePorts;
 import io.trendstream.stack.KafkaBroker;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +43,9 @@ class BrokerOutageITCase {
 
     @Test
     void noAcknowledgedEventIsLostOrDuplicatedWhenTheBrokerStopsUnderLoad() throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        List<Integer> ports = FreePorts.distinct(2);
+        int port = ports.get(0);
+        int controllerPort = ports.get(1);
         KafkaBroker broker = broker(port, controllerPort).start();
         broker.createTopic("product-views", 2);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -114,11 +115,5 @@ class BrokerOutageITCase {
 
     private KafkaBroker broker(int port, int controllerPort) {
         return KafkaBroker.builder().dataDirectory(kafkaData).port(port).controllerPort(controllerPort).build();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
