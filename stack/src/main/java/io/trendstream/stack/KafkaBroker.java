@@ -91,7 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
         List<Integer> free = FreePorts.distinct(2);
         port = requestedPort == 0 ? free.get(0) : requirePortFree(requestedPort, "listener");
         controllerPort = requestedControllerPort != 0 ? requirePortFree(requestedControllerPort, "controller")
-                : free.get(free.get(0) == port ? 1 : 0); // never the listener's port
+                : free.stream().filter(p -> p != port).findFirst().orElseThrow(); // never the listener's port
         KafkaConfig config = KafkaConfig.fromProps(brokerProperties(), false);
         try {
             Files.createDirectories(dataDirectory);

@@ -46,10 +46,12 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
         Rejection rejection = TextFields.required("eventId", order.getEventId(),
                 DeadLetterReason.MISSING_EVENT_ID, "order has no eventId");
         if (rejection == null) {
-            rejection = required("orderId", order.getOrderId(), DeadLetterReason.MISSING_ORDER_ID, order);
+            rejection = TextFields.required("orderId", order.getOrderId(), DeadLetterReason.MISSING_ORDER_ID,
+                    "order event", order.getEventId());
         }
         if (rejection == null) {
-            rejection = required("userId", order.getUserId(), DeadLetterReason.MISSING_USER_ID, order);
+            rejection = TextFields.required("userId", order.getUserId(), DeadLetterReason.MISSING_USER_ID,
+                    "order event", order.getEventId());
         }
         if (rejection == null) {
             rejection = TextFields.optional("currency", order.getCurrency());
@@ -64,14 +66,6 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
             rejection = EventTimeBounds.check(order.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
         return rejection;
-    }
-
-    /** A required field of an order with an event id; the detail is made only for a rejection, not for every order. */
-    private static Rejection required(String field, String value, DeadLetterReason missing, OrderEvent order) {
-        if (TextFields.isMissing(value)) {
-            return new Rejection(missing, "order event " + order.getEventId() + " has no " + field);
-        }
-        return TextFields.optional(field, value);
     }
 
     private static Rejection validateLines(OrderEvent order) {

@@ -30,10 +30,12 @@ public final class ProductViewRules implements EventRules<ProductView> {
         Rejection rejection = TextFields.required("eventId", view.getEventId(),
                 DeadLetterReason.MISSING_EVENT_ID, "view has no eventId");
         if (rejection == null) {
-            rejection = required("userId", view.getUserId(), DeadLetterReason.MISSING_USER_ID, view);
+            rejection = TextFields.required(
+                    "userId", view.getUserId(), DeadLetterReason.MISSING_USER_ID, "view", view.getEventId());
         }
         if (rejection == null) {
-            rejection = required("productId", view.getProductId(), DeadLetterReason.MISSING_PRODUCT_ID, view);
+            rejection = TextFields.required(
+                    "productId", view.getProductId(), DeadLetterReason.MISSING_PRODUCT_ID, "view", view.getEventId());
         }
         if (rejection == null) {
             rejection = TextFields.optional("sessionId", view.getSessionId());
@@ -42,13 +44,5 @@ public final class ProductViewRules implements EventRules<ProductView> {
             rejection = EventTimeBounds.check(view.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
         return rejection;
-    }
-
-    /** A required field of a view with an event id; the detail is made only for a rejection, not for every view. */
-    private static Rejection required(String field, String value, DeadLetterReason missing, ProductView view) {
-        if (TextFields.isMissing(value)) {
-            return new Rejection(missing, "view " + view.getEventId() + " has no " + field);
-        }
-        return TextFields.optional(field, value);
     }
 }

@@ -21,6 +21,17 @@ final class TextFields {
         return optional(field, value);
     }
 
+    /**
+     * As {@link #required(String, String, DeadLetterReason, String)}, the detail of a missing value being
+     * "{@code <event> <eventId> has no <field>}", made only for a rejection: most events have every field.
+     */
+    static Rejection required(String field, String value, DeadLetterReason missing, String event, String eventId) {
+        if (isMissing(value)) {
+            return new Rejection(missing, event + " " + eventId + " has no " + field);
+        }
+        return optional(field, value);
+    }
+
     /** Whether a required {@code value} is missing: null or blank. */
     static boolean isMissing(String value) {
         return value == null || value.isBlank();

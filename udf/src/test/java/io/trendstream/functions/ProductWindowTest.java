@@ -85,7 +85,7 @@ class ProductWindowTest {
     protected CapturedMetrics windowMetrics;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ActivityBundle, WindowAggregate> newHarness() throws Exception {
-        return newHarness(windowStage(memory(foldAfter(), DEFAULT_MEMORY.heldWindows(), DEFAULT_MEMORY.heldActivities())));
+        return newHarness(windowStage(memory(foldAfter(), DEFAULT_MEMORY.heldActivities(), DEFAULT_MEMORY.heldWindows())));
     }
 
     /** How many activities a window holds as bundles before it folds them into per-event state; the job's here. */
@@ -95,7 +95,8 @@ class ProductWindowTest {
 
     private static final WindowMemory DEFAULT_MEMORY = WindowMemory.defaults();
 
-    private static WindowMemory memory(int foldAfter, int heldWindows, long heldActivities) {
+    /** The job's memory bounds but for those of the window operator, in {@link WindowMemory}'s order. */
+    private static WindowMemory memory(int foldAfter, long heldActivities, int heldWindows) {
         return new WindowMemory(DEFAULT_MEMORY.bundleSize(), foldAfter, heldActivities, heldWindows);
     }
 
@@ -517,8 +518,8 @@ class ProductWindowTest {
     @Test
     void countsEachEventOnceWhenSomeOfAWindowsBundlesLeftTheHeapBeforeASnapshot() throws Exception {
         harness.close();
-        harness = newHarness(windowStage(memory(DEFAULT_MEMORY.foldAfter(), DEFAULT_MEMORY.heldWindows(),
-                1))); // writes the held bundles to state whenever there are two
+        harness = newHarness(windowStage(memory(DEFAULT_MEMORY.foldAfter(), 1,
+                DEFAULT_MEMORY.heldWindows()))); // writes the held bundles to state whenever there are two
         harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
         process(order, view("v-1", "p-1", "u-2", W0 + 2_000),
@@ -553,7 +554,7 @@ class ProductWindowTest {
      */
     private void startFoldingEveryBundle() throws Exception {
         harness.close();
-        harness = newHarness(windowStage(memory(0, DEFAULT_MEMORY.heldWindows(), DEFAULT_MEMORY.heldActivities())));
+        harness = newHarness(windowStage(memory(0, DEFAULT_MEMORY.heldActivities(), DEFAULT_MEMORY.heldWindows())));
         harness.open();
     }
 
