@@ -50,7 +50,9 @@ final class FlinkJobVariant implements RunningVariant {
      * Ceiling: the pipeline's own KafkaSources (Confluent Avro decode + validation) and watermark strategy, with the
      * pipeline's runtime settings ({@link TrendPipelineJob#configureRuntime}: object reuse, checkpointing every
      * checkpoint interval, state backend, restarts) and parallelism, into a DiscardingSink. Without object reuse every
-     * decoded record would be deep-copied into the sink, a cost the pipeline never pays (issue 12).
+     * decoded record would be deep-copied into the sink, a cost the pipeline never pays (issue 12). Without the
+     * pipeline's watermark alignment: that makes the source running ahead wait for the other, which is work saved
+     * for the window stage the ceiling does not have, and it paused the ceiling's sources (bench/README.md).
      */
     static FlinkJobVariant ceiling(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
         String name = "ceiling-" + shortId();

@@ -1,6 +1,7 @@
 package io.trendstream.workflows;
 
 import io.trendstream.config.TrendSettings;
+import io.trendstream.config.WatermarkAlignment;
 import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.events.DeadLetter;
@@ -101,6 +102,7 @@ public final class TrendPipelineWorkflow {
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             WindowSettings windows,
+            WatermarkAlignment alignment,
             WindowMemory memory,
             TrendSettings trends,
             Source<Ingested<OrderEvent>, ?, ?> orderSource,
@@ -109,7 +111,7 @@ public final class TrendPipelineWorkflow {
             PipelineOutputs outputs) {
 
         SingleOutputStreamOperator<OrderEvent> orders = env
-                .fromSource(orderSource, watermarks(windows), "Kafka: orders")
+                .fromSource(orderSource, alignment.applyTo(TrendPipelineWorkflow.<OrderEvent>watermarks(windows)), "Kafka: orders")
                 .uid(Uids.ORDERS_SOURCE)
                 .process(new DeadLetterRouter<OrderEvent>("orders"))
                 .returns(new AvroTypeInfo<>(OrderEvent.class))
@@ -117,7 +119,7 @@ public final class TrendPipelineWorkflow {
                 .uid(Uids.ORDERS_DEAD_LETTERS);
 
         SingleOutputStreamOperator<ProductView> views = env
-                .fromSource(viewSource, watermarks(windows), "Kafka: product views")
+                .fromSource(viewSource, alignment.applyTo(TrendPipelineWorkflow.<ProductView>watermarks(windows)), "Kafka: product views")
                 .uid(Uids.VIEWS_SOURCE)
                 .process(new DeadLetterRouter<ProductView>("views"))
                 .returns(new AvroTypeInfo<>(ProductView.class))

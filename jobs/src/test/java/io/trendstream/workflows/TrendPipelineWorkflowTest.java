@@ -1,6 +1,7 @@
 package io.trendstream.workflows;
 
 import io.trendstream.config.PipelineConfig;
+import io.trendstream.config.WatermarkAlignment;
 import io.trendstream.config.WindowMemory;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.events.DeadLetter;
@@ -11,9 +12,11 @@ import io.trendstream.jobs.TrendPipelineJob;
 import io.trendstream.records.Ingested;
 
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkAlignmentParams;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -23,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.apache.flink.streaming.api.transformations.SourceTransformation;
 import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
 
@@ -33,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +93,36 @@ class TrendPipelineWorkflowTest {
         assertThat(operators).filteredOn(ProductWindowOperator.class::isInstance).singleElement()
                 .satisfies(window -> assertThat(((ProductWindowOperator) window).memory())
                         .isEqualTo(new WindowMemory(7, 3, 11, 13)));
+    }
+
+    @Test
+    void theOrdersAndViewsSourcesAlignTheirEventTimeAndTheCatalogDoesNot() {
+        Map<String, WatermarkAlignmentParams> alignment = sourceAlignment(definedJob(
+                "--watermark.alignment.max-drift", "3 min", "--watermark.alignment.update-interval", "250 ms"));
+
+        assertThat(List.of(alignment.get("Kafka: orders"), alignment.get("Kafka: product views"))).allSatisfy(params -> {
+            assertThat(params.isEnabled()).isTrue();
+            assertThat(params.getWatermarkGroup()).isEqualTo(WatermarkAlignment.GROUP);
+            assertThat(params.getMaxAllowedWatermarkDrift()).isEqualTo(180_000L);
+            assertThat(params.getUpdateInterval()).isEqualTo(250L);
+        });
+        assertThat(alignment.get("Kafka: products").isEnabled()).isFalse();
+    }
+
+    @Test
+    void aDriftOfZeroTurnsAlignmentOff() {
+        assertThat(sourceAlignment(definedJob("--watermark.alignment.max-drift", "0 s")).values())
+                .hasSize(3).noneMatch(WatermarkAlignmentParams::isEnabled);
+    }
+
+    /** Each source's watermark alignment, by the source's name. */
+    private static Map<String, WatermarkAlignmentParams> sourceAlignment(StreamExecutionEnvironment env) {
+        return env.getTransformations().stream()
+                .flatMap(t -> t.getTransitivePredecessors().stream())
+                .filter(SourceTransformation.class::isInstance)
+                .map(SourceTransformation.class::cast)
+                .distinct()
+                .collect(Collectors.toMap(Transformation::getName, s -> s.getWatermarkStrategy().getAlignmentParameters()));
     }
 
     // ------------------------------------------------------------------ watermarks

@@ -126,6 +126,8 @@ public final class PipelineConfig {
         notNegative(ALLOWED_LATENESS);
         notNegative(OUT_OF_ORDERNESS);
         positive(SOURCE_IDLENESS);
+        notNegative(ALIGNMENT_MAX_DRIFT);
+        positive(ALIGNMENT_UPDATE_INTERVAL);
         positive(MAX_FUTURE_SKEW);
         positive(CHECKPOINT_INTERVAL);
         positive(PARTITION_DISCOVERY_INTERVAL);
@@ -233,6 +235,10 @@ public final class PipelineConfig {
 
     public WindowSettings windowSettings() {
         return new WindowSettings(get(WINDOW_SIZE), get(ALLOWED_LATENESS), get(OUT_OF_ORDERNESS), get(SOURCE_IDLENESS));
+    }
+
+    public WatermarkAlignment watermarkAlignment() {
+        return new WatermarkAlignment(get(ALIGNMENT_MAX_DRIFT), get(ALIGNMENT_UPDATE_INTERVAL));
     }
 
     public WindowMemory windowMemory() {

@@ -12,9 +12,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * Collects the activity of events ({@link ActivityExtractor}) per (product, window) in the source task, encoding it
@@ -39,11 +40,16 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     private final WindowSettings windows;
     private final int maxActivities;
 
-    /** Per product, its bundles being filled (one per window; more than one only around a window's end). */
-    private transient Map<String, Open> open;
+    /**
+     * The bundles being filled, per window (by its start, earliest first) and product. By window first: a watermark
+     * sends the earliest windows, and in a replay a source subtask's partitions are minutes of event time apart, so
+     * each product has many windows open, of which an activity's is found in one lookup.
+     */
+    private transient NavigableMap<Long, Map<String, Open>> open;
+    /** The window of the last activity and its bundles: a source emits its records a partition's batch at a time. */
+    private transient long lastWindowStart;
+    private transient Map<String, Open> lastWindow;
     private transient int buffered;
-    /** The last millisecond of the earliest window held: a watermark at or past it makes the window operator fire it. */
-    private transient long earliestWindowEnd;
     private transient long windowMillis;
     private transient StreamRecord<ActivityBundle> reuse;
     private transient ActivitySink bundling;
@@ -52,8 +58,6 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     private static final class Open {
         final ActivityBundle.Builder activities;
         long maxEventTime = Long.MIN_VALUE;
-        /** The product's bundle of a later-opened window, if any. */
-        Open next;
 
         Open(String productId, long windowStart) {
             this.activities = new ActivityBundle.Builder(productId, windowStart);
@@ -87,8 +91,8 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     @Override
     public void open() throws Exception {
         super.open();
-        open = new LinkedHashMap<>();
-        earliestWindowEnd = Long.MAX_VALUE;
+        open = new TreeMap<>();
+        lastWindow = null;
         windowMillis = windows.size().toMillis();
         reuse = new StreamRecord<>(null);
         bundling = new ActivitySink() {
@@ -114,16 +118,18 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     /** The builder of the bundle of {@code productId}'s window at {@code eventTime}, which takes an activity at that time. */
     private ActivityBundle.Builder bundleOf(String productId, long eventTime) {
         long windowStart = windows.windowStart(eventTime);
-        Open bundle = open.get(productId);
-        if (bundle == null) {
-            bundle = openBundle(productId, windowStart);
-            open.put(productId, bundle);
-        }
-        while (bundle.activities.windowStart() != windowStart) {
-            if (bundle.next == null) {
-                bundle.next = openBundle(productId, windowStart);
+        if (lastWindow == null || windowStart != lastWindowStart) {
+            lastWindow = open.get(windowStart);
+            if (lastWindow == null) {
+                lastWindow = new LinkedHashMap<>();
+                open.put(windowStart, lastWindow);
             }
-            bundle = bundle.next;
+            lastWindowStart = windowStart;
+        }
+        Open bundle = lastWindow.get(productId);
+        if (bundle == null) {
+            bundle = new Open(productId, windowStart);
+            lastWindow.put(productId, bundle);
         }
         bundle.maxEventTime = Math.max(bundle.maxEventTime, eventTime);
         return bundle.activities;
@@ -135,57 +141,16 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         }
     }
 
-    /** A new bundle, whose window may now be the earliest held. */
-    private Open openBundle(String productId, long windowStart) {
-        Open bundle = new Open(productId, windowStart);
-        earliestWindowEnd = Math.min(earliestWindowEnd, windowEnd(bundle));
-        return bundle;
-    }
-
-    /** The last millisecond of the bundle's window. */
-    private long windowEnd(Open bundle) {
-        return bundle.activities.windowStart() + windowMillis - 1;
-    }
-
+    /**
+     * Sends the bundles of the windows that end at or before the watermark (a watermark at or past a window's last
+     * millisecond makes the window operator fire it); the others go on filling.
+     */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        if (mark.getTimestamp() >= earliestWindowEnd) {
-            sendWindowsEndedBy(mark.getTimestamp());
+        while (!open.isEmpty() && open.firstKey() + windowMillis - 1 <= mark.getTimestamp()) {
+            send(open.pollFirstEntry().getValue());
         }
         super.processWatermark(mark);
-    }
-
-    /** Sends the bundles of the windows that end at or before {@code watermark}; the others go on filling. */
-    private void sendWindowsEndedBy(long watermark) {
-        long earliestKept = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<String, Open>> products = open.entrySet().iterator(); products.hasNext(); ) {
-            Map.Entry<String, Open> product = products.next();
-            Open firstKept = null;
-            Open lastKept = null;
-            for (Open bundle = product.getValue(), next; bundle != null; bundle = next) {
-                next = bundle.next;
-                bundle.next = null;
-                long windowEnd = windowEnd(bundle);
-                if (windowEnd <= watermark) {
-                    send(bundle);
-                    buffered -= bundle.activities.size();
-                } else {
-                    if (lastKept == null) {
-                        firstKept = bundle;
-                    } else {
-                        lastKept.next = bundle;
-                    }
-                    lastKept = bundle;
-                    earliestKept = Math.min(earliestKept, windowEnd);
-                }
-            }
-            if (firstKept == null) {
-                products.remove();
-            } else {
-                product.setValue(firstKept);
-            }
-        }
-        earliestWindowEnd = earliestKept;
     }
 
     /** An idle input no longer holds the watermark back downstream: what it holds must be there first. */
@@ -211,17 +176,20 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         if (buffered == 0) {
             return;
         }
-        for (Open first : open.values()) {
-            for (Open bundle = first; bundle != null; bundle = bundle.next) {
-                send(bundle);
-            }
+        for (Map<String, Open> window : open.values()) {
+            send(window);
         }
         open.clear();
-        buffered = 0;
-        earliestWindowEnd = Long.MAX_VALUE;
     }
 
-    private void send(Open bundle) {
-        output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
+    /** Sends a window's bundles, which leave the bundler. */
+    private void send(Map<String, Open> window) {
+        for (Open bundle : window.values()) {
+            output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
+            buffered -= bundle.activities.size();
+        }
+        if (window == lastWindow) {
+            lastWindow = null;
+        }
     }
 }

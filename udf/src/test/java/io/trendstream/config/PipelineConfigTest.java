@@ -84,6 +84,9 @@ class PipelineConfigTest {
                 Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(1)));
         assertThat(config.windowMemory()).isEqualTo(new WindowMemory(100_000, 50_000, 500_000, 100_000))
                 .isEqualTo(WindowMemory.defaults());
+        assertThat(config.watermarkAlignment())
+                .isEqualTo(new WatermarkAlignment(Duration.ofMinutes(10), Duration.ofMillis(100)))
+                .isEqualTo(WatermarkAlignment.defaults());
     }
 
     @Test
@@ -187,12 +190,27 @@ class PipelineConfigTest {
                 "--window.size", "30 s", "--window.allowed-lateness", "0 s",
                 "--watermark.out-of-orderness", "1 s", "--watermark.idleness", "10 s",
                 "--window.bundle-size", "10", "--window.fold-after", "0", "--window.held-activities", "5000000",
-                "--window.held-windows", "7");
+                "--window.held-windows", "7",
+                "--watermark.alignment.max-drift", "0 s", "--watermark.alignment.update-interval", "1 s");
 
         assertThat(config.trendSettings()).isEqualTo(new TrendSettings(0.5, 0, 1.2, 1.2));
         assertThat(config.windowSettings()).isEqualTo(new WindowSettings(
                 Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(10)));
         assertThat(config.windowMemory()).isEqualTo(new WindowMemory(10, 0, 5_000_000, 7));
+        assertThat(config.watermarkAlignment()).isEqualTo(new WatermarkAlignment(Duration.ZERO, Duration.ofSeconds(1)))
+                .satisfies(alignment -> assertThat(alignment.enabled()).isFalse());
+    }
+
+    @Test
+    void refusesANegativeAlignmentDriftAndAnUpdateIntervalOfZero() {
+        assertThatThrownBy(() -> resolve("--watermark.alignment.max-drift", "PT-1S"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Invalid setting 'watermark.alignment.max-drift' = 'PT-1S' from program argument "
+                        + "--watermark.alignment.max-drift: ")
+                .hasMessageContaining("negative");
+        assertThatThrownBy(() -> resolve("--watermark.alignment.update-interval", "0 ms"))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("Invalid setting 'watermark.alignment.update-interval' = '0 ms'");
     }
 
     @Test
