@@ -56,8 +56,9 @@ public final class TrendPipelineJob {
     public static void defineJob(StreamExecutionEnvironment env, PipelineConfig config) {
         configureRuntime(env, config);
         KafkaConnectors kafka = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.watermarkAlignment(), config.windowMemory(),
-                config.trendSettings(), kafka.orders(), kafka.views(), kafka.products(), productionOutputs(config, kafka));
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.watermarkAlignment(),
+                config.windowMemory(), config.trendSettings(), kafka.orders(), kafka.views(), kafka.products(),
+                productionOutputs(config, kafka));
     }
 
     /** Checkpointing, state backend and restarts, as the configuration says. */

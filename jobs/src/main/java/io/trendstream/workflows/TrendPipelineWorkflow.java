@@ -111,7 +111,8 @@ public final class TrendPipelineWorkflow {
             PipelineOutputs outputs) {
 
         SingleOutputStreamOperator<OrderEvent> orders = env
-                .fromSource(orderSource, alignment.applyTo(TrendPipelineWorkflow.<OrderEvent>watermarks(windows)), "Kafka: orders")
+                .fromSource(orderSource, alignment.applyTo(TrendPipelineWorkflow.<OrderEvent>watermarks(windows)),
+                        "Kafka: orders")
                 .uid(Uids.ORDERS_SOURCE)
                 .process(new DeadLetterRouter<OrderEvent>("orders"))
                 .returns(new AvroTypeInfo<>(OrderEvent.class))
@@ -119,7 +120,8 @@ public final class TrendPipelineWorkflow {
                 .uid(Uids.ORDERS_DEAD_LETTERS);
 
         SingleOutputStreamOperator<ProductView> views = env
-                .fromSource(viewSource, alignment.applyTo(TrendPipelineWorkflow.<ProductView>watermarks(windows)), "Kafka: product views")
+                .fromSource(viewSource, alignment.applyTo(TrendPipelineWorkflow.<ProductView>watermarks(windows)),
+                        "Kafka: product views")
                 .uid(Uids.VIEWS_SOURCE)
                 .process(new DeadLetterRouter<ProductView>("views"))
                 .returns(new AvroTypeInfo<>(ProductView.class))

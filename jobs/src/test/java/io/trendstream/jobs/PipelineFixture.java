@@ -136,8 +136,8 @@ final class PipelineFixture implements AutoCloseable {
         env.setParallelism(parallelism);
         TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafkaConnectors = new KafkaConnectors(config);
-        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.watermarkAlignment(), config.windowMemory(),
-                config.trendSettings(), kafkaConnectors.orders(), kafkaConnectors.views(), kafkaConnectors.products(),
+        TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.watermarkAlignment(),
+                config.windowMemory(), config.trendSettings(), kafkaConnectors.orders(), kafkaConnectors.views(), kafkaConnectors.products(),
                 decorate.apply(TrendPipelineJob.productionOutputs(config, kafkaConnectors)));
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
         return job;

@@ -43,11 +43,6 @@ public record WatermarkAlignment(Duration maxDrift, Duration updateInterval) imp
                 PipelineOptions.ALIGNMENT_UPDATE_INTERVAL.defaultValue());
     }
 
-    /** No alignment: every source reads as fast as it can. */
-    public static WatermarkAlignment none() {
-        return new WatermarkAlignment(Duration.ZERO, PipelineOptions.ALIGNMENT_UPDATE_INTERVAL.defaultValue());
-    }
-
     public boolean enabled() {
         return !maxDrift.isZero();
     }
