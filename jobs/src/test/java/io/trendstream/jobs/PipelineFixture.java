@@ -137,7 +137,8 @@ final class PipelineFixture implements AutoCloseable {
         TrendPipelineJob.configureRuntime(env, config);
         KafkaConnectors kafkaConnectors = new KafkaConnectors(config);
         TrendPipelineWorkflow.defineWorkflow(env, config.windowSettings(), config.watermarkAlignment(),
-                config.windowMemory(), config.trendSettings(), kafkaConnectors.orders(), kafkaConnectors.views(), kafkaConnectors.products(),
+                config.windowMemory(), config.trendSettings(),
+                kafkaConnectors.orders(), kafkaConnectors.views(), kafkaConnectors.products(),
                 decorate.apply(TrendPipelineJob.productionOutputs(config, kafkaConnectors)));
         job = env.executeAsync(config.get(PipelineOptions.JOB_NAME));
         return job;
