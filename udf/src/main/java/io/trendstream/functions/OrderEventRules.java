@@ -25,6 +25,9 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
     private static final OrderToActivities.ProductTotals WITHIN_LIMITS = (productId, units, revenueCents) ->
             units <= EventLimits.MAX_UNITS_PER_PRODUCT && revenueCents <= MAX_REVENUE_CENTS_PER_PRODUCT;
 
+    /** The order's line items, as the schema names them; a rejection of one line names its index and field. */
+    private static final String LINE_ITEMS = "lineItems";
+
     private final long maxFutureSkewMillis;
 
     public OrderEventRules(Duration maxFutureSkew) {
@@ -63,7 +66,7 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
             rejection = validateLines(order);
         }
         if (rejection == null) {
-            rejection = EventTimeBounds.check(order.getEventTime(), nowMillis, maxFutureSkewMillis);
+            rejection = EventTimeBounds.check("eventTime", order.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
         return rejection;
     }
@@ -71,11 +74,12 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
     private static Rejection validateLines(OrderEvent order) {
         List<LineItem> lines = order.getLineItems();
         if (lines == null || lines.isEmpty()) {
-            return new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event " + order.getEventId() + " has no line items");
+            return new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event " + order.getEventId() + " has no line items",
+                    LINE_ITEMS);
         }
         if (lines.size() > EventLimits.MAX_LINE_ITEMS) {
             return new Rejection(DeadLetterReason.TOO_MANY_LINE_ITEMS, "order event " + order.getEventId() + " has "
-                    + lines.size() + " line items, more than " + EventLimits.MAX_LINE_ITEMS);
+                    + lines.size() + " line items, more than " + EventLimits.MAX_LINE_ITEMS, LINE_ITEMS);
         }
         for (int i = 0; i < lines.size(); i++) {
             Rejection rejection = validateLine(i, lines.get(i));
@@ -92,7 +96,7 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
         if (!withinLimits) {
             return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, "order event " + order.getEventId()
                     + " has a product with more than " + EventLimits.MAX_UNITS_PER_PRODUCT + " units or a revenue above "
-                    + EventLimits.MAX_REVENUE_PER_PRODUCT);
+                    + EventLimits.MAX_REVENUE_PER_PRODUCT, LINE_ITEMS);
         }
         return null;
     }
@@ -100,33 +104,41 @@ public final class OrderEventRules implements EventRules<OrderEvent> {
     private static Rejection validateLine(int i, LineItem item) {
         String productId = item.getProductId();
         if (TextFields.isMissing(productId)) {
-            return new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId");
+            return new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item " + i + " has no productId",
+                    lineItem(i, "productId"));
         }
         if (!TextFields.isUsable(productId)) {
-            return TextFields.optional("productId of line item " + i, productId);
+            return TextFields.optional(lineItem(i, "productId"), "productId of line item " + i, productId);
         }
         if (item.getQuantity() <= 0) {
-            return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY, line(i, item) + " has quantity " + item.getQuantity());
+            return new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY, line(i, item) + " has quantity " + item.getQuantity(),
+                    lineItem(i, "quantity"));
         }
         if (item.getQuantity() > EventLimits.MAX_UNITS_PER_PRODUCT) {
             return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line(i, item) + " has quantity " + item.getQuantity()
-                    + ", more than " + EventLimits.MAX_UNITS_PER_PRODUCT);
+                    + ", more than " + EventLimits.MAX_UNITS_PER_PRODUCT, lineItem(i, "quantity"));
         }
         BigDecimal price = item.getUnitPrice();
         if (price == null || price.signum() <= 0) {
-            return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE, line(i, item) + " has unit price " + describe(price));
+            return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE, line(i, item) + " has unit price " + describe(price),
+                    lineItem(i, "unitPrice"));
         }
         // Compared before anything that expands the number: BigDecimal compares magnitudes by exponent first.
         if (price.compareTo(EventLimits.MAX_UNIT_PRICE) > 0) {
             return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, line(i, item) + " has unit price " + describe(price)
-                    + ", more than " + EventLimits.MAX_UNIT_PRICE);
+                    + ", more than " + EventLimits.MAX_UNIT_PRICE, lineItem(i, "unitPrice"));
         }
         // A scale within the limit needs no stripping (the schema's decimals have the limit's scale).
         if (price.scale() > EventLimits.MONEY_SCALE && price.stripTrailingZeros().scale() > EventLimits.MONEY_SCALE) {
             return new Rejection(DeadLetterReason.PRICE_TOO_PRECISE, line(i, item) + " has unit price " + describe(price)
-                    + ", more than " + EventLimits.MONEY_SCALE + " decimal places");
+                    + ", more than " + EventLimits.MONEY_SCALE + " decimal places", lineItem(i, "unitPrice"));
         }
         return null;
+    }
+
+    /** Field {@code field} of line item {@code i}, as a rejection names it. */
+    private static String lineItem(int i, String field) {
+        return LINE_ITEMS + "[" + i + "]." + field;
     }
 
     /** A line item as a detail names it. */

@@ -37,7 +37,7 @@ public final class ProductRules implements EventRules<Product> {
             rejection = checkListPrice(product);
         }
         if (rejection == null) {
-            rejection = EventTimeBounds.check(product.getUpdatedAt(), nowMillis, Long.MAX_VALUE);
+            rejection = EventTimeBounds.check("updatedAt", product.getUpdatedAt(), nowMillis, Long.MAX_VALUE);
         }
         return rejection;
     }
@@ -49,11 +49,11 @@ public final class ProductRules implements EventRules<Product> {
         }
         if (price.signum() <= 0) {
             return new Rejection(DeadLetterReason.NON_POSITIVE_PRICE,
-                    "product " + product.getProductId() + " has list price " + price.toPlainString());
+                    "product " + product.getProductId() + " has list price " + price.toPlainString(), "listPrice");
         }
         if (price.compareTo(EventLimits.MAX_UNIT_PRICE) > 0) {
             return new Rejection(DeadLetterReason.AMOUNT_OUT_OF_RANGE, "product " + product.getProductId()
-                    + " has list price " + price.toPlainString() + ", more than " + EventLimits.MAX_UNIT_PRICE);
+                    + " has list price " + price.toPlainString() + ", more than " + EventLimits.MAX_UNIT_PRICE, "listPrice");
         }
         return null;
     }

@@ -41,7 +41,7 @@ public final class ProductViewRules implements EventRules<ProductView> {
             rejection = TextFields.optional("sessionId", view.getSessionId());
         }
         if (rejection == null) {
-            rejection = EventTimeBounds.check(view.getEventTime(), nowMillis, maxFutureSkewMillis);
+            rejection = EventTimeBounds.check("eventTime", view.getEventTime(), nowMillis, maxFutureSkewMillis);
         }
         return rejection;
     }

@@ -12,11 +12,12 @@ final class TextFields {
     /**
      * Null when {@code value} is present and usable.
      *
+     * @param field the field's name in the event's schema, which a rejection names
      * @param missing the reason and {@code missingDetail} the explanation when it is null or blank
      */
     static Rejection required(String field, String value, DeadLetterReason missing, String missingDetail) {
         if (isMissing(value)) {
-            return new Rejection(missing, missingDetail);
+            return new Rejection(missing, missingDetail, field);
         }
         return optional(field, value);
     }
@@ -27,7 +28,7 @@ final class TextFields {
      */
     static Rejection required(String field, String value, DeadLetterReason missing, String event, String eventId) {
         if (isMissing(value)) {
-            return new Rejection(missing, event + " " + eventId + " has no " + field);
+            return new Rejection(missing, event + " " + eventId + " has no " + field, field);
         }
         return optional(field, value);
     }
@@ -39,19 +40,25 @@ final class TextFields {
 
     /** Null when {@code value} is absent or usable. */
     static Rejection optional(String field, String value) {
+        return optional(field, field, value);
+    }
+
+    /** As {@link #optional(String, String)}, the detail naming the field {@code described} (a line item's). */
+    static Rejection optional(String field, String described, String value) {
         if (value == null) {
             return null;
         }
         if (value.length() > EventLimits.MAX_TEXT_LENGTH) {
-            return new Rejection(DeadLetterReason.TEXT_TOO_LONG, field + " is " + value.length()
-                    + " characters long, more than " + EventLimits.MAX_TEXT_LENGTH + ": " + quote(value));
+            return new Rejection(DeadLetterReason.TEXT_TOO_LONG, described + " is " + value.length()
+                    + " characters long, more than " + EventLimits.MAX_TEXT_LENGTH + ": " + quote(value), field);
         }
         int at = invalidCharAt(value);
         if (at < 0) {
             return null;
         }
-        return new Rejection(DeadLetterReason.INVALID_TEXT, field + (value.charAt(at) == '\0'
-                ? " has a NUL character at index " : " has an unpaired UTF-16 surrogate at index ") + at + ": " + quote(value));
+        return new Rejection(DeadLetterReason.INVALID_TEXT, described + (value.charAt(at) == '\0'
+                ? " has a NUL character at index " : " has an unpaired UTF-16 surrogate at index ") + at + ": " + quote(value),
+                field);
     }
 
     /**

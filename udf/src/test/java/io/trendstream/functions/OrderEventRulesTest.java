@@ -56,7 +56,7 @@ class OrderEventRulesTest {
     void rejectsAnOrderWithoutEventId(String eventId) {
         OrderEvent order = Events.order("e-1", line("p-1", 1, "1.00")).setEventId(eventId).build();
 
-        assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.MISSING_EVENT_ID, "order has no eventId"));
+        assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.MISSING_EVENT_ID, "order has no eventId", "eventId"));
     }
 
     @ParameterizedTest
@@ -66,7 +66,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1", line("p-1", 1, "1.00")).setOrderId(orderId).build();
 
         assertThat(validate(order)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_ORDER_ID, "order event e-1 has no orderId"));
+                new Rejection(DeadLetterReason.MISSING_ORDER_ID, "order event e-1 has no orderId", "orderId"));
     }
 
     @ParameterizedTest
@@ -76,7 +76,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1", line("p-1", 1, "1.00")).setUserId(userId).build();
 
         assertThat(validate(order)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_USER_ID, "order event e-1 has no userId"));
+                new Rejection(DeadLetterReason.MISSING_USER_ID, "order event e-1 has no userId", "userId"));
     }
 
     @Test
@@ -84,7 +84,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1").build();
 
         assertThat(validate(order)).isEqualTo(
-                new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event e-1 has no line items"));
+                new Rejection(DeadLetterReason.NO_LINE_ITEMS, "order event e-1 has no line items", "lineItems"));
     }
 
     @Test
@@ -102,7 +102,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1", line("p-1", 1, "1.00"), line(productId, 1, "1.00")).build();
 
         assertThat(validate(order)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item 1 has no productId"));
+                new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "line item 1 has no productId", "lineItems[1].productId"));
     }
 
     @ParameterizedTest
@@ -111,7 +111,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1", line("p-1", 1, "1.00"), line("p-2", quantity, "1.00")).build();
 
         assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.NON_POSITIVE_QUANTITY,
-                "line item 1 (p-2) has quantity " + quantity));
+                "line item 1 (p-2) has quantity " + quantity, "lineItems[1].quantity"));
     }
 
     @ParameterizedTest
@@ -120,7 +120,7 @@ class OrderEventRulesTest {
         OrderEvent order = Events.order("e-1", line("p-1", 1, price)).build();
 
         assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.NON_POSITIVE_PRICE,
-                "line item 0 (p-1) has unit price " + price));
+                "line item 0 (p-1) has unit price " + price, "lineItems[0].unitPrice"));
     }
 
     @Test
@@ -131,7 +131,7 @@ class OrderEventRulesTest {
         order.setLineItems(lines);
 
         assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.NON_POSITIVE_PRICE,
-                "line item 0 (p-1) has unit price null"));
+                "line item 0 (p-1) has unit price null", "lineItems[0].unitPrice"));
     }
 
     @Test
@@ -155,7 +155,8 @@ class OrderEventRulesTest {
         order.setEventTime(Events.T0.plus(SKEW).plusMillis(1));
 
         assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.EVENT_TIME_IN_FUTURE,
-                "event time 2026-11-22T10:10:00.001Z is more than 600000 ms ahead of the clock (2026-11-22T10:00:00Z)"));
+                "event time 2026-11-22T10:10:00.001Z is more than 600000 ms ahead of the clock (2026-11-22T10:00:00Z)",
+                "eventTime"));
     }
 
     @Test
@@ -179,7 +180,7 @@ class OrderEventRulesTest {
                 .build();
 
         assertThat(validate(order)).isEqualTo(new Rejection(DeadLetterReason.NON_POSITIVE_PRICE,
-                "line item 1 (p-2) has unit price 0.00"));
+                "line item 1 (p-2) has unit price 0.00", "lineItems[1].unitPrice"));
     }
 
     // ------------------------------------------------------------------ what the database and the windows can hold
@@ -273,6 +274,8 @@ class OrderEventRulesTest {
 
         assertThat(rejection).as(what).isNotNull();
         assertThat(rejection.reason()).as(what).isEqualTo(reason);
+        assertThat(rejection.field()).as("a field of the order's schema")
+                .matches(field -> SchemaPaths.resolves(OrderEvent.getClassSchema(), field), "resolves");
         assertThat(rejection.detail()).as("a short, printable detail").hasSizeLessThan(300)
                 .doesNotContain("\u0000").matches(d -> d.chars().noneMatch(c -> Character.isSurrogate((char) c)), "no surrogates");
     }
@@ -315,6 +318,21 @@ class OrderEventRulesTest {
                 .isEqualTo("userId is 100000 characters long, more than 128: \"" + "r".repeat(40) + "\"… (99960 more)");
         assertThat(validate(orderWith(o -> o.setEventId("e\u0000-1"))).detail())
                 .isEqualTo("eventId has a NUL character at index 1: \"e\\u0000-1\"");
+    }
+
+    @Test
+    void namesTheFieldAtFaultAsTheSchemaDoesWithTheLinesIndex() {
+        assertThat(validate(orderWith(o -> o.setUserId(HUGE_ID))).field()).isEqualTo("userId");
+        assertThat(validate(orderWith(o -> o.setChannel("web\u0000"))).field()).isEqualTo("channel");
+        assertThat(validate(orderOf(line("p-1", 1, "1.00"), line("p-\u0000", 1, "1.00"))))
+                .isEqualTo(new Rejection(DeadLetterReason.INVALID_TEXT,
+                        "productId of line item 1 has a NUL character at index 2: \"p-\\u0000\"", "lineItems[1].productId"));
+        assertThat(validate(orderOf(line("p-1", 1, "1.001"))).field()).isEqualTo("lineItems[0].unitPrice");
+        assertThat(validate(orderOf(line("p-1", 600_000, "0.01"), line("p-1", 600_000, "0.01"))))
+                .as("a product's total over several lines: the lines together")
+                .extracting(Rejection::reason, Rejection::field)
+                .containsExactly(DeadLetterReason.AMOUNT_OUT_OF_RANGE, "lineItems");
+        assertThat(validate(orderWith(o -> o.setEventTime(Instant.EPOCH.minusMillis(1)))).field()).isEqualTo("eventTime");
     }
 
     @Test

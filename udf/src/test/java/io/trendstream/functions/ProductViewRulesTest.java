@@ -48,7 +48,7 @@ class ProductViewRulesTest {
         ProductView view = Events.view(eventId).build();
 
         assertThat(rules.validate(view, NOW)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_EVENT_ID, "view has no eventId"));
+                new Rejection(DeadLetterReason.MISSING_EVENT_ID, "view has no eventId", "eventId"));
     }
 
     @ParameterizedTest
@@ -58,7 +58,7 @@ class ProductViewRulesTest {
         ProductView view = Events.view("v-1").setUserId(userId).build();
 
         assertThat(rules.validate(view, NOW)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_USER_ID, "view v-1 has no userId"));
+                new Rejection(DeadLetterReason.MISSING_USER_ID, "view v-1 has no userId", "userId"));
     }
 
     @ParameterizedTest
@@ -68,7 +68,7 @@ class ProductViewRulesTest {
         ProductView view = Events.view("v-1").setProductId(productId).build();
 
         assertThat(rules.validate(view, NOW)).isEqualTo(
-                new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "view v-1 has no productId"));
+                new Rejection(DeadLetterReason.MISSING_PRODUCT_ID, "view v-1 has no productId", "productId"));
     }
 
     @Test
@@ -83,7 +83,8 @@ class ProductViewRulesTest {
         ProductView view = Events.view("v-1").setEventTime(Events.T0.plus(SKEW).plusMillis(1)).build();
 
         assertThat(rules.validate(view, NOW)).isEqualTo(new Rejection(DeadLetterReason.EVENT_TIME_IN_FUTURE,
-                "event time 2026-11-22T10:10:00.001Z is more than 600000 ms ahead of the clock (2026-11-22T10:00:00Z)"));
+                "event time 2026-11-22T10:10:00.001Z is more than 600000 ms ahead of the clock (2026-11-22T10:00:00Z)",
+                "eventTime"));
     }
 
     private static final String HUGE_ID = "r".repeat(100_000);
@@ -116,6 +117,8 @@ class ProductViewRulesTest {
 
         assertThat(rejection).as(what).isNotNull();
         assertThat(rejection.reason()).as(what).isEqualTo(reason);
+        assertThat(rejection.field()).as("a field of the view's schema")
+                .matches(field -> SchemaPaths.resolves(ProductView.getClassSchema(), field), "resolves");
         assertThat(rejection.detail()).hasSizeLessThan(300).doesNotContain("\u0000");
     }
 

@@ -57,11 +57,6 @@ abstract class EventKind<T extends SpecificRecord> {
             String key(OrderEvent event) {
                 return event.getOrderId();
             }
-
-            @Override
-            boolean isOrder() {
-                return true;
-            }
         };
     }
 
@@ -87,11 +82,6 @@ abstract class EventKind<T extends SpecificRecord> {
             String key(ProductView event) {
                 return event.getProductId();
             }
-
-            @Override
-            boolean isOrder() {
-                return false;
-            }
         };
     }
 
@@ -106,6 +96,4 @@ abstract class EventKind<T extends SpecificRecord> {
 
     /** The Kafka record key: orders by order, views by product. */
     abstract String key(T event);
-
-    abstract boolean isOrder();
 }

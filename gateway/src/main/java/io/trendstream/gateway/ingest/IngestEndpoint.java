@@ -76,7 +76,7 @@ final class IngestEndpoint<T extends SpecificRecord> {
             complete(event, i, body.batch(), idempotencyKey, now);
             Rejection rejection = kind.rules.validate(event, now.toEpochMilli());
             if (rejection != null) {
-                problems.add(new InvalidEvent(i, RejectedField.of(rejection, kind.isOrder()), rejection.reason().name(),
+                problems.add(new InvalidEvent(i, RejectedField.of(rejection), rejection.reason().name(),
                         rejection.detail()));
             } else if (problems.isEmpty()) {
                 records.add(new ProducerRecord<>(topic, null, null, keyBytes(event), encode(event)));
