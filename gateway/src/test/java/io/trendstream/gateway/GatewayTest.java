@@ -1,7 +1,10 @@
 package io.trendstream.gateway;
 
+import io.trendstream.config.PipelineConfig;
+
 import io.javalin.config.JavalinConfig;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
 import org.junit.jupiter.api.Test;
 
@@ -9,12 +12,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The server assembly: route groups plug in, requests are measured, errors have one format, groups are closed. */
 class GatewayTest {
@@ -135,6 +141,32 @@ class GatewayTest {
                 .isInstanceOf(IllegalConfigurationException.class)
                 .hasMessageContaining("gateway.ingest.transaction-producers")
                 .hasMessageContaining("must be 1 to 16");
+    }
+
+    @Test
+    void aSettingSharedWithTheJobIsRefusedExactlyAsTheJobRefusesIt() {
+        Map<String, String> valid = Map.of(
+                "kafka.bootstrap-servers", "broker:9092",
+                "schema-registry.url", "http://registry:8085",
+                "jdbc.url", "jdbc:postgresql://db:5432/trendstream");
+        Map<String, String> invalid = Map.of(
+                "jdbc.url", "jdbc:mysql://db/trendstream",
+                "kafka.bootstrap-servers", "broker",
+                "schema-registry.url", "registry:8085",
+                "schema-registry.basic-auth.user-info", "nopassword",
+                "validation.max-future-skew", "0 s");
+        invalid.forEach((key, value) -> {
+            Map<String, String> settings = new HashMap<>(valid);
+            settings.put(key, value);
+            String[] args = settings.entrySet().stream()
+                    .flatMap(setting -> Stream.of("--" + setting.getKey(), setting.getValue())).toArray(String[]::new);
+            Throwable byTheJob = catchThrowable(() -> PipelineConfig.resolve(args, Map.of(), new Configuration()));
+
+            assertThat(byTheJob).as(key).isInstanceOf(IllegalConfigurationException.class)
+                    .hasMessageStartingWith("Invalid setting '" + key + "'");
+            assertThatThrownBy(() -> GatewayConfig.resolve(args, Map.of())).as(key)
+                    .isInstanceOf(IllegalConfigurationException.class).hasMessage(byTheJob.getMessage());
+        });
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {

@@ -13,23 +13,16 @@ import io.trendstream.generator.SchemaIds;
 import io.trendstream.generator.WindowCount;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistryClient;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -53,26 +46,7 @@ import static org.awaitility.Awaitility.await;
  * window row is named after it in the database and on the window-stats topic, the topic holds each window once in
  * Confluent's wire format, and malformed catalog records are dead letters with their reasons.
  */
-class CatalogEnrichmentITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class CatalogEnrichmentITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final Duration PATIENCE = Duration.ofSeconds(120);

@@ -1,24 +1,17 @@
 package io.trendstream.jobs;
 
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
 import io.trendstream.testing.RandomTraffic;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicWriter;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,26 +36,7 @@ import static org.awaitility.Awaitility.await;
  * arriving, and once the database is back it resumes on its own and every window row is exact. Delays are scaled
  * down (restarts every 50 to 200 ms) so that "longer than the budget" takes seconds.
  */
-class DependencyOutageITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class DependencyOutageITCase extends PipelineTestBase {
 
     /** The restart attempts after which the job used to fail for good. */
     private static final int OLD_RESTART_BUDGET = 10;

@@ -5,11 +5,8 @@ import io.trendstream.events.TrendAlert;
 import io.trendstream.events.WindowStats;
 import io.trendstream.jdbc.CheckpointStaller;
 import io.trendstream.serialization.ConfluentAvro;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
 import io.trendstream.testing.RandomTraffic;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
@@ -20,16 +17,12 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -56,32 +49,12 @@ import static org.awaitility.Awaitility.await;
  * and in the end the database equals the input exactly, Kafka holds every alert, dead letter and
  * window-stats record once, and no prepared transaction is left behind.
  */
-class ExactlyOnceRecoveryITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class ExactlyOnceRecoveryITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final int WINDOWS = 12;
     private static final int EVENTS_PER_WINDOW = 400;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
-
 
     @Test
     void databaseAndTopicsAreExactAfterTaskManagerCrashDuringCheckpoint(

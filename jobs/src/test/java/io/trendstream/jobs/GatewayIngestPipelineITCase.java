@@ -8,19 +8,12 @@ import io.trendstream.gateway.GatewayConfig;
 import io.trendstream.gateway.GatewayMetrics;
 import io.trendstream.gateway.Json;
 import io.trendstream.gateway.ingest.IngestRoutes;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.WindowRow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -43,26 +36,7 @@ import static org.awaitility.Awaitility.await;
  * exactly the window rows they make; an order retried with the same Idempotency-Key, without an event time of its
  * own, counts once.
  */
-class GatewayIngestPipelineITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class GatewayIngestPipelineITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -8,11 +8,8 @@ import io.trendstream.functions.EventLimits;
 import io.trendstream.records.DeadLetterReason;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SizeBoundedDeadLetterSerializer;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
 import io.trendstream.testing.RawAvro;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
@@ -27,9 +24,7 @@ import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,9 +35,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ThrowingRunnable;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -75,26 +68,7 @@ import static org.awaitility.Awaitility.await;
  * single failure; every hostile record is in the dead-letter topic once with its reason; the window rows and late
  * events are exactly those of the valid events.
  */
-class HostileInputITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class HostileInputITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -408,7 +382,6 @@ class HostileInputITCase {
     private static byte[] frame(int schemaId, byte[] body) {
         return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
     }
-
 
     private static byte[] bytes(ByteBuffer buffer) {
         if (buffer == null) {

@@ -1,11 +1,8 @@
 package io.trendstream.jobs;
 
 import io.trendstream.events.ProductView;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
 import io.trendstream.testing.RandomTraffic;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
 
@@ -13,14 +10,10 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -43,26 +36,7 @@ import static org.awaitility.Awaitility.await;
  * the window's committed row left as it was (never replaced by a firing of that one event). Shown across a
  * stop-with-savepoint and restore with a higher parallelism, and across a failover.
  */
-class LatenessAcrossRestartsITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class LatenessAcrossRestartsITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final int EVENTS_PER_WINDOW = 200;

@@ -5,25 +5,18 @@ import io.trendstream.events.OrderEvent;
 import io.trendstream.events.ProductView;
 import io.trendstream.events.TrendAlert;
 import io.trendstream.serialization.ConfluentAvro;
-import io.trendstream.stack.KafkaBrokerExtension;
-import io.trendstream.stack.PostgresExtension;
 import io.trendstream.testing.ExpectedResults;
-import io.trendstream.testing.SchemaRegistryExtension;
 import io.trendstream.testing.TopicReader;
 import io.trendstream.testing.TopicWriter;
 import io.trendstream.testing.WindowRow;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -45,30 +38,10 @@ import static org.awaitility.Awaitility.await;
  * dataset with duplicates, an aborted transaction, malformed records, late events and spikes gives
  * exactly the expected rows, alerts and dead letters.
  */
-class TrendPipelineITCase {
-
-    @RegisterExtension
-    @Order(1)
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    @RegisterExtension
-    @Order(2)
-    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension(KAFKA);
-
-    @RegisterExtension
-    @Order(3)
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    @RegisterExtension
-    @Order(4)
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+class TrendPipelineITCase extends PipelineTestBase {
 
     private static final long MINUTE = 60_000;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-
 
     @Test
     void producesExactWindowsAlertsLateEventsAndDeadLetters() throws Exception {
