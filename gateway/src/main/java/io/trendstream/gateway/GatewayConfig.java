@@ -1,7 +1,7 @@
 package io.trendstream.gateway;
 
-import io.trendstream.config.ResolvedSettings;
 import io.trendstream.config.PipelineOptions;
+import io.trendstream.config.ResolvedSettings;
 import io.trendstream.serialization.SchemaRegistrySettings;
 
 import org.apache.flink.configuration.ConfigOption;

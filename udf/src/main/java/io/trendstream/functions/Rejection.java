@@ -20,5 +20,4 @@ public record Rejection(DeadLetterReason reason, String detail, String field) {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(field, "field");
     }
-
 }
