@@ -1,5 +1,6 @@
 package io.trendstream.gateway;
 
+import io.trendstream.config.PipelineConfig;
 import io.trendstream.config.PipelineOptions;
 import io.trendstream.config.ResolvedSettings;
 import io.trendstream.serialization.SchemaRegistrySettings;
@@ -54,11 +55,6 @@ public final class GatewayConfig {
             args.add(value);
         });
         return resolve(args.toArray(String[]::new), Map.of());
-    }
-
-    /** The environment variable that sets an option, e.g. TRENDSTREAM_GATEWAY_PORT (the job's naming). */
-    public static String environmentVariable(ConfigOption<?> option) {
-        return ResolvedSettings.environmentVariable(option);
     }
 
     public <T> T get(ConfigOption<T> option) {
@@ -156,7 +152,7 @@ public final class GatewayConfig {
     // ------------------------------------------------------------ validation
 
     private void validate() {
-        settings.checkConnections(); // the rules of the settings shared with the job, as the job checks them
+        PipelineConfig.checkConnections(settings); // the settings shared with the job, by the job's rules
         settings.check(GatewayOptions.PORT, v -> v >= 0 && v <= 65_535, "must be a port number, 0 to 65535");
         settings.check(GatewayOptions.INGEST_API_KEY, v -> v.length() >= 16, "must be at least 16 characters long");
         settings.check(GatewayOptions.INGEST_MAX_BODY_SIZE, v -> v.getBytes() >= 1024 && v.getBytes() <= Integer.MAX_VALUE,

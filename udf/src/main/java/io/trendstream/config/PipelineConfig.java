@@ -19,12 +19,6 @@ import static io.trendstream.config.PipelineOptions.*;
  */
 public final class PipelineConfig {
 
-    /** Prefix of the pipeline's keys in the Flink configuration (config.yaml, -D). */
-    public static final String FLINK_PREFIX = ResolvedSettings.FLINK_PREFIX;
-
-    /** Prefix of the pipeline's environment variables. */
-    public static final String ENV_PREFIX = ResolvedSettings.ENV_PREFIX;
-
     private final ResolvedSettings settings;
 
     private PipelineConfig(ResolvedSettings settings) {
@@ -45,17 +39,12 @@ public final class PipelineConfig {
         return config;
     }
 
-    /** The environment variable that sets an option, e.g. TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS. */
-    public static String environmentVariable(ConfigOption<?> option) {
-        return ResolvedSettings.environmentVariable(option);
-    }
-
     public <T> T get(ConfigOption<T> option) {
         return settings.get(option);
     }
 
     private void validate() {
-        settings.checkConnections();
+        checkConnections(settings);
 
         settings.positive(WINDOW_SIZE);
         settings.notNegative(ALLOWED_LATENESS);
@@ -84,6 +73,23 @@ public final class PipelineConfig {
         settings.check(HELD_WINDOWS, v -> v > 0, "must be positive");
         settings.check(RESTART_ATTEMPTS, v -> v >= 1, "must be 1 or more (Flink refuses a restart strategy without attempts), or unset (never give up)");
         settings.check(WINDOW_SIZE, v -> v.toMillis() % 1000 == 0, "must be a whole number of seconds");
+    }
+
+    /**
+     * The rules of the settings the gateway shares with the job: where Kafka, the schema registry and the database
+     * are, and how far ahead of the clock an event may be. The gateway checks them with this method.
+     */
+    public static void checkConnections(ResolvedSettings settings) {
+        for (ConfigOption<?> option : REQUIRED) {
+            settings.require(option);
+        }
+        settings.check(JDBC_URL, v -> v.startsWith("jdbc:postgresql://"), "must start with jdbc:postgresql://");
+        settings.check(SCHEMA_REGISTRY_URL, v -> v.startsWith("http://") || v.startsWith("https://"),
+                "must be an http:// or https:// URL");
+        settings.check(KAFKA_BOOTSTRAP_SERVERS, v -> v.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*"),
+                "must be host:port[,host:port...]");
+        settings.check(SCHEMA_REGISTRY_USER_INFO, v -> v.contains(":"), "must be user:password");
+        settings.positive(MAX_FUTURE_SKEW);
     }
 
     /** The XA pipeline id names transactions; whichever setting it comes from must fit an XA global transaction id. */

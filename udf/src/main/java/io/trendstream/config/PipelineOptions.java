@@ -16,7 +16,7 @@ import java.util.List;
  * Every setting of the pipeline, with its type, default and documentation: the one place where
  * configuration is declared. A setting is read, from lowest to highest precedence, from its default,
  * the Flink configuration ({@code config.yaml} or {@code -D}, with the key prefixed by
- * {@value PipelineConfig#FLINK_PREFIX}), the environment ({@code TRENDSTREAM_} and the key in upper
+ * {@value ResolvedSettings#FLINK_PREFIX}), the environment ({@code TRENDSTREAM_} and the key in upper
  * case with dots and dashes as underscores), and program arguments ({@code --key value}).
  *
  * <p>The README's configuration table is checked against this class by a test.
@@ -253,7 +253,7 @@ public final class PipelineOptions {
             Object value = option.defaultValue();
             String shown = value == null ? (REQUIRED.contains(option) ? "**required**" : "(unset)")
                     : value instanceof Duration duration ? TimeUtils.formatWithHighestUnit(duration) : value.toString();
-            table.append("| `").append(option.key()).append("` | `").append(PipelineConfig.environmentVariable(option))
+            table.append("| `").append(option.key()).append("` | `").append(ResolvedSettings.environmentVariable(option))
                     .append("` | ").append(shown).append(" | ")
                     .append(formatter.format(option.description()).replace("|", "\\|")).append(" |\n");
         }

@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  * A program's settings resolved from program arguments, the environment, the Flink configuration (for the job) and
  * the options' defaults, in that order of precedence, each with where its value came from: so that every refusal
  * names the setting and its origin, and secrets are never shown. The job's {@link PipelineConfig} and the gateway's
- * configuration both resolve and check their settings with it, and check the settings they share with
- * {@link #checkConnections()}, so that a rule is written once.
+ * configuration both resolve and check their settings with it.
  */
 public final class ResolvedSettings {
 
@@ -131,23 +130,6 @@ public final class ResolvedSettings {
     }
 
     // ------------------------------------------------------------ checks
-
-    /**
-     * The rules of the settings the job and the gateway share: where Kafka, the schema registry and the database
-     * are, and how far ahead of the clock an event may be.
-     */
-    public void checkConnections() {
-        for (ConfigOption<?> option : PipelineOptions.REQUIRED) {
-            require(option);
-        }
-        check(PipelineOptions.JDBC_URL, v -> v.startsWith("jdbc:postgresql://"), "must start with jdbc:postgresql://");
-        check(PipelineOptions.SCHEMA_REGISTRY_URL, v -> v.startsWith("http://") || v.startsWith("https://"),
-                "must be an http:// or https:// URL");
-        check(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS, v -> v.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*"),
-                "must be host:port[,host:port...]");
-        check(PipelineOptions.SCHEMA_REGISTRY_USER_INFO, v -> v.contains(":"), "must be user:password");
-        positive(PipelineOptions.MAX_FUTURE_SKEW);
-    }
 
     /** Refuses a missing or blank value, saying where to set it. */
     public void require(ConfigOption<?> option) {

@@ -91,15 +91,15 @@ class PipelineConfigTest {
 
     @Test
     void namesEnvironmentVariablesAfterTheKeyInUpperCaseWithUnderscores() {
-        assertThat(PipelineConfig.environmentVariable(KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS");
-        assertThat(PipelineConfig.environmentVariable(SCHEMA_REGISTRY_USER_INFO))
+        assertThat(ResolvedSettings.environmentVariable(KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("TRENDSTREAM_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(ResolvedSettings.environmentVariable(SCHEMA_REGISTRY_USER_INFO))
                 .isEqualTo("TRENDSTREAM_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO");
-        assertThat(PipelineConfig.environmentVariable(EMA_ALPHA)).isEqualTo("TRENDSTREAM_TREND_EMA_ALPHA");
+        assertThat(ResolvedSettings.environmentVariable(EMA_ALPHA)).isEqualTo("TRENDSTREAM_TREND_EMA_ALPHA");
     }
 
     @Test
     void everySettingHasItsOwnEnvironmentVariable() {
-        assertThat(PipelineOptions.all().stream().map(PipelineConfig::environmentVariable)).doesNotHaveDuplicates();
+        assertThat(PipelineOptions.all().stream().map(ResolvedSettings::environmentVariable)).doesNotHaveDuplicates();
     }
 
     @Test
