@@ -40,7 +40,7 @@ final class BenchOptions implements Cloneable {
     Map<String, String> pipelineConfig = new TreeMap<>();
     /** The shipped default (checkpoint.interval = 10 s). */
     Duration checkpointInterval = Duration.ofSeconds(10);
-    /** Variants to run, in order: ceiling, pipeline, sql, streams, and on request the streams-updates diagnostic. */
+    /** Variants to run, in order: ceiling, pipeline, sql, streams, and on request the diagnostics bundled and streams-updates. */
     List<String> variants = new ArrayList<>(List.of("ceiling", "pipeline", "sql", "streams"));
     /** Every dataset skewed: product p0 has 90 % of the events (Dataset.SKEW_SHARE). */
     boolean skewed = false;
@@ -181,7 +181,7 @@ final class BenchOptions implements Cloneable {
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
-                        + " --variants ceiling,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --extra-runs --second-size N --skewed"
+                        + " --variants ceiling,bundled,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --extra-runs --second-size N --skewed"
                         + " --window-seconds S --paced-rate N --paced-seconds S --paced-window-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
                         + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
                         + " --warmup-events N --timeout-seconds S --results-dir DIR)");

@@ -177,7 +177,7 @@ public final class BenchmarkMain {
         return measureVariant(variant, prefix, stack, options, measurement, dataset, p, peerGrace, options.variantTimeout);
     }
 
-    /** One run of a variant (ceiling, pipeline, sql, streams, streams-updates) on {@code dataset}, reported as prefix + its name. */
+    /** One run of a variant (ceiling, bundled, pipeline, sql, streams, streams-updates) on {@code dataset}, reported as prefix + its name. */
     private static VariantResult measureVariant(String variant, String prefix, BenchStack stack, BenchOptions options,
                                                 Measurement measurement, Dataset dataset, int p, Duration peerGrace,
                                                 Duration timeout) {
@@ -185,6 +185,9 @@ public final class BenchmarkMain {
             case "ceiling" -> measurement.measure(prefix + "ceiling",
                     "KafkaSource + IngestingDeserializer + the pipeline's watermarks and runtime settings -> DiscardingSink",
                     p, timeout, () -> FlinkJobVariant.ceiling(stack, options, dataset, p));
+            case "bundled" -> measurement.measure(prefix + "bundled",
+                    "diagnostic: the ceiling + dead-letter routing, bundling and the shuffle by product -> DiscardingSink",
+                    p, timeout, () -> FlinkJobVariant.bundled(stack, options, dataset, p));
             case "pipeline" -> measurement.measure(prefix + "pipeline", "TrendPipelineJob.defineJob as shipped",
                     p, timeout, () -> FlinkJobVariant.pipeline(stack, options, dataset, p));
             case "sql" -> measurement.measure(prefix + "flink-sql", FlinkSqlPeer.DESCRIPTION,

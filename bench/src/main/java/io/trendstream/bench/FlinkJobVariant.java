@@ -2,9 +2,11 @@ package io.trendstream.bench;
 
 import io.trendstream.config.PipelineConfig;
 import io.trendstream.config.PipelineOptions;
+import io.trendstream.config.WatermarkAlignment;
 import io.trendstream.config.WindowSettings;
 import io.trendstream.jobs.KafkaConnectors;
 import io.trendstream.jobs.TrendPipelineJob;
+import io.trendstream.records.ActivityBundle;
 import io.trendstream.workflows.TrendPipelineWorkflow;
 
 import org.apache.flink.api.common.JobStatus;
@@ -65,6 +67,27 @@ final class FlinkJobVariant implements RunningVariant {
         env.fromSource(kafka.orders(), TrendPipelineWorkflow.watermarks(windows), "Kafka: orders").sinkTo(new DiscardingSink<>());
         env.fromSource(kafka.views(), TrendPipelineWorkflow.watermarks(windows), "Kafka: product views").sinkTo(new DiscardingSink<>());
         return new FlinkJobVariant(env.executeAsync("ceiling"), port, null, null);
+    }
+
+    /**
+     * Diagnostic, not a target: the ceiling plus what the pipeline does before its window stage
+     * ({@link TrendPipelineWorkflow#activity}: dead-letter routing, bundling per product window) and the shuffle by
+     * product, into a DiscardingSink. Its rate bounds what the pipeline could reach with a window stage that cost
+     * nothing (bench/README.md). Its sources do not align, as the ceiling's do not.
+     */
+    static FlinkJobVariant bundled(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
+        String name = "bundled-" + shortId();
+        PipelineConfig config = pipelineConfig(stack, options, dataset, name, stack.postgres.jdbcUrl("postgres"));
+        int port = freePort();
+        StreamExecutionEnvironment env = environment(parallelism, port);
+        TrendPipelineJob.configureRuntime(env, config);
+        KafkaConnectors kafka = new KafkaConnectors(config);
+        WatermarkAlignment notAligned = new WatermarkAlignment(Duration.ZERO, config.watermarkAlignment().updateInterval());
+        TrendPipelineWorkflow.activity(env, config.windowSettings(), notAligned, config.windowMemory(), kafka.orders(), kafka.views())
+                .bundles()
+                .keyBy(ActivityBundle::productId)
+                .sinkTo(new DiscardingSink<>());
+        return new FlinkJobVariant(env.executeAsync("bundled"), port, null, null);
     }
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */

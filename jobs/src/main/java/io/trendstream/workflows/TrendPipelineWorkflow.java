@@ -110,23 +110,7 @@ public final class TrendPipelineWorkflow {
             Source<Ingested<CatalogChange>, ?, ?> catalogSource,
             PipelineOutputs outputs) {
 
-        SingleOutputStreamOperator<OrderEvent> orders = env
-                .fromSource(orderSource, alignment.applyTo(TrendPipelineWorkflow.<OrderEvent>watermarks(windows)),
-                        "Kafka: orders")
-                .uid(Uids.ORDERS_SOURCE)
-                .process(new DeadLetterRouter<OrderEvent>("orders"))
-                .returns(new AvroTypeInfo<>(OrderEvent.class))
-                .name("Route dead letters: orders")
-                .uid(Uids.ORDERS_DEAD_LETTERS);
-
-        SingleOutputStreamOperator<ProductView> views = env
-                .fromSource(viewSource, alignment.applyTo(TrendPipelineWorkflow.<ProductView>watermarks(windows)),
-                        "Kafka: product views")
-                .uid(Uids.VIEWS_SOURCE)
-                .process(new DeadLetterRouter<ProductView>("views"))
-                .returns(new AvroTypeInfo<>(ProductView.class))
-                .name("Route dead letters: views")
-                .uid(Uids.VIEWS_DEAD_LETTERS);
+        Activity activity = activity(env, windows, alignment, memory, orderSource, viewSource);
 
         SingleOutputStreamOperator<CatalogChange> catalog = env
                 .fromSource(catalogSource, WatermarkStrategy.noWatermarks(), "Kafka: products")
@@ -136,23 +120,11 @@ public final class TrendPipelineWorkflow {
                 .name("Route dead letters: products")
                 .uid(Uids.CATALOG_DEAD_LETTERS);
 
-        DataStream<DeadLetter> deadLetters = orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS), catalog.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
-
-        // Each order line's and view's activity is encoded straight into its bundle, with no record in between.
-        DataStream<ActivityBundle> orderActivity = orders
-                .transform("Bundle order lines per product window", BUNDLE_TYPE,
-                        new ActivityBundler<>(new OrderToActivities(), windows, memory.bundleSize()))
-                .uid(Uids.ORDERS_BUNDLER);
-
-        DataStream<ActivityBundle> viewActivity = views
-                .transform("Bundle views per product window", BUNDLE_TYPE,
-                        new ActivityBundler<>(new ViewToActivity(), windows, memory.bundleSize()))
-                .uid(Uids.VIEWS_BUNDLER);
+        DataStream<DeadLetter> deadLetters = activity.deadLetters().union(catalog.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
 
         // Windows count each event once (by event id), so retries need no dedup stage; a window keeps each
         // distinct event and user once, so its state is bounded by the distinct events, not the activity.
-        SingleOutputStreamOperator<WindowAggregate> windowStats = withDurableWatermark(orderActivity.union(viewActivity))
+        SingleOutputStreamOperator<WindowAggregate> windowStats = withDurableWatermark(activity.bundles())
                 .transform("Window per product (" + describe(windows.size()) + ", each event once)",
                         TypeInformation.of(WindowAggregate.class), new ProductWindowOperator(windows, memory, LATE_ACTIVITY))
                 .uid(Uids.PRODUCT_WINDOWS);
@@ -192,6 +164,56 @@ public final class TrendPipelineWorkflow {
         outputs.alerts().apply(alerts);
         outputs.lateEvents().apply(lateEvents);
         outputs.deadLetters().apply(deadLetters);
+    }
+
+    /**
+     * The stages before the shuffle by product: the order and view events read, their dead letters routed out, and
+     * each order line's and view's activity bundled per product window.
+     *
+     * @param bundles the activity of orders and views, in bundles per (product, window)
+     * @param deadLetters the orders and views that failed decoding or validation
+     */
+    public record Activity(DataStream<ActivityBundle> bundles, DataStream<DeadLetter> deadLetters) {}
+
+    /** The {@link Activity} of the orders and views read from {@code orderSource} and {@code viewSource}. */
+    public static Activity activity(
+            StreamExecutionEnvironment env,
+            WindowSettings windows,
+            WatermarkAlignment alignment,
+            WindowMemory memory,
+            Source<Ingested<OrderEvent>, ?, ?> orderSource,
+            Source<Ingested<ProductView>, ?, ?> viewSource) {
+        SingleOutputStreamOperator<OrderEvent> orders = env
+                .fromSource(orderSource, alignment.applyTo(TrendPipelineWorkflow.<OrderEvent>watermarks(windows)),
+                        "Kafka: orders")
+                .uid(Uids.ORDERS_SOURCE)
+                .process(new DeadLetterRouter<OrderEvent>("orders"))
+                .returns(new AvroTypeInfo<>(OrderEvent.class))
+                .name("Route dead letters: orders")
+                .uid(Uids.ORDERS_DEAD_LETTERS);
+
+        SingleOutputStreamOperator<ProductView> views = env
+                .fromSource(viewSource, alignment.applyTo(TrendPipelineWorkflow.<ProductView>watermarks(windows)),
+                        "Kafka: product views")
+                .uid(Uids.VIEWS_SOURCE)
+                .process(new DeadLetterRouter<ProductView>("views"))
+                .returns(new AvroTypeInfo<>(ProductView.class))
+                .name("Route dead letters: views")
+                .uid(Uids.VIEWS_DEAD_LETTERS);
+
+        // Each order line's and view's activity is encoded straight into its bundle, with no record in between.
+        DataStream<ActivityBundle> orderActivity = orders
+                .transform("Bundle order lines per product window", BUNDLE_TYPE,
+                        new ActivityBundler<>(new OrderToActivities(), windows, memory.bundleSize()))
+                .uid(Uids.ORDERS_BUNDLER);
+
+        DataStream<ActivityBundle> viewActivity = views
+                .transform("Bundle views per product window", BUNDLE_TYPE,
+                        new ActivityBundler<>(new ViewToActivity(), windows, memory.bundleSize()))
+                .uid(Uids.VIEWS_BUNDLER);
+
+        return new Activity(orderActivity.union(viewActivity),
+                orders.getSideOutput(DeadLetterRouter.DEAD_LETTERS).union(views.getSideOutput(DeadLetterRouter.DEAD_LETTERS)));
     }
 
     /**
