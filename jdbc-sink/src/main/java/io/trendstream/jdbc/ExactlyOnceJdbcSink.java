@@ -26,16 +26,17 @@ import java.util.List;
 
 /**
  * Exactly-once (XA, two-phase commit) sink into PostgreSQL/TimescaleDB: the rows of a checkpoint are
- * written and prepared in one transaction before the checkpoint's barrier ({@link XaJdbcWriter}) and
- * committed when the checkpoint is complete, or on recovery from it ({@link XaJdbcCommitter}).
+ * written in one transaction, a batch at a time as they arrive, prepared at the checkpoint's barrier
+ * ({@link XaJdbcWriter}) and committed when the checkpoint is complete, or on recovery from it
+ * ({@link XaJdbcCommitter}).
  *
  * <p>It replaces the writer and committer of flink-connector-jdbc 4.0.0-2.0, keeping its statement
  * interface and its committable format (so committer state of earlier versions restores). That
  * connector's writer commits each transaction while the snapshot is taken, before the checkpoint is
  * complete; names transactions after Flink's job id, which changes with {@code flink run -s}, so
  * neither it nor a janitor can tell its own transactions from another job's; cannot recover
- * PostgreSQL's xids; and executes its batches while processing records, where a row locked by the
- * previous, still prepared transaction blocks the thread that would commit it.
+ * PostgreSQL's xids; and executes its batches while processing records even while the previous transaction is
+ * still prepared, where a row it locked blocks the thread that would commit it.
  *
  * <p>Rows of one key must come from one subtask (a keyed input, as in the pipeline, where the sinks are chained
  * to the keyed window operator): the subtasks prepare their transactions of a checkpoint side by side, and only an

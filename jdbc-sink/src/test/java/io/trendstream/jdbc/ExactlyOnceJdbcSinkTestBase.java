@@ -397,7 +397,8 @@ abstract class ExactlyOnceJdbcSinkTestBase {
      * the first transaction is prepared, holding the row's lock, and only this task's thread can commit
      * it. Writing the row again now would wait for that lock in that very thread. The database gives up
      * waiting for a lock after 2 s here, which would fail the job (no restarts); without it, the job would
-     * hang.
+     * hang. Batches of 10 rows: the writer tries to execute rows ahead of the barrier ten times a second, and must
+     * not while the earlier transaction is prepared.
      */
     @Test
     void aRowWhosePreviousUpsertIsPreparedButNotCommittedNeitherDeadlocksNorWaitsForItsLock(
@@ -414,7 +415,7 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(100), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "counter values")
                 .map(new SnapshotProbe()).name("snapshot probe") // chained with the sink: snapshots after its pre-commit
-                .sinkTo(ExactlyOnceJdbcSink.of(PIPELINE, "counters", new UpsertCounter(), Types.LONG, connection, 1000))
+                .sinkTo(ExactlyOnceJdbcSink.of(PIPELINE, "counters", new UpsertCounter(), Types.LONG, connection, 10))
                 .name("sink under test");
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(20), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "other numbers")

@@ -107,7 +107,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> JDBC_BATCH_SIZE =
             ConfigOptions.key("jdbc.batch-size").intType().defaultValue(1000)
-                    .withDescription("Rows per JDBC batch inside a transaction.");
+                    .withDescription("Rows per JDBC batch inside a transaction; each full batch is written as it fills, ahead of the checkpoint.");
 
     public static final ConfigOption<String> JDBC_XA_PIPELINE_ID =
             ConfigOptions.key("jdbc.xa.pipeline-id").stringType().noDefaultValue()

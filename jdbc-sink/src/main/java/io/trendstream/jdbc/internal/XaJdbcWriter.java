@@ -31,15 +31,20 @@ import java.util.List;
  * Writes the rows of each checkpoint in one XA transaction and prepares it before the checkpoint's
  * barrier; the committer commits it once the checkpoint is complete.
  *
- * <p>Rows are held in memory until the pre-commit and executed there, never while records are being
- * processed. A prepared transaction keeps its row locks until it is committed, and the committer
- * runs in this task's thread: an upsert of a row whose previous upsert is prepared but not yet
- * committed would block the thread that is to commit it, for ever (PostgreSQL's lock_timeout is off
- * by default). So when the pre-commit finds a transaction of this sink from an earlier checkpoint still
- * prepared (the barrier overtook that checkpoint's completion notification, or the notification was lost), it
- * writes nothing now: the rows stay in this writer's state and go into the next checkpoint's
- * transaction. Only at end of input, where there is no next transaction, it writes anyway, with a
- * lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
+ * <p>Rows are executed a batch at a time as they arrive, into the transaction of the next checkpoint, so that the
+ * pre-commit has only the last batch to write: executing all of a checkpoint's rows there stalled the task for as
+ * long as they took, and its inputs behind it (a catch-up writes tens of thousands of rows a checkpoint; about 1 s
+ * each 10 s in the benchmark). But a prepared transaction keeps its row locks until it is committed, and the
+ * committer runs in this task's thread: an upsert of a row whose previous upsert is prepared but not yet committed
+ * would block the thread that is to commit it, for ever (PostgreSQL's lock_timeout is off by default). So rows are
+ * executed ahead only once no transaction of this sink from an earlier checkpoint is prepared; until then they are
+ * held. When the pre-commit finds such a transaction still prepared (the barrier overtook that checkpoint's
+ * completion notification, or the notification was lost), it writes nothing: the rows stay in this writer's state
+ * and go into the next checkpoint's transaction. Only at end of input, where there is no next transaction, it writes
+ * anyway, with a lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
+ *
+ * <p>A transaction open between two barriers holds only rows of records read after the last checkpoint: if the job
+ * fails, it is rolled back with its session, and the records are read again.
  */
 @Internal
 public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
@@ -57,10 +62,18 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     private final TypeSerializer<IN> copier;
     private final Counter deferredRows;
 
+    /** Rows not executed yet. */
     private final List<IN> rows = new ArrayList<>();
     private long lastSnapshotId;
     private boolean endOfInput;
     private XAConnection xaConnection;
+    /** The one handle of {@link #xaConnection}: a second {@code getConnection()} would roll back the first's work. */
+    private Connection db;
+    /** The transaction rows are being executed into, and its statement; null while none is open. */
+    private XaTransactionId open;
+    private PreparedStatement openStatement;
+    /** Found since this writer last prepared a transaction: no earlier checkpoint's transaction is still prepared. */
+    private boolean earlierCommitted;
 
     /**
      * @param copier copies each row as it arrives (with object reuse enabled); null if rows are not reused
@@ -92,8 +105,28 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     }
 
     @Override
-    public void write(IN element, Context context) {
+    public void write(IN element, Context context) throws IOException {
         rows.add(copier == null ? element : copier.copy(element));
+        // Once a batch is full; while an earlier transaction is prepared, that is checked again each batch.
+        if (rows.size() % batchSize == 0) {
+            writeAhead();
+        }
+    }
+
+    private void writeAhead() throws IOException {
+        XaTransactionId xid = nextTransaction();
+        try {
+            if (open == null) {
+                if (!earlierCommitted && !earlierStillPrepared(xid).isEmpty()) {
+                    return; // their rows' locks may be held: wait for the commit, or the pre-commit
+                }
+                earlierCommitted = true;
+                begin(xid, false);
+            }
+            execute();
+        } catch (SQLException | XAException e) {
+            abort(xid, e);
+        }
     }
 
     @Override
@@ -103,83 +136,113 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
 
     @Override
     public Collection<JdbcCommitable> prepareCommit() throws IOException {
-        if (rows.isEmpty()) {
+        if (rows.isEmpty() && open == null) {
             return List.of();
         }
         // The transaction belongs to the checkpoint after the last snapshot: at most that checkpoint's id, and
         // above any checkpoint that completed before it, which is what the janitor needs.
-        XaTransactionId xid = new XaTransactionId(pipelineId, sinkName, subtask, lastSnapshotId + 1);
+        XaTransactionId xid = nextTransaction();
         try {
-            Connection db = xaConnection().getConnection();
-            // Only earlier checkpoints' transactions can hold this subtask's rows: the other subtasks' transactions of
-            // this same checkpoint, prepared a moment before at the same barrier, hold rows of other keys (the input is
-            // keyed) and are committed with this one. Waiting for them deferred rows a whole checkpoint interval,
-            // whenever another subtask's pre-commit happened to run first.
-            List<XaTransactionId> stillPrepared = PreparedTransactions.of(db, pipelineId, sinkName).stream()
-                    .filter(prepared -> prepared.checkpointId() < xid.checkpointId())
-                    .toList();
-            if (!stillPrepared.isEmpty() && !endOfInput) {
-                LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
-                        + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);
-                deferredRows.inc(rows.size());
-                return List.of();
+            if (open == null) {
+                List<XaTransactionId> stillPrepared = earlierCommitted ? List.of() : earlierStillPrepared(xid);
+                if (!stillPrepared.isEmpty() && !endOfInput) {
+                    LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
+                            + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);
+                    deferredRows.inc(rows.size());
+                    return List.of();
+                }
+                begin(xid, !stillPrepared.isEmpty());
             }
-            writeAndPrepare(xid, db, !stillPrepared.isEmpty());
+            execute();
+            openStatement.close();
+            XAResource resource = xaConnection.getXAResource();
+            resource.end(xid, XAResource.TMSUCCESS);
+            open = null;
+            resource.prepare(xid);
         } catch (SQLException | XAException e) {
-            closeConnection();
-            throw new IOException("Could not write " + rows.size() + " row(s) in " + xid, e);
+            abort(xid, e);
         }
-        rows.clear();
+        earlierCommitted = false; // until it is committed, this transaction holds its rows' locks
         return List.of(JdbcCommitable.of(xid));
     }
 
-    private void writeAndPrepare(XaTransactionId xid, Connection db, boolean lockTimeout) throws SQLException, XAException {
-        XAResource resource = xaConnection.getXAResource();
-        resource.start(xid, XAResource.TMNOFLAGS);
-        try {
-            if (lockTimeout) {
-                try (Statement timeout = db.createStatement()) {
-                    timeout.execute("SET LOCAL lock_timeout = '" + END_OF_INPUT_LOCK_TIMEOUT + "'");
-                }
+    /**
+     * Only earlier checkpoints' transactions can hold this subtask's rows: the other subtasks' transactions of this same
+     * checkpoint, prepared a moment before at the same barrier, hold rows of other keys (the input is keyed) and are
+     * committed with this one. Waiting for them deferred rows a whole checkpoint interval, whenever another subtask's
+     * pre-commit happened to run first.
+     */
+    private List<XaTransactionId> earlierStillPrepared(XaTransactionId xid) throws SQLException {
+        return PreparedTransactions.of(handle(), pipelineId, sinkName).stream()
+                .filter(prepared -> prepared.checkpointId() < xid.checkpointId())
+                .toList();
+    }
+
+    private XaTransactionId nextTransaction() {
+        return new XaTransactionId(pipelineId, sinkName, subtask, lastSnapshotId + 1);
+    }
+
+    private void begin(XaTransactionId xid, boolean lockTimeout) throws SQLException, XAException {
+        Connection handle = handle();
+        xaConnection.getXAResource().start(xid, XAResource.TMNOFLAGS);
+        open = xid;
+        if (lockTimeout) {
+            try (Statement timeout = handle.createStatement()) {
+                timeout.execute("SET LOCAL lock_timeout = '" + END_OF_INPUT_LOCK_TIMEOUT + "'");
             }
-            try (PreparedStatement ps = db.prepareStatement(statement.query())) {
-                int batched = 0;
-                for (IN row : rows) {
-                    statement.statement(ps, row);
-                    ps.addBatch();
-                    if (++batched == batchSize) {
-                        ps.executeBatch();
-                        batched = 0;
-                    }
-                }
-                if (batched > 0) {
-                    ps.executeBatch();
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            try {
-                resource.end(xid, XAResource.TMFAIL);
-                resource.rollback(xid);
-            } catch (XAException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw e;
         }
-        resource.end(xid, XAResource.TMSUCCESS);
-        resource.prepare(xid);
+        openStatement = handle.prepareStatement(statement.query());
+    }
+
+    /** Executes the rows held into the open transaction. */
+    private void execute() throws SQLException {
+        int batched = 0;
+        for (IN row : rows) {
+            statement.statement(openStatement, row);
+            openStatement.addBatch();
+            if (++batched == batchSize) {
+                openStatement.executeBatch();
+                batched = 0;
+            }
+        }
+        if (batched > 0) {
+            openStatement.executeBatch();
+        }
+        rows.clear();
+    }
+
+    /** Rolls back the open transaction, if any, drops the session and fails: the job restarts from its last checkpoint. */
+    private void abort(XaTransactionId xid, Exception failure) throws IOException {
+        if (open != null) {
+            try {
+                XAResource resource = xaConnection.getXAResource();
+                resource.end(open, XAResource.TMFAIL);
+                resource.rollback(open);
+            } catch (XAException | SQLException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            open = null;
+        }
+        closeConnection();
+        throw new IOException("Could not write the rows of " + xid, failure);
     }
 
     @Override
     public List<List<IN>> snapshotState(long checkpointId) {
+        if (open != null) {
+            // The pre-commit before each snapshot prepares the open transaction or, deferring, never opened one.
+            throw new IllegalStateException("A transaction is open at the snapshot of checkpoint " + checkpointId + ": " + open);
+        }
         lastSnapshotId = checkpointId;
         return rows.isEmpty() ? List.of() : List.of(List.copyOf(rows));
     }
 
-    private XAConnection xaConnection() throws SQLException {
+    private Connection handle() throws SQLException {
         if (xaConnection == null) {
             xaConnection = connection.createXaDataSource().getXAConnection();
+            db = xaConnection.getConnection();
         }
-        return xaConnection;
+        return db;
     }
 
     private void closeConnection() {
@@ -190,6 +253,8 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
                 LOG.debug("Could not close the connection of sink {}", sinkName, e);
             }
             xaConnection = null;
+            db = null;
+            openStatement = null;
         }
     }
 

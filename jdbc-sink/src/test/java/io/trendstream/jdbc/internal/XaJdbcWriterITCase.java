@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,8 +24,12 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The writer on its own, on a real database: what it does when its previous transaction is still prepared. */
+/**
+ * The writer on its own, on a real database: when it executes rows ahead of the barrier, and what it does when its
+ * previous transaction is still prepared.
+ */
 class XaJdbcWriterITCase {
 
     @RegisterExtension
@@ -99,7 +104,64 @@ class XaJdbcWriterITCase {
         assertThat(POSTGRES.preparedTransactions()).isZero();
     }
 
-    private static void write(XaJdbcWriter<Long> writer, long... values) {
+    @Test
+    void executesEachFullBatchAheadOfTheBarrierOnceNoEarlierTransactionIsPrepared() throws Exception {
+        SimpleCounter deferred = new SimpleCounter();
+        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 2,
+                        null, 0, List.of(), deferred);
+                XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
+            write(writer, 0);
+            assertThat(openTransactionsThatWrote()).as("half a batch is held").isZero();
+            write(writer, 1);
+            assertThat(openTransactionsThatWrote()).as("a full batch is executed at once").isEqualTo(1);
+            write(writer, 2);
+            Collection<JdbcCommitable> first = writer.prepareCommit();
+            assertThat(writer.snapshotState(1)).isEmpty();
+            assertThat(openTransactionsThatWrote()).isZero();
+            assertThat(POSTGRES.preparedTransactions()).isEqualTo(1);
+
+            // Checkpoint 1's transaction is prepared, holding its rows' locks: nothing is executed ahead of it.
+            write(writer, 3, 4, 5, 6);
+            assertThat(openTransactionsThatWrote()).isZero();
+            committer.commit(requests(first));
+            write(writer, 7, 8);
+            assertThat(openTransactionsThatWrote()).as("once it is committed, the held rows go too").isEqualTo(1);
+            Collection<JdbcCommitable> second = writer.prepareCommit();
+            assertThat(writer.snapshotState(2)).isEmpty();
+            committer.commit(requests(second));
+        }
+        assertThat(numbers()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(deferred.getCount()).isZero();
+        assertThat(POSTGRES.preparedTransactions()).isZero();
+    }
+
+    @Test
+    void aBatchThatFailsAheadOfTheBarrierRollsBackItsTransactionAndFailsTheWriter() throws Exception {
+        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 2,
+                null, 0, List.of(), new SimpleCounter())) {
+            write(writer, 0, 1);
+            assertThat(openTransactionsThatWrote()).isEqualTo(1);
+            writer.write(2L, null);
+            assertThatThrownBy(() -> writer.write(2L, null)) // the primary key refuses the second 2
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(SINK);
+        }
+        assertThat(openTransactionsThatWrote()).isZero();
+        assertThat(POSTGRES.preparedTransactions()).isZero();
+        assertThat(numbers()).as("what the transaction held is rolled back; the records are read again").isEmpty();
+    }
+
+    /** Sessions on the test's database inside a transaction that has written something. */
+    private long openTransactionsThatWrote() throws SQLException {
+        try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void write(XaJdbcWriter<Long> writer, long... values) throws IOException {
         for (long value : values) {
             writer.write(value, null); // the writer reads nothing from the context
         }
