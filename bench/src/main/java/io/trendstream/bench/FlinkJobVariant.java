@@ -57,16 +57,11 @@ final class FlinkJobVariant implements RunningVariant {
      * for the window stage the ceiling does not have, and it paused the ceiling's sources (bench/README.md).
      */
     static FlinkJobVariant ceiling(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
-        String name = "ceiling-" + shortId();
-        PipelineConfig config = pipelineConfig(stack, options, dataset, name, stack.postgres.jdbcUrl("postgres"));
-        int port = freePort();
-        StreamExecutionEnvironment env = environment(parallelism, port);
-        TrendPipelineJob.configureRuntime(env, config);
-        KafkaConnectors kafka = new KafkaConnectors(config);
-        WindowSettings windows = config.windowSettings();
-        env.fromSource(kafka.orders(), TrendPipelineWorkflow.watermarks(windows), "Kafka: orders").sinkTo(new DiscardingSink<>());
-        env.fromSource(kafka.views(), TrendPipelineWorkflow.watermarks(windows), "Kafka: product views").sinkTo(new DiscardingSink<>());
-        return new FlinkJobVariant(env.executeAsync("ceiling"), port, null, null);
+        return discarding("ceiling", stack, options, dataset, parallelism, (env, config, kafka) -> {
+            WindowSettings windows = config.windowSettings();
+            env.fromSource(kafka.orders(), TrendPipelineWorkflow.watermarks(windows), "Kafka: orders").sinkTo(new DiscardingSink<>());
+            env.fromSource(kafka.views(), TrendPipelineWorkflow.watermarks(windows), "Kafka: product views").sinkTo(new DiscardingSink<>());
+        });
     }
 
     /**
@@ -76,18 +71,29 @@ final class FlinkJobVariant implements RunningVariant {
      * nothing (bench/README.md). Its sources do not align, as the ceiling's do not.
      */
     static FlinkJobVariant bundled(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
-        String name = "bundled-" + shortId();
-        PipelineConfig config = pipelineConfig(stack, options, dataset, name, stack.postgres.jdbcUrl("postgres"));
+        return discarding("bundled", stack, options, dataset, parallelism, (env, config, kafka) -> {
+            WatermarkAlignment notAligned = new WatermarkAlignment(Duration.ZERO, config.watermarkAlignment().updateInterval());
+            TrendPipelineWorkflow.activity(env, config.windowSettings(), notAligned, config.windowMemory(), kafka.orders(), kafka.views())
+                    .bundles()
+                    .keyBy(ActivityBundle::productId)
+                    .sinkTo(new DiscardingSink<>());
+        });
+    }
+
+    /** What a job that writes nothing reads and does before it discards. */
+    private interface Discarding {
+        void define(StreamExecutionEnvironment env, PipelineConfig config, KafkaConnectors kafka);
+    }
+
+    /** A job named {@code name} of the pipeline's sources, with its runtime settings, that writes nothing. */
+    private static FlinkJobVariant discarding(String name, BenchStack stack, BenchOptions options, Dataset dataset,
+            int parallelism, Discarding definition) throws Exception {
+        PipelineConfig config = pipelineConfig(stack, options, dataset, name + "-" + shortId(), stack.postgres.jdbcUrl("postgres"));
         int port = freePort();
         StreamExecutionEnvironment env = environment(parallelism, port);
         TrendPipelineJob.configureRuntime(env, config);
-        KafkaConnectors kafka = new KafkaConnectors(config);
-        WatermarkAlignment notAligned = new WatermarkAlignment(Duration.ZERO, config.watermarkAlignment().updateInterval());
-        TrendPipelineWorkflow.activity(env, config.windowSettings(), notAligned, config.windowMemory(), kafka.orders(), kafka.views())
-                .bundles()
-                .keyBy(ActivityBundle::productId)
-                .sinkTo(new DiscardingSink<>());
-        return new FlinkJobVariant(env.executeAsync("bundled"), port, null, null);
+        definition.define(env, config, new KafkaConnectors(config));
+        return new FlinkJobVariant(env.executeAsync(name), port, null, null);
     }
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
