@@ -69,11 +69,12 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     private XAConnection xaConnection;
     /** The one handle of {@link #xaConnection}: a second {@code getConnection()} would roll back the first's work. */
     private Connection db;
-    /** The transaction rows are being executed into, and its statement; null while none is open. */
+    /**
+     * The transaction rows are being executed into, and its statement; null while none is open. Opened only once no
+     * earlier checkpoint's transaction was found prepared, and none can be prepared after that before its own.
+     */
     private XaTransactionId open;
     private PreparedStatement openStatement;
-    /** Found since this writer last prepared a transaction: no earlier checkpoint's transaction is still prepared. */
-    private boolean earlierCommitted;
 
     /**
      * @param copier copies each row as it arrives (with object reuse enabled); null if rows are not reused
@@ -117,14 +118,13 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         XaTransactionId xid = nextTransaction();
         try {
             if (open == null) {
-                if (!earlierCommitted && !earlierStillPrepared(xid).isEmpty()) {
+                if (!earlierStillPrepared(xid).isEmpty()) {
                     return; // their rows' locks may be held: wait for the commit, or the pre-commit
                 }
-                earlierCommitted = true;
                 begin(xid, false);
             }
             execute();
-        } catch (SQLException | XAException e) {
+        } catch (SQLException | XAException | RuntimeException e) {
             abort(xid, e);
         }
     }
@@ -144,7 +144,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         XaTransactionId xid = nextTransaction();
         try {
             if (open == null) {
-                List<XaTransactionId> stillPrepared = earlierCommitted ? List.of() : earlierStillPrepared(xid);
+                List<XaTransactionId> stillPrepared = earlierStillPrepared(xid);
                 if (!stillPrepared.isEmpty() && !endOfInput) {
                     LOG.info("{}: deferred {} row(s) to the next checkpoint: the earlier transaction(s) {} are prepared but not"
                             + " committed yet, and may hold the rows' locks", sinkName, rows.size(), stillPrepared);
@@ -159,10 +159,9 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             resource.end(xid, XAResource.TMSUCCESS);
             open = null;
             resource.prepare(xid);
-        } catch (SQLException | XAException e) {
+        } catch (SQLException | XAException | RuntimeException e) {
             abort(xid, e);
         }
-        earlierCommitted = false; // until it is committed, this transaction holds its rows' locks
         return List.of(JdbcCommitable.of(xid));
     }
 

@@ -54,8 +54,7 @@ class XaJdbcWriterITCase {
     @Test
     void rowsDeferredWhileItsPreviousTransactionIsPreparedAreCountedAndWrittenWithTheNextCheckpoint() throws Exception {
         SimpleCounter deferred = new SimpleCounter();
-        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 10,
-                        null, 0, List.of(), deferred);
+        try (XaJdbcWriter<Long> writer = writer(0, connection, 10, deferred);
                 XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
             write(writer, 0, 1, 2);
             Collection<JdbcCommitable> first = writer.prepareCommit();
@@ -83,11 +82,9 @@ class XaJdbcWriterITCase {
     @Test
     void anotherSubtasksTransactionOfTheSameCheckpointDefersNothing() throws Exception {
         SimpleCounter deferred = new SimpleCounter();
-        try (XaJdbcWriter<Long> first = new XaJdbcWriter<>(PIPELINE, SINK, 1, new InsertNumber("numbers"), connection, 10,
-                        null, 0, List.of(), deferred);
-                XaJdbcWriter<Long> second = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"),
-                        new PostgresXaConnection(POSTGRES.jdbcUrl(database), POSTGRES.user(), POSTGRES.password()), 10,
-                        null, 0, List.of(), deferred);
+        try (XaJdbcWriter<Long> first = writer(1, connection, 10, deferred);
+                XaJdbcWriter<Long> second = writer(0,
+                        new PostgresXaConnection(POSTGRES.jdbcUrl(database), POSTGRES.user(), POSTGRES.password()), 10, deferred);
                 XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
             // Both subtasks reach checkpoint 1's barrier; subtask 1's pre-commit happens to run first.
             write(first, 1, 3);
@@ -107,8 +104,7 @@ class XaJdbcWriterITCase {
     @Test
     void executesEachFullBatchAheadOfTheBarrierOnceNoEarlierTransactionIsPrepared() throws Exception {
         SimpleCounter deferred = new SimpleCounter();
-        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 2,
-                        null, 0, List.of(), deferred);
+        try (XaJdbcWriter<Long> writer = writer(0, connection, 2, deferred);
                 XaJdbcCommitter committer = new XaJdbcCommitter(connection, millis -> {})) {
             write(writer, 0);
             assertThat(openTransactionsThatWrote()).as("half a batch is held").isZero();
@@ -137,8 +133,7 @@ class XaJdbcWriterITCase {
 
     @Test
     void aBatchThatFailsAheadOfTheBarrierRollsBackItsTransactionAndFailsTheWriter() throws Exception {
-        try (XaJdbcWriter<Long> writer = new XaJdbcWriter<>(PIPELINE, SINK, 0, new InsertNumber("numbers"), connection, 2,
-                null, 0, List.of(), new SimpleCounter())) {
+        try (XaJdbcWriter<Long> writer = writer(0, connection, 2, new SimpleCounter())) {
             write(writer, 0, 1);
             assertThat(openTransactionsThatWrote()).isEqualTo(1);
             writer.write(2L, null);
@@ -159,6 +154,12 @@ class XaJdbcWriterITCase {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** A fresh writer (no restored checkpoint, nothing unwritten) of subtask {@code subtask} into the numbers table. */
+    private static XaJdbcWriter<Long> writer(int subtask, PostgresXaConnection connection, int batchSize, SimpleCounter deferred) {
+        return new XaJdbcWriter<>(PIPELINE, SINK, subtask, new InsertNumber("numbers"), connection, batchSize, null, 0,
+                List.of(), deferred);
     }
 
     private static void write(XaJdbcWriter<Long> writer, long... values) throws IOException {
