@@ -90,6 +90,13 @@ final class BenchOptions implements Cloneable {
      * (the ceiling ran out of 40M after 45-48 s of its 60 in the first full run, of 60M after 46-51 s in the second).
      */
     long throughputEvents = 90_000_000;
+    /**
+     * Before the pairs, every compared variant runs once on the throughput backlog for this long (after the lead),
+     * unmeasured. The small warm-up backlog ({@link #warmupEvents}) takes a variant seconds: too short a run to make
+     * hot the code a long run calls now and then (checkpoints, sinks, fetches, REST), which the JIT then compiled in
+     * the first pair, with the compiler threads at up to a fifth of a core (bench/README.md). 0 = none.
+     */
+    Duration throughputWarmup = Duration.ofSeconds(40);
     /** Skipped at the start of a throughput run: sources connecting, the first checkpoint, the JIT's last compiles. */
     static final Duration THROUGHPUT_LEAD = Duration.ofSeconds(5);
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */
@@ -167,6 +174,7 @@ final class BenchOptions implements Cloneable {
                 case "--warmup-events" -> o.warmupEvents = Long.parseLong(value);
                 case "--throughput-seconds" -> o.throughputSteady = Duration.ofSeconds(Long.parseLong(value));
                 case "--throughput-events" -> o.throughputEvents = Long.parseLong(value);
+                case "--throughput-warmup-seconds" -> o.throughputWarmup = Duration.ofSeconds(Long.parseLong(value));
                 case "--pairs" -> {
                     o.pairs = Integer.parseInt(value);
                     if (o.pairs < 1) {
@@ -181,7 +189,7 @@ final class BenchOptions implements Cloneable {
                 default -> throw new IllegalArgumentException("Unknown option " + name
                         + " (known: --events --products --users --partitions --parallelism --checkpoint-interval MS"
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
-                        + " --variants ceiling,bundled,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --extra-runs --second-size N --skewed"
+                        + " --variants ceiling,bundled,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --throughput-warmup-seconds S --extra-runs --second-size N --skewed"
                         + " --window-seconds S --paced-rate N --paced-seconds S --paced-window-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
                         + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
                         + " --warmup-events N --timeout-seconds S --results-dir DIR)");

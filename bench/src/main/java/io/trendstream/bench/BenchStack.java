@@ -10,7 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** The real services every variant runs against, in this JVM (broker, registry) or as a child process (PostgreSQL). */
+/**
+ * The real services every variant runs against, in this JVM (broker, registry, the Flink cluster) or as a child
+ * process (PostgreSQL).
+ */
 final class BenchStack implements AutoCloseable {
     /** XA needs prepared transactions: a few per sink and subtask, times concurrent checkpoints. */
     private static final int MAX_PREPARED_TRANSACTIONS = 64;
@@ -18,14 +21,19 @@ final class BenchStack implements AutoCloseable {
     final KafkaBroker kafka;
     final SchemaRegistryServer registryServer;
     final PostgresServer postgres;
+    private final int flinkSlots;
+    /** Started with the first Flink variant: a run of the Kafka Streams peer alone needs none. */
+    private FlinkSession flink;
 
-    private BenchStack(KafkaBroker kafka, SchemaRegistryServer registryServer, PostgresServer postgres) {
+    private BenchStack(KafkaBroker kafka, SchemaRegistryServer registryServer, PostgresServer postgres, int flinkSlots) {
         this.kafka = kafka;
         this.registryServer = registryServer;
         this.postgres = postgres;
+        this.flinkSlots = flinkSlots;
     }
 
-    static BenchStack start() {
+    /** @param flinkSlots the highest parallelism a Flink variant will run at */
+    static BenchStack start(int flinkSlots) {
         KafkaBroker kafka = KafkaBroker.builder().temporaryDirectory().build().start();
         SchemaRegistryServer registry = null;
         try {
@@ -33,7 +41,7 @@ final class BenchStack implements AutoCloseable {
             // fsync off: the benchmark measures the pipeline, not this machine's disk flushes (documented).
             PostgresServer postgres = PostgresServer.builder()
                     .maxPreparedTransactions(MAX_PREPARED_TRANSACTIONS).fsync(false).build().start();
-            return new BenchStack(kafka, registry, postgres);
+            return new BenchStack(kafka, registry, postgres, flinkSlots);
         } catch (RuntimeException e) {
             if (registry != null) {
                 registry.close();
@@ -68,8 +76,26 @@ final class BenchStack implements AutoCloseable {
         return postgres.password();
     }
 
+    /** The Flink cluster every Flink variant is submitted to. */
+    FlinkSession flink() throws Exception {
+        if (flink == null) {
+            flink = FlinkSession.start(flinkSlots);
+        }
+        return flink;
+    }
+
     @Override
-    public void close() {
+    public void close() throws Exception {
+        try {
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            closeServices();
+        }
+    }
+
+    private void closeServices() {
         try {
             registryServer.close();
         } finally {

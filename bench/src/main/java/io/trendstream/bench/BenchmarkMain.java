@@ -44,7 +44,8 @@ public final class BenchmarkMain {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<VariantResult> results = new ArrayList<>();
         Duration peerGrace;
-        try (BenchStack stack = BenchStack.start()) {
+        int p = options.parallelism;
+        try (BenchStack stack = BenchStack.start(options.extraRuns ? Math.max(p, 2) : p)) {
             log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
                     + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
             Dataset main = preload(stack, options, options.events, "main", options.skewed);
@@ -55,7 +56,6 @@ public final class BenchmarkMain {
                         : BenchOptions.PEER_GRACE_SHARE + " x the event-time span") + "), so "
                         + main.closedWindows(peerGrace).size() + " closed windows are compared");
             }
-            int p = options.parallelism;
             if (options.warmupEvents > 0) {
                 warmUp(stack, options, p);
             }
@@ -75,6 +75,13 @@ public final class BenchmarkMain {
                 // turn, once per pair. (Its grace does not matter here: its rows are not compared.)
                 Dataset backlog = preload(stack, options, options.throughputEvents, "throughput", options.skewed);
                 Measurement timeBoxed = Measurement.timeBoxed(stack, backlog, options.checkpointInterval, options.throughputSteady);
+                if (!options.throughputWarmup.isZero()) {
+                    Measurement warmUp = Measurement.timeBoxed(stack, backlog, options.checkpointInterval, options.throughputWarmup);
+                    for (String variant : compared(options)) {
+                        VariantResult r = measureVariant(variant, "warm-up ", stack, options, warmUp, backlog, p, peerGrace);
+                        log(r.name() + " p" + r.parallelism() + ", time-boxed: " + r.status() + " (not reported)");
+                    }
+                }
                 for (int pair = 1; pair <= options.pairs; pair++) {
                     for (String variant : compared(options)) {
                         record(results, measureVariant(variant, "", stack, options, timeBoxed, backlog, p, peerGrace), " (pair " + pair + ")");
@@ -228,6 +235,7 @@ public final class BenchmarkMain {
         s.put("throughputSteady", o.throughputSteady.toString());
         s.put("throughputLead", BenchOptions.THROUGHPUT_LEAD.toString());
         s.put("throughputEvents", o.throughputEvents);
+        s.put("throughputWarmup", o.throughputWarmup.toString());
         s.put("windowSize", o.windowSize.toString());
         s.put("allowedLateness", o.allowedLateness.toString());
         s.put("outOfOrderness", o.outOfOrderness.toString());

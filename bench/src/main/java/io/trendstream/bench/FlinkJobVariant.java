@@ -11,17 +11,11 @@ import io.trendstream.workflows.TrendPipelineWorkflow;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.MetricOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
-/** A Flink job on its own in-process MiniCluster (one per variant), observed through the cluster's REST API. */
+/** A Flink job on the bench's cluster ({@link FlinkSession}), observed through the cluster's REST API. */
 final class FlinkJobVariant implements RunningVariant {
     /** The window operator's name starts with this (TrendPipelineWorkflow). */
     private static final String WINDOW_VERTEX = "Window per product";
@@ -89,11 +83,10 @@ final class FlinkJobVariant implements RunningVariant {
     private static FlinkJobVariant discarding(String name, BenchStack stack, BenchOptions options, Dataset dataset,
             int parallelism, Discarding definition) throws Exception {
         PipelineConfig config = pipelineConfig(stack, options, dataset, name + "-" + shortId(), stack.postgres.jdbcUrl("postgres"));
-        int port = freePort();
-        StreamExecutionEnvironment env = environment(parallelism, port);
+        StreamExecutionEnvironment env = stack.flink().environment(parallelism);
         TrendPipelineJob.configureRuntime(env, config);
         definition.define(env, config, new KafkaConnectors(config));
-        return new FlinkJobVariant(env.executeAsync(name), port, null, null);
+        return new FlinkJobVariant(env.executeAsync(name), stack.flink().restPort(), null, null);
     }
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
@@ -105,10 +98,9 @@ final class FlinkJobVariant implements RunningVariant {
         stack.kafka.createTopic(name + "-products", 1, java.util.Map.of("cleanup.policy", "compact"));
         stack.kafka.createTopic(name + "-window-stats", 1);
         PipelineConfig config = pipelineConfig(stack, options, dataset, name, jdbcUrl);
-        int port = freePort();
-        StreamExecutionEnvironment env = environment(parallelism, port);
+        StreamExecutionEnvironment env = stack.flink().environment(parallelism);
         TrendPipelineJob.defineJob(env, config);
-        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), port, name, WINDOW_VERTEX);
+        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), stack.flink().restPort(), name, WINDOW_VERTEX);
     }
 
     static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {
@@ -135,33 +127,8 @@ final class FlinkJobVariant implements RunningVariant {
         return PipelineConfig.resolve(args.toArray(String[]::new), environment, new Configuration());
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, int restPort) {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, restPort);
-        conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-        // REST metrics are cached and refreshed by fetching every metric of the job from its TaskManagers: at the
-        // 250 ms the bench polls at, that fetch cost the pipeline ~5 % of its CPU (its many operators and Kafka
-        // clients have many metrics), a cost no deployment pays (the default is 10 s, and only while the dashboard
-        // asks). Once a second still times a 60 s steady state to within 2 %, the same for every variant.
-        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
-        // Checkpoints on the file system, as deployed (flink-conf/config.yaml), not in the JobManager's memory.
-        try {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    Files.createTempDirectory("trendstream-bench-checkpoints").toUri().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    }
-
     static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
@@ -205,12 +172,18 @@ final class FlinkJobVariant implements RunningVariant {
         }
     }
 
+    /** Cancels the job and waits until it has ended: its slots are the next variant's. */
     @Override
     public void close() throws Exception {
         try {
             job.cancel().get();
         } catch (Exception e) {
             // already terminal
+        }
+        try {
+            job.getJobExecutionResult().get();
+        } catch (Exception e) {
+            // cancelled, or failed before: either way it has ended
         }
     }
 }

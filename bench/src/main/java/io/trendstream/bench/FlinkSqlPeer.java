@@ -57,8 +57,7 @@ final class FlinkSqlPeer {
         stack.kafka.createTopic(name + "-alerts", 1);
         stack.kafka.createTopic(name + "-dead-letters", 1);
         PipelineConfig config = FlinkJobVariant.pipelineConfig(stack, options, dataset, name, jdbcUrl);
-        int port = FlinkJobVariant.freePort();
-        StreamExecutionEnvironment env = FlinkJobVariant.environment(parallelism, port);
+        StreamExecutionEnvironment env = stack.flink().environment(parallelism);
         TrendPipelineJob.configureRuntime(env, config);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         var settings = tables.getConfig();
@@ -118,7 +117,7 @@ final class FlinkSqlPeer {
                 + "   GROUP BY window_start, window_end, product_id)";
         BenchmarkMain.log("flink-sql plan (sink first): " + operators(tables.explainSql(insert)));
         tables.createStatementSet().addInsertSql(insert).attachAsDataStream();
-        return new FlinkJobVariant(env.executeAsync("TrendStream bench " + name), port, name, WINDOW_VERTEX);
+        return new FlinkJobVariant(env.executeAsync("TrendStream bench " + name), stack.flink().restPort(), name, WINDOW_VERTEX);
     }
 
     /**

@@ -31,7 +31,7 @@ class BenchSmokeITCase {
         // 20k events at 100 per second of event time: 200 s, so 10 s windows close; paced: 30 s at 300 events/s.
         BenchmarkMain.run("--variants", "ceiling,bundled,pipeline,sql,streams", "--events", "20000", "--event-rate", "100", "--products", "10", "--users", "100",
                 "--window-seconds", "10", "--checkpoint-interval", "1000", "--warmup-events", "0", "--pairs", "2",
-                "--throughput-events", "40000", "--throughput-seconds", "3",
+                "--throughput-events", "40000", "--throughput-seconds", "3", "--throughput-warmup-seconds", "1",
                 "--paced-rate", "300", "--paced-seconds", "30", "--paced-window-seconds", "5", "--latency-variants", "pipeline,sql",
                 "--latency-checkpoint-intervals", "1000", "--heap-events", "5000", "--max-rates", "none",
                 "--timeout-seconds", "300", "--results-dir", results.toString());
@@ -41,6 +41,7 @@ class BenchSmokeITCase {
         assertThat(root.path("machine").asText()).contains("cores");
         assertThat(root.path("targets")).hasSize(5);
         assertThat(root.path("settings").path("pacedWindowSize").asText()).isEqualTo("PT5S");
+        assertThat(root.path("settings").path("throughputWarmup").asText()).isEqualTo("PT1S");
         List<String> runs = new ArrayList<>();
         for (JsonNode variant : root.path("variants")) {
             String name = variant.path("name").asText();

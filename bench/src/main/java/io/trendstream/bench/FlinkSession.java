@@ -1,0 +1,76 @@
+package io.trendstream.bench;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/**
+ * The one Flink cluster every Flink variant of an invocation is submitted to, over its REST API, as {@code flink run}
+ * submits to a session cluster: an in-process MiniCluster with one TaskManager.
+ *
+ * <p>One cluster per run, as the benchmark had before, cost every measured run a JIT wave that no long-running
+ * TaskManager pays: each MiniCluster loads Flink's RPC system (Pekko and Scala, about 1,460 classes) into a class
+ * loader of its own, whose code is compiled anew, and whose loading deoptimized compiled code of the rest. The JIT
+ * compiler threads took a third of a core through the first 20 s of the pipeline's steady state and a seventh
+ * through the next 20 (bench/README.md).
+ */
+final class FlinkSession implements AutoCloseable {
+
+    private final MiniCluster cluster;
+    private final int restPort;
+
+    private FlinkSession(MiniCluster cluster, int restPort) {
+        this.cluster = cluster;
+        this.restPort = restPort;
+    }
+
+    /** @param slots the highest parallelism any variant will run at (one TaskManager with this many slots) */
+    static FlinkSession start(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, "0");
+        // REST metrics are cached and refreshed by fetching every metric of the job from its TaskManagers: at the
+        // 250 ms the bench polls at, that fetch cost the pipeline ~5 % of its CPU (its many operators and Kafka
+        // clients have many metrics), a cost no deployment pays (the default is 10 s, and only while the dashboard
+        // asks). Once a second still times a 60 s steady state to within 2 %, the same for every variant.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        // Checkpoints on the file system, as deployed (flink-conf/config.yaml), not in the JobManager's memory.
+        URI checkpoints = Files.createTempDirectory("trendstream-bench-checkpoints").toUri();
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        try {
+            cluster.start();
+            return new FlinkSession(cluster, cluster.getRestAddress().get().getPort());
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** An environment whose jobs run on this cluster at {@code parallelism}. */
+    StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("localhost", restPort, new Configuration());
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    int restPort() {
+        return restPort;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
