@@ -16,11 +16,9 @@ import java.time.Duration;
  * The one Flink cluster every Flink variant of an invocation is submitted to, over its REST API, as {@code flink run}
  * submits to a session cluster: an in-process MiniCluster with one TaskManager.
  *
- * <p>One cluster per run, as the benchmark had before, cost every measured run a JIT wave that no long-running
- * TaskManager pays: each MiniCluster loads Flink's RPC system (Pekko and Scala, about 1,460 classes) into a class
- * loader of its own, whose code is compiled anew, and whose loading deoptimized compiled code of the rest. The JIT
- * compiler threads took a third of a core through the first 20 s of the pipeline's steady state and a seventh
- * through the next 20 (bench/README.md).
+ * <p>A cluster per run, as the benchmark had before, cost every measured run JIT work that no long-running
+ * TaskManager does: each MiniCluster loads Flink's RPC system (Pekko and Scala, about 1,460 classes) into a class
+ * loader of its own, whose code is then compiled anew (bench/README.md, <i>One JVM, compiled code kept</i>).
  */
 final class FlinkSession implements AutoCloseable {
 
