@@ -95,13 +95,23 @@ final class BenchOptions implements Cloneable {
      * Before the pairs, every compared variant runs once on the throughput backlog for this long (after the lead),
      * unmeasured. The small warm-up backlog ({@link #warmupEvents}) takes a variant seconds: too short a run to make
      * hot the code a long run calls now and then (checkpoints, sinks, fetches, REST), which the JIT then compiled in
-     * the first pair, with the compiler threads at up to a fifth of a core (bench/README.md). 0 = none.
+     * the first pair, with the compiler threads at a fifth to a third of a core (bench/README.md). 0 = none.
      */
     Duration throughputWarmup = Duration.ofSeconds(40);
     /** Skipped at the start of a throughput run: sources connecting, the first checkpoint, the JIT's last compiles. */
     static final Duration THROUGHPUT_LEAD = Duration.ofSeconds(5);
     /** Extra pipeline runs: at parallelism 1 (same data), and on a second, smaller input size. */
     boolean extraRuns = false;
+
+    /** The parallelism of the extra run: 2 when the others run at 1, else 1. */
+    int otherParallelism() {
+        return parallelism == 1 ? 2 : 1;
+    }
+
+    /** The highest parallelism any Flink run of this invocation has: the slots its cluster needs. */
+    int maxParallelism() {
+        return extraRuns ? Math.max(parallelism, otherParallelism()) : parallelism;
+    }
     long secondSizeEvents = 0;
     /**
      * Events of a separate, smaller dataset every variant first runs on, unmeasured: the JIT compiles the hot paths

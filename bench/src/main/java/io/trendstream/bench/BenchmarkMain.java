@@ -45,7 +45,7 @@ public final class BenchmarkMain {
         List<VariantResult> results = new ArrayList<>();
         Duration peerGrace;
         int p = options.parallelism;
-        try (BenchStack stack = BenchStack.start(options.extraRuns ? Math.max(p, 2) : p)) {
+        try (BenchStack stack = BenchStack.start(options.maxParallelism())) {
             log("stack up: Kafka " + stack.bootstrapServers() + ", registry " + stack.registryServer.url()
                     + ", PostgreSQL " + stack.postgres.jdbcUrl("postgres"));
             Dataset main = preload(stack, options, options.events, "main", options.skewed);
@@ -89,7 +89,7 @@ public final class BenchmarkMain {
                 }
             }
             if (options.extraRuns) {
-                int other = p == 1 ? 2 : 1;
+                int other = options.otherParallelism();
                 record(results, measurement.measure("pipeline", "as shipped, other parallelism", other, options.variantTimeout,
                         () -> FlinkJobVariant.pipeline(stack, options, main, other)), "");
             }

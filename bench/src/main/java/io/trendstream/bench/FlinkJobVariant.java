@@ -86,7 +86,7 @@ final class FlinkJobVariant implements RunningVariant {
         StreamExecutionEnvironment env = stack.flink().environment(parallelism);
         TrendPipelineJob.configureRuntime(env, config);
         definition.define(env, config, new KafkaConnectors(config));
-        return new FlinkJobVariant(env.executeAsync(name), stack.flink().restPort(), null, null);
+        return submit(stack, env, name, null, null);
     }
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
@@ -100,7 +100,18 @@ final class FlinkJobVariant implements RunningVariant {
         PipelineConfig config = pipelineConfig(stack, options, dataset, name, jdbcUrl);
         StreamExecutionEnvironment env = stack.flink().environment(parallelism);
         TrendPipelineJob.defineJob(env, config);
-        return new FlinkJobVariant(env.executeAsync(config.get(PipelineOptions.JOB_NAME)), stack.flink().restPort(), name, WINDOW_VERTEX);
+        return submit(stack, env, config.get(PipelineOptions.JOB_NAME), name, WINDOW_VERTEX);
+    }
+
+    /**
+     * Submits the job defined on {@code env} (from {@link FlinkSession#environment}) to the bench's cluster.
+     *
+     * @param database the database the job writes its rows to; null: none
+     * @param windowVertex a fragment of the name of the vertex whose input watermark closes windows; null: none
+     */
+    static FlinkJobVariant submit(BenchStack stack, StreamExecutionEnvironment env, String jobName, String database,
+            String windowVertex) throws Exception {
+        return new FlinkJobVariant(env.executeAsync(jobName), stack.flink().restPort(), database, windowVertex);
     }
 
     static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {

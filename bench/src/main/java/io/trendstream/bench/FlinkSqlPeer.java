@@ -117,7 +117,7 @@ final class FlinkSqlPeer {
                 + "   GROUP BY window_start, window_end, product_id)";
         BenchmarkMain.log("flink-sql plan (sink first): " + operators(tables.explainSql(insert)));
         tables.createStatementSet().addInsertSql(insert).attachAsDataStream();
-        return new FlinkJobVariant(env.executeAsync("TrendStream bench " + name), stack.flink().restPort(), name, WINDOW_VERTEX);
+        return FlinkJobVariant.submit(stack, env, "TrendStream bench " + name, name, WINDOW_VERTEX);
     }
 
     /**
