@@ -24,20 +24,27 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
-/** A Flink job on the bench's cluster ({@link FlinkSession}), observed through the cluster's REST API. */
+/**
+ * A Flink job on the bench's cluster ({@link FlinkSession}), observed through its metrics in process
+ * ({@link InProcessMetrics}) and, for its graph and checkpoints, the cluster's REST API.
+ */
 final class FlinkJobVariant implements RunningVariant {
     /** The window operator's name starts with this (TrendPipelineWorkflow). */
     private static final String WINDOW_VERTEX = "Window per product";
 
     private final JobClient job;
+    private final String jobId;
     private final FlinkRest rest;
     private final String database;
     /** A fragment of the name of the vertex whose input watermark closes windows; null: no windows (the ceiling). */
     private final String windowVertex;
+    /** How many source vertices the job has, once its graph is known: each must report its records. */
+    private OptionalLong sourceVertices = OptionalLong.empty();
 
     FlinkJobVariant(JobClient job, int restPort, String database, String windowVertex) {
         this.job = job;
-        this.rest = new FlinkRest(restPort, job.getJobID().toHexString());
+        this.jobId = job.getJobID().toHexString();
+        this.rest = new FlinkRest(restPort, jobId);
         this.database = database;
         this.windowVertex = windowVertex;
     }
@@ -144,12 +151,18 @@ final class FlinkJobVariant implements RunningVariant {
 
     @Override
     public OptionalLong recordsRead() throws Exception {
-        return restOrEmpty(rest::sourceRecordsOut);
+        if (sourceVertices.isEmpty()) {
+            sourceVertices = restOrEmpty(rest::sourceVertices);
+            if (sourceVertices.isEmpty()) {
+                return OptionalLong.empty();
+            }
+        }
+        return InProcessMetrics.sourceRecordsOut(jobId, Math.toIntExact(sourceVertices.getAsLong()));
     }
 
     @Override
     public OptionalLong closingWatermark() throws Exception {
-        return windowVertex != null ? restOrEmpty(() -> rest.inputWatermark(windowVertex)) : OptionalLong.empty();
+        return windowVertex != null ? InProcessMetrics.inputWatermark(jobId, windowVertex) : OptionalLong.empty();
     }
 
     @Override
@@ -196,5 +209,6 @@ final class FlinkJobVariant implements RunningVariant {
         } catch (Exception e) {
             // cancelled, or failed before: either way it has ended
         }
+        InProcessMetrics.forget(jobId);
     }
 }

@@ -2,7 +2,6 @@ package io.trendstream.bench;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -10,7 +9,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.time.Duration;
 
 /**
  * The one Flink cluster every Flink variant of an invocation is submitted to, over its REST API, as {@code flink run}
@@ -34,11 +32,9 @@ final class FlinkSession implements AutoCloseable {
     static FlinkSession start(int slots) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
-        // REST metrics are cached and refreshed by fetching every metric of the job from its TaskManagers: at the
-        // 250 ms the bench polls at, that fetch cost the pipeline ~5 % of its CPU (its many operators and Kafka
-        // clients have many metrics), a cost no deployment pays (the default is 10 s, and only while the dashboard
-        // asks). Once a second still times a 60 s steady state to within 2 %, the same for every variant.
-        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        // The metrics the bench polls every 250 ms are read in process: through the REST API each poll had the
+        // JobManager fetch every metric of the job, a cost of the measurement that grew with the job's operators.
+        conf.setString(InProcessMetrics.FACTORY_KEY, InProcessMetrics.Factory.class.getName());
         // Checkpoints on the file system, as deployed (flink-conf/config.yaml), not in the JobManager's memory.
         URI checkpoints = Files.createTempDirectory("trendstream-bench-checkpoints").toUri();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());

@@ -26,14 +26,23 @@ final class DistinctActivity {
     private final DistinctIds orders;
     private final DistinctIds views;
     private final DistinctIds users;
-    /** Activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
-    final long[] received = new long[ActivityKind.values().length];
+    /** Activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included; a new array per reset. */
+    long[] received = new long[ActivityKind.values().length];
 
     /** For about {@code activities} activities. */
     DistinctActivity(long activities) {
         orders = new DistinctIds(activities, true);
         views = new DistinctIds(activities, false);
         users = new DistinctIds(activities, false);
+    }
+
+    /** Empties this for about {@code activities} activities, reusing its tables ({@link DistinctIds#clear}). */
+    DistinctActivity reset(long activities) {
+        orders.clear(activities);
+        views.clear(activities);
+        users.clear(activities);
+        received = new long[ActivityKind.values().length];
+        return this;
     }
 
     void add(Iterable<ActivityBundle> bundles) {

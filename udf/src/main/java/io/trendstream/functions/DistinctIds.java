@@ -19,6 +19,7 @@ final class DistinctIds {
     private static final int INITIAL_LIMIT = 4_096;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private final boolean withValues;
     private byte[][] arrays;
     private int[] offsets;
     private int[] lengths;
@@ -37,7 +38,15 @@ final class DistinctIds {
      * @param withValues whether the ids carry values ({@link #add(byte[], int, int, long, long)})
      */
     DistinctIds(long expected, boolean withValues) {
-        int entries = (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
+        this.withValues = withValues;
+        allocate(initialEntries(expected));
+    }
+
+    private static int initialEntries(long expected) {
+        return (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
+    }
+
+    private void allocate(int entries) {
         arrays = new byte[entries][];
         offsets = new int[entries];
         lengths = new int[entries];
@@ -45,6 +54,30 @@ final class DistinctIds {
         firsts = withValues ? new long[entries] : null;
         seconds = withValues ? new long[entries] : null;
         allocateSlots(entries);
+    }
+
+    /**
+     * Empties the set for about {@code expected} ids. A window's firing needs a set, and most windows have a few
+     * hundred ids: allocating the tables for each firing cost the window task more than filling them (the benchmark's
+     * profile, bench/README.md). So the tables are kept and only their used slots cleared, unless they are too
+     * small for {@code expected} or have grown past the initial limit (a large window's tables are not held on).
+     */
+    void clear(long expected) {
+        int entries = initialEntries(expected);
+        if (arrays.length < entries || arrays.length > INITIAL_LIMIT) {
+            allocate(entries);
+            size = 0;
+            return;
+        }
+        for (int entry = 0; entry < size; entry++) {
+            // Linear probing keeps an entry in the run of used slots that starts at its hash's slot: clearing each
+            // entry's run from there clears every used slot, and only those.
+            for (int slot = hashes[entry] & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+                slots[slot] = 0;
+            }
+            arrays[entry] = null; // the bundles' bytes are not held on
+        }
+        size = 0;
     }
 
     /** A power of two at least twice {@code entries}: the mask picks a slot, and the table is at most half full. */

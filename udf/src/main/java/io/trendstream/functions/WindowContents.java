@@ -73,6 +73,8 @@ final class WindowContents {
     private final InternalMapState<String, TimeWindow, String, Boolean> users;
     private final HeldWindows held;
     private final int foldAfter;
+    /** The distinct events and users of one firing or fold at a time: its tables are reused. */
+    private final DistinctActivity distinct = new DistinctActivity(0);
 
     WindowContents(
             InternalMapState<String, TimeWindow, String, long[]> orders,
@@ -114,7 +116,7 @@ final class WindowContents {
         long[] count = held.counts(window);
         if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
             List<ActivityBundle> bundles = held.bundles(window);
-            DistinctActivity distinct = new DistinctActivity(count == null ? DistinctActivity.count(bundles) : count[HELD]);
+            DistinctActivity distinct = this.distinct.reset(count == null ? DistinctActivity.count(bundles) : count[HELD]);
             distinct.add(bundles);
             boolean empty = distinct.received[ActivityKind.ORDER.ordinal()] + distinct.received[ActivityKind.VIEW.ordinal()] == 0;
             return empty ? null : new Fired(distinct.aggregate(productId, window), distinct.received);
@@ -156,7 +158,7 @@ final class WindowContents {
 
     /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
     private void fold(TimeWindow window, long[] count, ActivityBundle more) throws Exception {
-        DistinctActivity distinct = new DistinctActivity(count[HELD] + (more == null ? 0 : more.size()));
+        DistinctActivity distinct = this.distinct.reset(count[HELD] + (more == null ? 0 : more.size()));
         distinct.add(held.bundles(window));
         if (more != null) {
             distinct.add(more);

@@ -77,6 +77,28 @@ class DistinctIdsTest {
         assertThat(ids.id(9_999)).isEqualTo("id-9999");
     }
 
+    @ParameterizedTest(name = "after {0} ids")
+    @ValueSource(ints = {3, 200, 10_000})
+    void aClearedSetStartsFromNoIdsAndCountsAgain(int before) {
+        byte[] text = bytes(String.join(",", numbered(before)));
+        DistinctIds ids = new DistinctIds(before, true);
+        int offset = 0;
+        for (String id : numbered(before)) {
+            ids.add(text, offset, id.length(), 1, 1);
+            offset += id.length() + 1;
+        }
+
+        ids.clear(4);
+
+        assertThat(ids.size()).isZero();
+        byte[] again = bytes("id-1id-2id-1");
+        ids.add(again, 0, 4, 7, 70);
+        ids.add(again, 4, 4, 8, 80);
+        ids.add(again, 8, 4, 9, 90);
+        ids.add(again, 0, -1, 0, 0);
+        assertThat(entries(ids)).containsExactly("id-1=9/90", "id-2=8/80", "null=0/0");
+    }
+
     private static List<String> numbered(int n) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
