@@ -141,15 +141,19 @@ public final class TrendPipelineWorkflow {
                 .uid(Uids.CATALOG_EVENT_TIME)
                 .broadcast(ProductCatalog.STATE);
 
-        DataStream<WindowStats> enrichedWindows = windowStats
-                .keyBy(WindowAggregate::productId)
+        // The window operator emits a product's rows in the subtask that holds the product's key: the stages keyed by
+        // product after it take them where they are, with no second shuffle (the trend detector runs in the window
+        // task, chained).
+        KeyedStream<WindowAggregate, String> windowsByProduct =
+                DataStreamUtils.reinterpretAsKeyedStream(windowStats, WindowAggregate::productId, Types.STRING);
+
+        DataStream<WindowStats> enrichedWindows = windowsByProduct
                 .connect(catalogEverywhere)
                 .process(new WindowEnrichment(windows))
                 .name("Enrich windows with the catalog")
                 .uid(Uids.WINDOW_ENRICHMENT);
 
-        DataStream<TrendAlert> alerts = windowStats
-                .keyBy(WindowAggregate::productId)
+        DataStream<TrendAlert> alerts = windowsByProduct
                 .process(new TrendDetector(trends))
                 .name("Detect trends (EMA)")
                 .uid(Uids.TREND_DETECTOR)

@@ -81,6 +81,21 @@ class TrendPipelineWorkflowTest {
     }
 
     @Test
+    void theStagesKeyedByProductAfterTheWindowsTakeTheRowsWhereTheyAreWithoutASecondShuffle() {
+        JobGraph graph = definedJob().getStreamGraph().getJobGraph();
+        JobVertex windows = StreamSupport.stream(graph.getVertices().spliterator(), false)
+                .filter(vertex -> vertex.getName().contains("Window per product")).findFirst().orElseThrow();
+        JobVertex enrichment = StreamSupport.stream(graph.getVertices().spliterator(), false)
+                .filter(vertex -> vertex.getName().startsWith("Enrich windows with the catalog")).findFirst().orElseThrow();
+
+        assertThat(windows.getName()).contains("Detect trends (EMA)");
+        assertThat(enrichment.getInputs())
+                .filteredOn(edge -> edge.getSource().getProducer().equals(windows))
+                .singleElement()
+                .satisfies(edge -> assertThat(edge.getShipStrategyName()).isEqualTo("FORWARD"));
+    }
+
+    @Test
     void theWindowMemorySettingsReachTheBundlersAndTheWindowOperator() {
         StreamGraph graph = definedJob("--window.bundle-size", "7", "--window.fold-after", "3",
                 "--window.held-activities", "11", "--window.held-windows", "13").getStreamGraph();

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -36,6 +37,15 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         implements OneInputStreamOperator<T, ActivityBundle> {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Bundles sent keep their buffers for the bundles opened next: at most this many, each of at most
+     * {@link #SPARE_CAPACITY} bytes (so at most 8 MB a subtask). A buffer lives from a bundle's first activity until
+     * its window ends or a checkpoint comes, long enough for the garbage collector to copy it, and grows by doubling
+     * as it fills: growing fresh buffers was a tenth of what the source and window tasks allocated (bench/README.md).
+     */
+    private static final int MAX_SPARE = 1_024;
+    private static final int SPARE_CAPACITY = 8 * 1_024;
+
     private final ActivityExtractor<T> extractor;
     private final WindowSettings windows;
     private final int maxActivities;
@@ -53,6 +63,8 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     private transient long windowMillis;
     private transient StreamRecord<ActivityBundle> reuse;
     private transient ActivitySink bundling;
+    /** Bundles sent, whose builders the next bundles opened reuse. */
+    private transient ArrayDeque<Open> spare;
 
     /** A bundle being filled, encoded as it fills, with the latest event time in it (the bundle's timestamp). */
     private static final class Open {
@@ -61,6 +73,12 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
 
         Open(String productId, long windowStart) {
             this.activities = new ActivityBundle.Builder(productId, windowStart);
+        }
+
+        Open reset(String productId, long windowStart) {
+            activities.reset(productId, windowStart);
+            maxEventTime = Long.MIN_VALUE;
+            return this;
         }
     }
 
@@ -95,6 +113,7 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         lastWindow = null;
         windowMillis = windows.size().toMillis();
         reuse = new StreamRecord<>(null);
+        spare = new ArrayDeque<>();
         bundling = new ActivitySink() {
             @Override
             public void view(String productId, String eventId, String userId, long eventTime) {
@@ -128,7 +147,8 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         }
         Open bundle = lastWindow.get(productId);
         if (bundle == null) {
-            bundle = new Open(productId, windowStart);
+            Open reused = spare.poll();
+            bundle = reused == null ? new Open(productId, windowStart) : reused.reset(productId, windowStart);
             lastWindow.put(productId, bundle);
         }
         bundle.maxEventTime = Math.max(bundle.maxEventTime, eventTime);
@@ -187,6 +207,9 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         for (Open bundle : window.values()) {
             output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
             buffered -= bundle.activities.size();
+            if (spare.size() < MAX_SPARE && bundle.activities.capacity() <= SPARE_CAPACITY) {
+                spare.push(bundle);
+            }
         }
         if (window == lastWindow) {
             lastWindow = null;

@@ -126,11 +126,12 @@ public final class ActivityBundle {
 
     /**
      * Encodes one product's activities of one window as they arrive. The caller guarantees that every activity is
-     * of the builder's product (the bundler keeps one builder per product and window).
+     * of the builder's product (the bundler keeps one builder per product and window). {@link #build()} copies what
+     * was encoded, so a builder can then start another bundle in the same buffer ({@link #reset}).
      */
     public static final class Builder {
-        private final String productId;
-        private final long windowStart;
+        private String productId;
+        private long windowStart;
         private final ActivityEncoding.Output out = new ActivityEncoding.Output(256);
         private int size;
         /** For {@link #add(ProductActivity)}, made on its first call: the bundler adds views and orders directly. */
@@ -175,6 +176,20 @@ public final class ActivityBundle {
 
         public int size() {
             return size;
+        }
+
+        /** Starts an empty bundle of {@code productId}'s window at {@code windowStart}, in this builder's buffer. */
+        public Builder reset(String productId, long windowStart) {
+            this.productId = productId;
+            this.windowStart = windowStart;
+            this.size = 0;
+            out.clear();
+            return this;
+        }
+
+        /** The bytes this builder's buffer holds, used or not. */
+        public int capacity() {
+            return out.capacity();
         }
 
         public ActivityBundle build() {

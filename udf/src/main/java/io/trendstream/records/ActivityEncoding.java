@@ -206,6 +206,10 @@ final class ActivityEncoding {
             length = 0;
         }
 
+        int capacity() {
+            return bytes.length;
+        }
+
         private void ensure(int more) {
             if (length + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));

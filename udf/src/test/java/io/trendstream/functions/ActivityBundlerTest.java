@@ -117,6 +117,21 @@ class ActivityBundlerTest {
     }
 
     @Test
+    void aBundleOpenedAfterASendHoldsOnlyItsOwnActivityAndTime() throws Exception {
+        process(order("o-1", "p-1", W0 + 59_000), view("v-1", "p-1", W0 + 59_500));
+        harness.processWatermark(W1 - 1); // sent: the next bundle reuses its buffer
+        ProductActivity next = view("v-2", "p-2", W1 + 1_000);
+        process(next);
+
+        harness.processWatermark(W1 + 60_000 - 1);
+
+        assertThat(harness.extractOutputStreamRecords()).last().satisfies(r -> {
+            assertThat(r.getValue()).isEqualTo(new ActivityBundle("p-2", W1, new ProductActivity[] {next}));
+            assertThat(r.getTimestamp()).isEqualTo(W1 + 1_000);
+        });
+    }
+
+    @Test
     void sendsALateActivityBeforeTheNextWatermark() throws Exception {
         harness.processWatermark(W1 + 5_000); // W0 has fired; within its allowed lateness a late event re-fires it
         ProductActivity late = order("o-1", "p-1", W0 + 1_000);
