@@ -27,7 +27,9 @@ final class DistinctIds {
     private long[] firsts;
     private long[] seconds;
     private int size;
-    /** Entry number + 1 per slot; 0: free. */
+    /** How many entries the set takes before it doubles its table; the entry arrays hold at least this many. */
+    private int limit;
+    /** Entry number + 1 per slot, in the first {@code mask + 1} slots; 0: free. */
     private int[] slots;
     private int mask;
 
@@ -39,51 +41,45 @@ final class DistinctIds {
      */
     DistinctIds(long expected, boolean withValues) {
         this.withValues = withValues;
-        allocate(initialEntries(expected));
+        this.slots = new int[0];
+        this.arrays = new byte[0][];
+        clear(expected);
     }
 
-    private static int initialEntries(long expected) {
-        return (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
+    /**
+     * Empties the set for about {@code expected} ids. A window's firing needs a set of a few hundred ids, mostly:
+     * allocating the arrays for each firing was a tenth of what the window task allocated (bench/README.md). So the
+     * arrays are kept, and a set uses as many of their first slots as its size needs, a compact table that stays in
+     * the cache; arrays grown past the initial limit (a large window's) are not held on.
+     */
+    void clear(long expected) {
+        limit = (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
+        if (arrays.length < limit || arrays.length > INITIAL_LIMIT) {
+            allocateEntries(limit);
+        } else {
+            Arrays.fill(arrays, 0, size, null); // the bundles' bytes are not held on
+        }
+        size = 0;
+        useSlots(limit);
     }
 
-    private void allocate(int entries) {
+    private void allocateEntries(int entries) {
         arrays = new byte[entries][];
         offsets = new int[entries];
         lengths = new int[entries];
         hashes = new int[entries];
         firsts = withValues ? new long[entries] : null;
         seconds = withValues ? new long[entries] : null;
-        allocateSlots(entries);
     }
 
-    /**
-     * Empties the set for about {@code expected} ids. A window's firing needs a set, and most windows have a few
-     * hundred ids: allocating the tables for each firing cost the window task more than filling them (the benchmark's
-     * profile, bench/README.md). So the tables are kept and only their used slots cleared, unless they are too
-     * small for {@code expected} or have grown past the initial limit (a large window's tables are not held on).
-     */
-    void clear(long expected) {
-        int entries = initialEntries(expected);
-        if (arrays.length < entries || arrays.length > INITIAL_LIMIT) {
-            allocate(entries);
-            size = 0;
-            return;
-        }
-        for (int entry = 0; entry < size; entry++) {
-            // Linear probing keeps an entry in the run of used slots that starts at its hash's slot: clearing each
-            // entry's run from there clears every used slot, and only those.
-            for (int slot = hashes[entry] & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
-                slots[slot] = 0;
-            }
-            arrays[entry] = null; // the bundles' bytes are not held on
-        }
-        size = 0;
-    }
-
-    /** A power of two at least twice {@code entries}: the mask picks a slot, and the table is at most half full. */
-    private void allocateSlots(int entries) {
+    /** The first power of two at least twice {@code entries} slots, all free: the table is at most half full. */
+    private void useSlots(int entries) {
         int capacity = Integer.highestOneBit(entries * 2 - 1) << 1;
-        slots = new int[capacity];
+        if (slots.length < capacity || slots.length > 2 * INITIAL_LIMIT) {
+            slots = new int[capacity];
+        } else {
+            Arrays.fill(slots, 0, capacity, 0);
+        }
         mask = capacity - 1;
     }
 
@@ -98,7 +94,7 @@ final class DistinctIds {
                 return;
             }
         }
-        if (size == arrays.length) {
+        if (size == limit) {
             grow();
             add(bytes, offset, length, first, second);
             return;
@@ -165,16 +161,18 @@ final class DistinctIds {
     }
 
     private void grow() {
-        int entries = arrays.length * 2;
-        arrays = Arrays.copyOf(arrays, entries);
-        offsets = Arrays.copyOf(offsets, entries);
-        lengths = Arrays.copyOf(lengths, entries);
-        hashes = Arrays.copyOf(hashes, entries);
-        if (firsts != null) {
-            firsts = Arrays.copyOf(firsts, entries);
-            seconds = Arrays.copyOf(seconds, entries);
+        limit *= 2;
+        if (arrays.length < limit) {
+            arrays = Arrays.copyOf(arrays, limit);
+            offsets = Arrays.copyOf(offsets, limit);
+            lengths = Arrays.copyOf(lengths, limit);
+            hashes = Arrays.copyOf(hashes, limit);
+            if (withValues) {
+                firsts = Arrays.copyOf(firsts, limit);
+                seconds = Arrays.copyOf(seconds, limit);
+            }
         }
-        allocateSlots(entries);
+        useSlots(limit);
         for (int entry = 0; entry < size; entry++) {
             int slot = hashes[entry] & mask;
             while (slots[slot] != 0) {
