@@ -90,7 +90,7 @@ final class BenchOptions implements Cloneable {
      * (the ceiling ran out of 40M after 45-48 s of its 60 in the first full run, of 60M after 46-51 s in the second,
      * of 90M after 52-57 s once the JIT was out of its runs).
      */
-    long throughputEvents = 120_000_000;
+    long throughputEvents = 160_000_000;
     /**
      * Before the pairs, every compared variant runs once on the throughput backlog for this long (after the lead),
      * unmeasured. The small warm-up backlog ({@link #warmupEvents}) takes a variant seconds: too short a run to make
