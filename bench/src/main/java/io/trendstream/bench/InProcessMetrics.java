@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentMap;
  * with the cluster ({@link #FACTORY_KEY}), so the counters the REST API would serve are read where they are kept.
  *
  * <p>Through the REST API every poll made the JobManager fetch every metric of the job from its TaskManager (at most
- * once per {@code metrics.fetcher.update-interval}): 0.03 to 0.06 cores of the variant's own 2, more for a job with
- * more operators (bench/README.md), a cost of the measurement, not of the job. Read here, a poll costs nothing the job
- * notices, and a count is current instead of up to a fetch interval old.
+ * once per {@code metrics.fetcher.update-interval}): 0.03 cores of the 2 during the ceiling's runs and 0.06 during the
+ * pipeline's, which has more operators and metrics (bench/README.md), a cost of the measurement, not of the job. Read
+ * here, a poll costs nothing the job notices, and a count is current instead of up to a fetch interval old.
  */
 public final class InProcessMetrics implements MetricReporter {
 

@@ -57,7 +57,7 @@ final class DistinctIds {
         if (arrays.length < limit || arrays.length > INITIAL_LIMIT) {
             allocateEntries(limit);
         } else {
-            Arrays.fill(arrays, 0, size, null); // the bundles' bytes are not held on
+            Arrays.fill(arrays, 0, size, null); // the previous set's bundle bytes are let go
         }
         size = 0;
         useSlots(limit);
