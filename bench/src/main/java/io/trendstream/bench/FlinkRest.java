@@ -43,11 +43,11 @@ final class FlinkRest {
         return list;
     }
 
-    /** The job's source vertices (their names start with "Source"); empty until the job's graph is known. */
+    /** How many source vertices the job has ({@link InProcessMetrics#SOURCE_NAME_PREFIX}); empty until its graph is known. */
     OptionalLong sourceVertices() throws IOException, InterruptedException {
         long sources = 0;
         for (JsonNode vertex : vertices()) {
-            if (vertex.path("name").asText().startsWith("Source")) {
+            if (vertex.path("name").asText().startsWith(InProcessMetrics.SOURCE_NAME_PREFIX)) {
                 sources++;
             }
         }

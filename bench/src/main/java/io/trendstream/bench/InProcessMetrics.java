@@ -30,6 +30,9 @@ public final class InProcessMetrics implements MetricReporter {
     /** The configuration key that makes a cluster report to this class. */
     static final String FACTORY_KEY = "metrics.reporter.bench.factory.class";
 
+    /** Flink names a source operator, and the task that starts with it, "Source: " and the source's name. */
+    static final String SOURCE_NAME_PREFIX = "Source";
+
     private static final String JOB_ID = "<job_id>";
     private static final String TASK_NAME = "<task_name>";
     private static final String OPERATOR_NAME = "<operator_name>";
@@ -95,7 +98,7 @@ public final class InProcessMetrics implements MetricReporter {
             return;
         }
         String operator = variables.get(OPERATOR_NAME);
-        if (operator != null && operator.startsWith("Source") && metricName.equals(MetricNames.IO_NUM_RECORDS_OUT)
+        if (operator != null && operator.startsWith(SOURCE_NAME_PREFIX) && metricName.equals(MetricNames.IO_NUM_RECORDS_OUT)
                 && metric instanceof Counter counter) {
             JOBS.computeIfAbsent(jobId, id -> new JobMetrics()).sourceRecordsOut.put(keyOf(operator, variables), counter);
         } else if (operator == null && metricName.equals(MetricNames.IO_CURRENT_INPUT_WATERMARK)

@@ -50,7 +50,9 @@ final class DistinctIds {
      * Empties the set for about {@code expected} ids. A window's firing needs a set of a few hundred ids, mostly:
      * allocating the arrays for each firing was a tenth of what the window task allocated (bench/README.md). So the
      * arrays are kept, and a set uses as many of their first slots as its size needs, a compact table that stays in
-     * the cache; arrays grown past the initial limit (a large window's) are not held on.
+     * the cache; arrays grown past the initial limit (a large window's) are replaced here, not reused. Until then a
+     * set holds the last firing's ids, and with them its bundles' bytes: at most a fold's worth
+     * ({@code window.fold-after} activities).
      */
     void clear(long expected) {
         limit = (int) Math.max(16, Math.min(expected, INITIAL_LIMIT));
@@ -108,7 +110,7 @@ final class DistinctIds {
     }
 
     private void setValues(int entry, long first, long second) {
-        if (firsts != null) {
+        if (withValues) {
             firsts[entry] = first;
             seconds[entry] = second;
         }
