@@ -1,47 +1,30 @@
 package io.trendstream.bench;
 
 import io.trendstream.records.DeadLetterReason;
-import io.trendstream.serialization.ConfluentSchemaCoder;
+import io.trendstream.serialization.ConfluentAvro;
+import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import io.trendstream.serialization.DecodingException;
-import io.trendstream.serialization.SchemaRegistryClient;
 import io.trendstream.serialization.SchemaRegistrySettings;
 
-import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Kafka Streams serde (read side) for Confluent wire-format Avro, on the project's own {@link ConfluentSchemaCoder}
- * and {@link SchemaRegistryClient}, as the Flink job's deserializer uses them. Throws {@link DecodingException}
- * with the job's dead-letter reason, so that the caller can route the record to the DLQ.
+ * Kafka Streams serde (read side) for Confluent wire-format Avro: the Flink job's own deserializer
+ * ({@link ConfluentAvroDeserializationSchema}), so that the peer decodes as the job does. Throws {@link DecodingException}
+ * with the job's dead-letter reason, so that the caller can route the record to the DLQ, and a plain
+ * {@link IOException} when the registry cannot be asked.
  */
 final class ConfluentAvroSerde<T extends SpecificRecordBase> implements Serde<T>, Deserializer<T> {
-    private final Schema readerSchema;
-    private final ConfluentSchemaCoder coder;
-    private final Map<Schema, SpecificDatumReader<T>> readers = new HashMap<>();
-    private BinaryDecoder decoder;
+    private final ConfluentAvroDeserializationSchema<T> decoder;
 
     ConfluentAvroSerde(Class<T> type, SchemaRegistrySettings registry) {
-        this.readerSchema = schemaOf(type);
-        this.coder = new ConfluentSchemaCoder(new SchemaRegistryClient(registry), null, false);
-    }
-
-    private static Schema schemaOf(Class<?> type) {
-        try {
-            return (Schema) type.getMethod("getClassSchema").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(type + " is not a generated Avro class", e);
-        }
+        this.decoder = ConfluentAvro.forSpecificDeserialization(type, registry);
     }
 
     @Override
@@ -53,15 +36,16 @@ final class ConfluentAvroSerde<T extends SpecificRecordBase> implements Serde<T>
         }
     }
 
-    /** One record; the schema client caches schemas by id, readers are cached by writer schema. */
+    /** One record: a record without value is not wire format; a body Avro cannot read is undecodable. */
     T decode(byte[] data) throws IOException {
-        ByteArrayInputStream in = new ByteArrayInputStream(data == null ? new byte[0] : data);
-        Schema writer = coder.readSchema(in);
-        SpecificDatumReader<T> reader = readers.computeIfAbsent(writer, w -> new SpecificDatumReader<>(w, readerSchema));
-        decoder = DecoderFactory.get().binaryDecoder(in, decoder);
         try {
-            return reader.read(null, decoder);
+            return decoder.deserialize(data == null ? new byte[0] : data);
+        } catch (DecodingException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
+            if (DecodingException.deadLetterReasonOf(e).isEmpty()) {
+                throw e; // the registry, not the record
+            }
             throw new DecodingException(DeadLetterReason.UNDECODABLE, "Undecodable Avro body: " + e.getMessage(), e);
         }
     }

@@ -22,7 +22,7 @@ import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistrySettings;
 import io.trendstream.stack.KafkaBrokerExtension;
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
+import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,8 +86,8 @@ class GeneratorITCase {
         Counts counts = manifest.counts();
 
         SchemaRegistrySettings settings = SchemaRegistrySettings.builder(registry.url()).build();
-        RegistryAvroDeserializationSchema<OrderEvent> orders = ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings);
-        RegistryAvroDeserializationSchema<ProductView> views = ConfluentAvro.forSpecificDeserialization(ProductView.class, settings);
+        ConfluentAvroDeserializationSchema<OrderEvent> orders = ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings);
+        ConfluentAvroDeserializationSchema<ProductView> views = ConfluentAvro.forSpecificDeserialization(ProductView.class, settings);
         RecordClassifier classifier = new RecordClassifier((topic, value) ->
                 topic.equals("it-orders") ? orders.deserialize(value) : views.deserialize(value));
         StreamAnalysis analysis = new StreamAnalysis(classifier, Duration.ofSeconds(10).toMillis());
@@ -114,7 +114,7 @@ class GeneratorITCase {
         assertThat(counts.malformedByReason()).hasSize(5).allSatisfy((reason, n) -> assertThat(n).as(reason).isPositive());
         assertThat(counts.spikeExtraOrders() + counts.spikeExtraViews()).isPositive();
         // The catalog topic ends as the manifest's catalog: the last record of each product, a tombstone removing it.
-        RegistryAvroDeserializationSchema<io.trendstream.events.Product> products =
+        ConfluentAvroDeserializationSchema<io.trendstream.events.Product> products =
                 ConfluentAvro.forSpecificDeserialization(io.trendstream.events.Product.class, settings);
         Map<String, String> catalog = new java.util.TreeMap<>();
         List<ConsumerRecord<byte[], byte[]>> catalogRecords = readCommitted("it-products").values().iterator().next();

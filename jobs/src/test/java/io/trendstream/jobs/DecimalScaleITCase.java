@@ -12,7 +12,7 @@ import io.trendstream.testing.RawAvro;
 import io.trendstream.testing.SchemaRegistryExtension;
 
 import org.apache.avro.Schema;
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
+import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,7 +88,7 @@ class DecimalScaleITCase {
         return new SchemaRegistryClient(settings()).register(ConfluentAvro.topicValueSubject("orders-" + writer.hashCode()), writer);
     }
 
-    private static RegistryAvroDeserializationSchema<OrderEvent> deserializer() {
+    private static ConfluentAvroDeserializationSchema<OrderEvent> deserializer() {
         return ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
     }
 

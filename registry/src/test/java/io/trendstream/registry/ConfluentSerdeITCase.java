@@ -27,7 +27,7 @@ import io.trendstream.stack.KafkaBrokerExtension;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
+import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,7 +88,7 @@ class ConfluentSerdeITCase {
             assertThat(value[0]).isZero();
             assertThat(ByteBuffer.wrap(value, 1, 4).order(ByteOrder.BIG_ENDIAN).getInt()).isEqualTo(registeredId);
         }
-        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+        ConfluentAvroDeserializationSchema<OrderEvent> deserializer =
                 ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings);
         List<OrderEvent> read = new ArrayList<>();
         for (byte[] value : values) {

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.InstantiationUtil;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -35,45 +34,28 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
      */
     static final int MAX_DETAIL_LENGTH = 1_000;
 
-    private final DeserializationSchema<T> decoderTemplate;
+    private final DeserializationSchema<T> decoder;
     private final EventRules<T> rules;
     private final TypeInformation<Ingested<T>> producedType;
     private final Clock clock;
 
+    /**
+     * @param decoder decodes a record's value; it must carry nothing of one record into the next, so that a record
+     *     that fails half-way spoils none after it ({@link io.trendstream.serialization.ConfluentAvroDeserializationSchema}
+     *     decodes each record from its own bytes). It is kept after a failure: a fresh one would need a registry
+     *     client of its own, and a registry request, per dead letter.
+     */
     public IngestingDeserializer(
             DeserializationSchema<T> decoder, EventRules<T> rules, TypeInformation<Ingested<T>> producedType, Clock clock) {
-        this.decoderTemplate = decoder;
+        this.decoder = decoder;
         this.rules = rules;
         this.producedType = producedType;
         this.clock = clock;
     }
 
-    private transient DeserializationSchema<T> decoder;
-    private transient DeserializationSchema.InitializationContext context;
-    private transient boolean opened;
-
     @Override
     public void open(DeserializationSchema.InitializationContext context) throws Exception {
-        this.context = context;
-        this.opened = true;
-        this.decoder = freshDecoder();
-    }
-
-    /**
-     * A decoder in its initial state. Flink's Avro deserializer keeps one buffered Avro decoder across
-     * records; a record that fails half-way leaves bytes in its buffer that the next record would be
-     * read from. So after a failure the decoder is replaced, not reused.
-     */
-    private DeserializationSchema<T> freshDecoder() throws IOException {
-        try {
-            DeserializationSchema<T> fresh = InstantiationUtil.clone(decoderTemplate, getClass().getClassLoader());
-            if (opened) {
-                fresh.open(context);
-            }
-            return fresh;
-        } catch (Exception e) {
-            throw new IOException("Could not create the record decoder", e);
-        }
+        decoder.open(context);
     }
 
     @Override
@@ -86,14 +68,10 @@ public final class IngestingDeserializer<T> implements KafkaRecordDeserializatio
         if (value == null || value.length == 0) {
             return deadLetter(record, DeadLetterReason.EMPTY_RECORD, "record has no value");
         }
-        if (decoder == null) {
-            decoder = freshDecoder(); // used without open(), as in unit tests
-        }
         T event;
         try {
             event = decoder.deserialize(value);
         } catch (IOException | RuntimeException e) {
-            decoder = freshDecoder();
             Optional<DeadLetterReason> reason = DecodingException.deadLetterReasonOf(e);
             if (reason.isEmpty()) {
                 throw e; // the registry failed, not the record: restart rather than dead-letter everything

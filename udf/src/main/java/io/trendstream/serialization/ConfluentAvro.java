@@ -2,7 +2,6 @@ package io.trendstream.serialization;
 
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 
 /**
@@ -23,11 +22,9 @@ public final class ConfluentAvro {
     }
 
     /** Reads records written with any registered schema that resolves to {@code type}'s schema. */
-    public static <T extends SpecificRecord> RegistryAvroDeserializationSchema<T> forSpecificDeserialization(
+    public static <T extends SpecificRecord> ConfluentAvroDeserializationSchema<T> forSpecificDeserialization(
             Class<T> type, SchemaRegistrySettings settings) {
-        // A null reader schema makes flink-avro take the specific class's own schema; the coder checks writer
-        // schemas against the same one.
-        return new RegistryAvroDeserializationSchema<>(type, null,
+        return new ConfluentAvroDeserializationSchema<>(type,
                 ConfluentSchemaCoderProvider.forReading(settings, SpecificData.get().getSchema(type)));
     }
 

@@ -67,23 +67,39 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
 
     @Override
     public Schema readSchema(InputStream in) throws IOException {
-        int magic = in.read();
-        if (magic == -1) {
+        byte[] header = new byte[HEADER_LENGTH];
+        return writerSchema(schemaId(header, in.readNBytes(header, 0, HEADER_LENGTH)));
+    }
+
+    /**
+     * The writer schema id in the header of a record in the wire format: its first {@code length} bytes are in
+     * {@code record} (fewer than {@link #HEADER_LENGTH} when the record is shorter).
+     *
+     * @throws DecodingException {@link DeadLetterReason#NOT_WIRE_FORMAT} when the record has no such header
+     */
+    public static int schemaId(byte[] record, int length) throws DecodingException {
+        if (length <= 0) {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT, "Empty record: no wire format header");
         }
-        if (magic != MAGIC_BYTE) {
+        if (record[0] != MAGIC_BYTE) {
             throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
-                    "Not Confluent wire format: magic byte is " + magic + ", expected " + MAGIC_BYTE);
+                    "Not Confluent wire format: magic byte is " + (record[0] & 0xFF) + ", expected " + MAGIC_BYTE);
         }
-        int id = 0;
-        for (int i = 0; i < 4; i++) { // big-endian, read byte by byte: a DataInputStream per record costs two buffers
-            int b = in.read();
-            if (b == -1) {
-                throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
-                        "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header");
-            }
-            id = (id << 8) | b;
+        if (length < HEADER_LENGTH) {
+            throw new DecodingException(DeadLetterReason.NOT_WIRE_FORMAT,
+                    "Not Confluent wire format: shorter than its " + HEADER_LENGTH + "-byte header");
         }
+        return (record[1] & 0xFF) << 24 | (record[2] & 0xFF) << 16 | (record[3] & 0xFF) << 8 | (record[4] & 0xFF);
+    }
+
+    /**
+     * The writer schema registered under {@code id}, checked against the reader schema when there is one.
+     *
+     * @throws DecodingException {@link DeadLetterReason#UNKNOWN_SCHEMA} for an id the registry does not know,
+     *     {@link DeadLetterReason#INCOMPATIBLE_SCHEMA} for a schema the reader schema cannot read
+     * @throws IOException when the registry cannot be asked
+     */
+    public Schema writerSchema(int id) throws IOException {
         Schema writerSchema;
         try {
             writerSchema = client.getById(id);

@@ -54,7 +54,12 @@ public final class ConfluentSchemaCoderProvider implements SchemaCoder.SchemaCod
     }
 
     @Override
-    public synchronized SchemaCoder get() {
+    public SchemaCoder get() {
+        return coder();
+    }
+
+    /** A coder of this provider's settings, sharing the provider's registry client. */
+    public synchronized ConfluentSchemaCoder coder() {
         if (client == null) {
             client = new SchemaRegistryClient(settings);
         }

@@ -3,23 +3,21 @@ package io.trendstream.functions;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.records.DeadLetterReason;
 import io.trendstream.records.Ingested;
+import io.trendstream.serialization.CannedSchemaRegistry;
+import io.trendstream.serialization.ConfluentAvro;
+import io.trendstream.serialization.SchemaRegistrySettings;
 import io.trendstream.testing.Events;
 
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
-import org.apache.flink.formats.avro.SchemaCoder;
-
-import org.apache.avro.Schema;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -28,32 +26,27 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With Flink's own registry Avro deserializer inside: a record that breaks off half-way must not
- * spoil the records after it. (Flink's deserializer keeps one buffered Avro decoder across records.)
+ * With the job's registry Avro decoder inside: a broken record spoils none of the records after it, and dead letters
+ * cost the registry nothing once the schema is known.
  */
 class IngestingDeserializerRecoveryTest {
 
-    /** A registry that knows one schema, id 1, and reads the Confluent header. */
-    static final class OneSchemaCoder implements SchemaCoder {
-        @Override
-        public Schema readSchema(InputStream in) throws IOException {
-            DataInputStream data = new DataInputStream(in);
-            data.readByte();
-            data.readInt();
-            return OrderEvent.getClassSchema();
-        }
+    private static final String SCHEMA = "/schemas/ids/1";
 
-        @Override
-        public void writeSchema(Schema schema, OutputStream out) {
-            throw new UnsupportedOperationException();
-        }
-    }
+    private final CannedSchemaRegistry registry = new CannedSchemaRegistry()
+            .answer("GET", SCHEMA, 200, new ObjectMapper().createObjectNode()
+                    .put("schema", OrderEvent.getClassSchema().toString()).toString());
 
     private final IngestingDeserializer<OrderEvent> deserializer = new IngestingDeserializer<>(
-            new RegistryAvroDeserializationSchema<>(OrderEvent.class, null, OneSchemaCoder::new),
+            ConfluentAvro.forSpecificDeserialization(OrderEvent.class, SchemaRegistrySettings.builder(registry.url()).build()),
             new OrderEventRules(Duration.ofMinutes(10)),
             Ingested.typeInfo(OrderEvent.class),
             Clock.fixed(Events.T0, ZoneOffset.UTC));
+
+    @AfterEach
+    void stopRegistry() {
+        registry.close();
+    }
 
     @Test
     void aValidRecordAfterATruncatedOneIsDecoded() throws Exception {
@@ -70,11 +63,30 @@ class IngestingDeserializerRecoveryTest {
     }
 
     @Test
-    void manyRecordsDecodeWithOneDecoder() throws Exception {
+    void aValidRecordAfterOneWithBytesAfterItsBodyIsDecoded() throws Exception {
         byte[] valid = wireFormat(Events.validOrder());
-        for (int offset = 0; offset < 3; offset++) {
-            assertThat(deserializer.ingest(record(offset, valid)).getEvent()).isEqualTo(Events.validOrder());
+        byte[] trailed = Arrays.copyOf(valid, valid.length + 3);
+        Arrays.fill(trailed, valid.length, trailed.length, (byte) 0xFF);
+
+        Ingested<OrderEvent> first = deserializer.ingest(record(1, trailed));
+        Ingested<OrderEvent> next = deserializer.ingest(record(2, valid));
+
+        assertThat(first.getEvent()).isEqualTo(Events.validOrder());
+        assertThat(next.isDeadLetter()).as("the record after the trailed one: %s", next).isFalse();
+        assertThat(next.getEvent()).isEqualTo(Events.validOrder());
+    }
+
+    @Test
+    void deadLettersAmongValidRecordsAskTheRegistryForTheSchemaOnce() throws Exception {
+        byte[] valid = wireFormat(Events.validOrder());
+        byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
+
+        for (int offset = 0; offset < 200; offset += 2) {
+            assertThat(deserializer.ingest(record(offset, truncated)).isDeadLetter()).isTrue();
+            assertThat(deserializer.ingest(record(offset + 1, valid)).getEvent()).isEqualTo(Events.validOrder());
         }
+
+        assertThat(registry.requests("GET", SCHEMA)).hasSize(1);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value) {

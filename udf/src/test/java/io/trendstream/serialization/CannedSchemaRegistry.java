@@ -22,10 +22,10 @@ import com.sun.net.httpserver.HttpsServer;
  * A real HTTP server that answers with canned JSON, for unit tests of the client's and coder's byte and error
  * handling. The behaviour of a real registry is tested against {@code SchemaRegistryServer} in the registry module.
  */
-final class CannedSchemaRegistry implements AutoCloseable {
+public final class CannedSchemaRegistry implements AutoCloseable {
 
     /** A request as the server saw it. */
-    record Request(String method, String path, String authorization, String body) {
+    public record Request(String method, String path, String authorization, String body) {
     }
 
     private record Answer(int status, String body) {
@@ -37,7 +37,7 @@ final class CannedSchemaRegistry implements AutoCloseable {
 
     private final String scheme;
 
-    CannedSchemaRegistry() {
+    public CannedSchemaRegistry() {
         this(null);
     }
 
@@ -62,20 +62,20 @@ final class CannedSchemaRegistry implements AutoCloseable {
     }
 
     /** Answers {@code method path} with this status and JSON body. */
-    CannedSchemaRegistry answer(String method, String path, int status, String body) {
+    public CannedSchemaRegistry answer(String method, String path, int status, String body) {
         answers.put(method + " " + path, new Answer(status, body));
         return this;
     }
 
-    String url() {
+    public String url() {
         return scheme + "://localhost:" + server.getAddress().getPort();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<Request> requests(String method, String path) {
+    public List<Request> requests(String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
     }
 

@@ -24,7 +24,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,7 @@ class ConfluentSchemaCoderTest {
                 .answer("GET", "/schemas/ids/" + SCHEMA_ID, 200, schemaReply(OrderEvent.getClassSchema()));
         OrderEvent order = order();
         byte[] bytes = serializer(settings()).serialize(order);
-        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+        ConfluentAvroDeserializationSchema<OrderEvent> deserializer =
                 ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
 
         assertThat(deserializer.deserialize(bytes)).isEqualTo(order);
@@ -116,7 +115,7 @@ class ConfluentSchemaCoderTest {
         ProductView view = ProductView.newBuilder().setEventId("v-1").setUserId("u-1").setProductId("p-1")
                 .setSessionId("s-1").setEventTime(Instant.parse("2026-11-22T10:00:00Z")).build();
         byte[] frame = frame(10, avroBinary(view, ProductView.class));
-        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+        ConfluentAvroDeserializationSchema<OrderEvent> deserializer =
                 ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
 
         for (int i = 0; i < 2; i++) {
@@ -141,7 +140,7 @@ class ConfluentSchemaCoderTest {
 
     @Test
     void deserializationReportsTheDeadLetterReason() {
-        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+        ConfluentAvroDeserializationSchema<OrderEvent> deserializer =
                 ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
         DecodingException e = catchThrowableOfType(DecodingException.class,
                 () -> deserializer.deserialize(new byte[] {'{', '"', 'a', '"', '}'}));
@@ -155,7 +154,7 @@ class ConfluentSchemaCoderTest {
                 .answer("GET", "/schemas/ids/8", 200, schemaReply(Schema.create(Schema.Type.STRING)))
                 .answer("GET", "/schemas/ids/9", 503, "{\"error_code\": 50001, \"message\": \"store down\"}");
         byte[] bytes = serializer(settings()).serialize(order());
-        RegistryAvroDeserializationSchema<OrderEvent> deserializer =
+        ConfluentAvroDeserializationSchema<OrderEvent> deserializer =
                 ConfluentAvro.forSpecificDeserialization(OrderEvent.class, settings());
 
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 4);
@@ -257,7 +256,7 @@ class ConfluentSchemaCoderTest {
         return e;
     }
 
-    private static Throwable failureOf(RegistryAvroDeserializationSchema<OrderEvent> deserializer, byte[] record) {
+    private static Throwable failureOf(ConfluentAvroDeserializationSchema<OrderEvent> deserializer, byte[] record) {
         try {
             deserializer.deserialize(record);
         } catch (Exception e) {
