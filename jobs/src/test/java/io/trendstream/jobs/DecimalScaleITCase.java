@@ -4,6 +4,7 @@ import io.trendstream.events.LineItem;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.records.DeadLetterReason;
 import io.trendstream.serialization.ConfluentAvro;
+import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import io.trendstream.serialization.DecodingException;
 import io.trendstream.serialization.SchemaRegistryClient;
 import io.trendstream.serialization.SchemaRegistrySettings;
@@ -12,7 +13,6 @@ import io.trendstream.testing.RawAvro;
 import io.trendstream.testing.SchemaRegistryExtension;
 
 import org.apache.avro.Schema;
-import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
