@@ -89,8 +89,8 @@ final class BenchOptions implements Cloneable {
      * Size of the throughput backlog: enough for the ceiling's up to 3M events/s over the lead and the steady state
      * (the ceiling ran out of 40M after 45-48 s of its 60 in the first full run, of 60M after 46-51 s in the second,
      * of 90M after 52-57 s once the JIT was out of its runs, of 120M after 59.7-60 s at 1.81-1.86M events/s once the
-     * polled metrics were read in process; it read 2.0M events/s on a slower machine once the job's own deserializer
-     * decoded at half the cost).
+     * polled metrics were read in process; it read 1.5-2.0M events/s on a slower machine once the job's own
+     * deserializer decoded for a third less CPU per event).
      */
     long throughputEvents = 200_000_000;
     /**

@@ -1,6 +1,5 @@
 package io.trendstream.bench;
 
-import io.trendstream.records.DeadLetterReason;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.ConfluentAvroDeserializationSchema;
 import io.trendstream.serialization.DecodingException;
@@ -16,9 +15,7 @@ import java.util.Map;
 
 /**
  * Kafka Streams serde (read side) for Confluent wire-format Avro: the Flink job's own deserializer
- * ({@link ConfluentAvroDeserializationSchema}), so that the peer decodes as the job does. Throws {@link DecodingException}
- * with the job's dead-letter reason, so that the caller can route the record to the DLQ, and a plain
- * {@link IOException} when the registry cannot be asked.
+ * ({@link ConfluentAvroDeserializationSchema}), so that the peer decodes, and fails, as the job does.
  */
 final class ConfluentAvroSerde<T extends SpecificRecordBase> implements Serde<T>, Deserializer<T> {
     private final ConfluentAvroDeserializationSchema<T> decoder;
@@ -36,18 +33,12 @@ final class ConfluentAvroSerde<T extends SpecificRecordBase> implements Serde<T>
         }
     }
 
-    /** One record: a record without value is not wire format; a body Avro cannot read is undecodable. */
+    /**
+     * One record; a record without value is not wire format. Fails as the job's deserializer does: classify with
+     * {@link DecodingException#deadLetterReasonOf}.
+     */
     T decode(byte[] data) throws IOException {
-        try {
-            return decoder.deserialize(data == null ? new byte[0] : data);
-        } catch (DecodingException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            if (DecodingException.deadLetterReasonOf(e).isEmpty()) {
-                throw e; // the registry, not the record
-            }
-            throw new DecodingException(DeadLetterReason.UNDECODABLE, "Undecodable Avro body: " + e.getMessage(), e);
-        }
+        return decoder.deserialize(data == null ? new byte[0] : data);
     }
 
     @Override

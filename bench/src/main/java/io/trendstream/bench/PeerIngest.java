@@ -7,6 +7,7 @@ import io.trendstream.functions.OrderToActivities;
 import io.trendstream.functions.Rejection;
 import io.trendstream.functions.ViewToActivity;
 import io.trendstream.records.ActivitySink;
+import io.trendstream.records.DeadLetterReason;
 import io.trendstream.records.ProductActivity;
 import io.trendstream.serialization.DecodingException;
 
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -86,11 +88,13 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
         T event;
         try {
             event = serde.decode(record.value());
-        } catch (DecodingException e) {
-            deadLetter(record, e.reason().name());
+        } catch (IOException | RuntimeException e) {
+            Optional<DeadLetterReason> reason = DecodingException.deadLetterReasonOf(e);
+            if (reason.isEmpty()) {
+                throw new IllegalStateException("Schema registry unavailable", e); // as the Flink job: fail, do not dead-letter
+            }
+            deadLetter(record, reason.get().name());
             return;
-        } catch (IOException e) {
-            throw new IllegalStateException("Schema registry unavailable", e); // as the Flink job: fail, do not dead-letter
         }
         Rejection rejection = rules.validate(event, System.currentTimeMillis());
         if (rejection != null) {

@@ -11,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -73,13 +72,7 @@ public final class ConfluentAvroDeserializationSchema<T extends SpecificRecord> 
         model.getConversions().forEach(data::addLogicalTypeConversion);
         data.setFastReaderEnabled(true);
         readerSchema = model.getSchema(type);
-        int capacity = coders.settings().cacheCapacity();
-        readers = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, SpecificDatumReader<T>> eldest) {
-                return size() > capacity;
-            }
-        };
+        readers = LruMaps.leastRecentlyUsed(coders.settings().cacheCapacity());
         lastReader = null;
     }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -56,13 +55,7 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
         this.subject = subject;
         this.autoRegister = autoRegister;
         this.readerSchema = readerSchema;
-        int capacity = client.settings().cacheCapacity();
-        this.incompatibilities = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, String> eldest) {
-                return size() > capacity;
-            }
-        });
+        this.incompatibilities = Collections.synchronizedMap(LruMaps.leastRecentlyUsed(client.settings().cacheCapacity()));
     }
 
     @Override

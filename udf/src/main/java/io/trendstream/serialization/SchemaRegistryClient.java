@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,12 +248,7 @@ public final class SchemaRegistryClient {
     }
 
     private static <K, V> Map<K, V> lruCache(int capacity) {
-        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        });
+        return Collections.synchronizedMap(LruMaps.leastRecentlyUsed(capacity));
     }
 
     private record SubjectSchema(String subject, Schema schema) {

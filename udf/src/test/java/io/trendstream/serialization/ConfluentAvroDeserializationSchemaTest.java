@@ -1,11 +1,13 @@
 package io.trendstream.serialization;
 
+import static io.trendstream.serialization.ConfluentSchemaCoderTest.avroBinary;
+import static io.trendstream.serialization.ConfluentSchemaCoderTest.frame;
+import static io.trendstream.serialization.ConfluentSchemaCoderTest.order;
+import static io.trendstream.serialization.ConfluentSchemaCoderTest.schemaReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,9 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trendstream.events.OrderEvent;
 import io.trendstream.records.DeadLetterReason;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class ConfluentAvroDeserializationSchemaTest {
     private static final int V2 = 2;
 
     private final CannedSchemaRegistry registry = new CannedSchemaRegistry();
-    private final OrderEvent order = ConfluentSchemaCoderTest.order();
+    private final OrderEvent order = order();
 
     @AfterEach
     void stopRegistry() {
@@ -111,22 +110,6 @@ class ConfluentAvroDeserializationSchemaTest {
         ObjectNode json = (ObjectNode) JSON.readTree(schema.toString());
         json.withArray("fields").addObject().put("name", "note").put("type", "string").put("default", "");
         return new Schema.Parser().parse(json.toString());
-    }
-
-    private static String schemaReply(Schema schema) {
-        return JSON.createObjectNode().put("schema", schema.toString()).toString();
-    }
-
-    private static byte[] avroBinary(OrderEvent event) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<>(OrderEvent.class).write(event, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
-
-    private static byte[] frame(int schemaId, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
     }
 
     private static byte[] concat(byte[] first, byte[] second) {

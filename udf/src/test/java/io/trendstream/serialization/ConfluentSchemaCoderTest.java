@@ -277,11 +277,11 @@ class ConfluentSchemaCoderTest {
         return ConfluentAvro.forSpecificSerialization(OrderEvent.class, SUBJECT, settings);
     }
 
-    private static String schemaReply(Schema schema) {
+    static String schemaReply(Schema schema) {
         return JSON.createObjectNode().put("schema", schema.toString()).toString();
     }
 
-    private static byte[] avroBinary(OrderEvent order) throws IOException {
+    static byte[] avroBinary(OrderEvent order) throws IOException {
         return avroBinary(order, OrderEvent.class);
     }
 
@@ -293,7 +293,7 @@ class ConfluentSchemaCoderTest {
         return out.toByteArray();
     }
 
-    private static byte[] frame(int schemaId, byte[] body) {
+    static byte[] frame(int schemaId, byte[] body) {
         return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
     }
 
