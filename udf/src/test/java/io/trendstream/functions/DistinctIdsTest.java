@@ -59,6 +59,22 @@ class DistinctIdsTest {
         assertThat(List.of(ids.id(0), ids.id(1), ids.id(2), ids.id(3))).containsExactly(similar);
     }
 
+    @Test
+    void shortIdsThatDifferOnlyInTrailingZeroBytesAreTwoIds() {
+        // Ids of up to eight bytes are compared by their first eight bytes, zero-padded, and their length.
+        byte[] text = {'u', '7', 'u', '7', 0, 'u', '7', 0, 0, 0, 0, 0, 0, 0};
+        DistinctIds ids = new DistinctIds(4, false);
+
+        for (int round = 0; round < 2; round++) {
+            ids.add(text, 0, 2);
+            ids.add(text, 2, 3);
+            ids.add(text, 5, 9);
+        }
+
+        assertThat(ids.size()).isEqualTo(3);
+        assertThat(List.of(ids.id(0).length(), ids.id(1).length(), ids.id(2).length())).containsExactly(2, 3, 9);
+    }
+
     @ParameterizedTest(name = "from a table for {0}")
     @ValueSource(ints = {10, 200, 5_000})
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a table not a power of two once looped
