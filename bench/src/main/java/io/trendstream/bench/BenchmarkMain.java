@@ -102,7 +102,7 @@ public final class BenchmarkMain {
             if (options.heapEvents > 0) {
                 for (long events : List.of(options.heapEvents, 10 * options.heapEvents)) {
                     Dataset skewed = preload(stack, options, events, "heap" + events, true);
-                    record(results, new Measurement(stack, skewed, options.checkpointInterval).measure(HEAP_RUN,
+                    record(results, Measurement.liveHeap(stack, skewed, options.checkpointInterval, LIVE_HEAP_EVERY).measure(HEAP_RUN,
                             "as shipped, skewed backlog (p0 has 90 % of the events)", p, options.variantTimeout,
                             () -> FlinkJobVariant.pipeline(stack, options, skewed, p)), "");
                 }
@@ -148,6 +148,8 @@ public final class BenchmarkMain {
 
     /** The name of the skewed heap-check runs of the pipeline. */
     static final String HEAP_RUN = "pipeline (skewed heap check)";
+    /** How often the heap check measures the live heap with a full collection (each a pause of the job). */
+    static final Duration LIVE_HEAP_EVERY = Duration.ofSeconds(2);
 
     private static void record(List<VariantResult> results, VariantResult result, String suffix) {
         results.add(result);

@@ -85,6 +85,12 @@ final class ResourceSampler {
         }
     }
 
+    /** A full collection, then a {@link #sample()}: the heap in use after it is the live heap (no old garbage). */
+    void sampleLiveHeap() {
+        System.gc();
+        sample();
+    }
+
     /**
      * CPU time per thread of the threads started since {@link #start()}: the variant's own (Flink's task, network and
      * RocksDB threads, or Kafka Streams' stream threads and their clients), not the broker's, the registry's or this
