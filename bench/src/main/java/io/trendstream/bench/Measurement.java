@@ -301,12 +301,14 @@ final class Measurement {
             }
         }
         FlinkRest.CheckpointStats cp = checkpoints.orElse(null);
+        // The heap check's figure is the live heap its full collections measured, not a young collection's old garbage.
+        long heapAfterGc = liveHeapEvery != null ? resources.peakLiveHeapBytes() : resources.peakHeapAfterGcBytes();
         return new VariantResult(name, description, parallelism,
                 paced ? String.format(Locale.ROOT, "paced %,d/s", dataset.pacedRate) : timeBox != null ? TIME_BOXED : "backlog",
                 dataset.skewed,
                 dataset.complete() ? dataset.manifest().counts().eventsSent() : 0, totalRecords,
                 status, correct, verification, mismatches, rate, steady, cpuPerMillion, variantCpuPerMillion,
-                resources.peakHeapBytes() >> 20, resources.peakHeapAfterGcBytes() >> 20, resources.peakRssBytes() >> 20,
+                resources.peakHeapBytes() >> 20, heapAfterGc >> 20, resources.peakRssBytes() >> 20,
                 sustained, drain, inputLag, checkpointInterval.toMillis(), dataset.outOfOrderness.toMillis(),
                 cp == null ? null : cp.completed(), cp == null ? null : cp.avgMillis(),
                 cp == null ? null : cp.p99Millis(), cp == null ? null : cp.maxMillis(),

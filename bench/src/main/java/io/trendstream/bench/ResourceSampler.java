@@ -30,6 +30,7 @@ final class ResourceSampler {
     private long cpuStartNanos;
     private long peakRssBytes;
     private long peakHeapAfterGcBytes;
+    private long peakLiveHeapBytes;
 
     ResourceSampler() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -45,6 +46,7 @@ final class ResourceSampler {
         cpuStartNanos = os.getProcessCpuTime();
         peakRssBytes = 0;
         peakHeapAfterGcBytes = 0;
+        peakLiveHeapBytes = 0;
         lastGcIds.clear();
         threadsBefore.clear();
         for (long id : threads.getAllThreadIds()) {
@@ -85,9 +87,16 @@ final class ResourceSampler {
         }
     }
 
-    /** A full collection, then a {@link #sample()}: the heap in use after it is the live heap (no old garbage). */
+    /** A full collection, then a {@link #sample()}: the heap in use right after it is the live heap (no old garbage). */
     void sampleLiveHeap() {
         System.gc();
+        long live = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (heapPools.contains(pool.getName())) {
+                live += pool.getUsage().getUsed();
+            }
+        }
+        peakLiveHeapBytes = Math.max(peakLiveHeapBytes, live);
         sample();
     }
 
@@ -127,6 +136,11 @@ final class ResourceSampler {
     /** The largest heap in use right after a collection during the variant (0 if none ran): the peak live heap. */
     long peakHeapAfterGcBytes() {
         return peakHeapAfterGcBytes;
+    }
+
+    /** The largest heap in use right after a {@link #sampleLiveHeap()} (0 if none): live data only. */
+    long peakLiveHeapBytes() {
+        return peakLiveHeapBytes;
     }
 
     double cpuSecondsSinceStart() {
