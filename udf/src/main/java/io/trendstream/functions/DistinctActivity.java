@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A bounded number of one window's activities, on the heap, each event once: order ids with their units and
@@ -87,12 +88,7 @@ final class DistinctActivity {
      * next {@link #reset}.
      */
     Map<String, long[]> orders() {
-        return new EntriesOf<>(orders) {
-            @Override
-            long[] value(DistinctIds ids, int entry) {
-                return new long[] {ids.first(entry), ids.second(entry)};
-            }
-        };
+        return new EntriesOf<>(orders, entry -> new long[] {orders.first(entry), orders.second(entry)});
     }
 
     /** The view event ids, as {@link #orders()}. */
@@ -115,23 +111,18 @@ final class DistinctActivity {
     }
 
     private static Map<String, Boolean> present(DistinctIds ids) {
-        return new EntriesOf<>(ids) {
-            @Override
-            Boolean value(DistinctIds ids, int entry) {
-                return Boolean.TRUE;
-            }
-        };
+        return new EntriesOf<>(ids, entry -> Boolean.TRUE);
     }
 
     /** The entries of a set as a map that is only iterated: each entry's id and value made as it is reached. */
-    private abstract static class EntriesOf<V> extends AbstractMap<String, V> {
+    private static final class EntriesOf<V> extends AbstractMap<String, V> {
         private final DistinctIds ids;
+        private final IntFunction<V> value;
 
-        EntriesOf(DistinctIds ids) {
+        EntriesOf(DistinctIds ids, IntFunction<V> value) {
             this.ids = ids;
+            this.value = value;
         }
-
-        abstract V value(DistinctIds ids, int entry);
 
         @Override
         public Set<Entry<String, V>> entrySet() {
@@ -152,7 +143,7 @@ final class DistinctActivity {
                                 throw new NoSuchElementException();
                             }
                             int entry = next++;
-                            return new SimpleImmutableEntry<>(ids.id(entry), value(ids, entry));
+                            return new SimpleImmutableEntry<>(ids.id(entry), value.apply(entry));
                         }
                     };
                 }
