@@ -25,7 +25,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * A Flink job on the bench's cluster ({@link FlinkSession}), observed through its metrics in process
+ * A Flink job on a bench cluster ({@link FlinkSession}), observed through its metrics where the cluster keeps them
  * ({@link InProcessMetrics}) and, for its graph and checkpoints, the cluster's REST API.
  */
 final class FlinkJobVariant implements RunningVariant {
@@ -35,16 +35,18 @@ final class FlinkJobVariant implements RunningVariant {
     private final JobClient job;
     private final String jobId;
     private final FlinkRest rest;
+    private final InProcessMetrics.Reader metrics;
     private final String database;
     /** A fragment of the name of the vertex whose input watermark closes windows; null: no windows (the ceiling). */
     private final String windowVertex;
     /** How many source vertices the job has, once its graph is known: each must report its records. */
     private OptionalLong sourceVertices = OptionalLong.empty();
 
-    FlinkJobVariant(JobClient job, int restPort, String database, String windowVertex) {
+    FlinkJobVariant(JobClient job, FlinkSession session, String database, String windowVertex) {
         this.job = job;
         this.jobId = job.getJobID().toHexString();
-        this.rest = new FlinkRest(restPort, jobId);
+        this.rest = new FlinkRest(session.restPort(), jobId);
+        this.metrics = session.metrics();
         this.database = database;
         this.windowVertex = windowVertex;
     }
@@ -98,6 +100,12 @@ final class FlinkJobVariant implements RunningVariant {
 
     /** The pipeline exactly as TrendPipelineJob defines it: RocksDB, exactly-once checkpoints, XA sinks. */
     static FlinkJobVariant pipeline(BenchStack stack, BenchOptions options, Dataset dataset, int parallelism) throws Exception {
+        return pipeline(stack, stack.flink(), options, dataset, parallelism);
+    }
+
+    /** {@link #pipeline(BenchStack, BenchOptions, Dataset, int) The pipeline} on {@code session}. */
+    static FlinkJobVariant pipeline(BenchStack stack, FlinkSession session, BenchOptions options, Dataset dataset,
+            int parallelism) throws Exception {
         String name = "pipeline" + shortId();
         String jdbcUrl = stack.freshDatabase(name);
         stack.kafka.createTopic(name + "-alerts", 1);
@@ -105,9 +113,9 @@ final class FlinkJobVariant implements RunningVariant {
         stack.kafka.createTopic(name + "-products", 1, java.util.Map.of("cleanup.policy", "compact"));
         stack.kafka.createTopic(name + "-window-stats", 1);
         PipelineConfig config = pipelineConfig(stack, options, dataset, name, jdbcUrl);
-        StreamExecutionEnvironment env = stack.flink().environment(parallelism);
+        StreamExecutionEnvironment env = session.environment(parallelism);
         TrendPipelineJob.defineJob(env, config);
-        return submit(stack, env, config.get(PipelineOptions.JOB_NAME), name, WINDOW_VERTEX);
+        return submit(session, env, config.get(PipelineOptions.JOB_NAME), name, WINDOW_VERTEX);
     }
 
     /**
@@ -118,7 +126,13 @@ final class FlinkJobVariant implements RunningVariant {
      */
     static FlinkJobVariant submit(BenchStack stack, StreamExecutionEnvironment env, String jobName, String database,
             String windowVertex) throws Exception {
-        return new FlinkJobVariant(env.executeAsync(jobName), stack.flink().restPort(), database, windowVertex);
+        return submit(stack.flink(), env, jobName, database, windowVertex);
+    }
+
+    /** Submits the job defined on {@code env} (from {@code session}'s {@link FlinkSession#environment}) to {@code session}. */
+    static FlinkJobVariant submit(FlinkSession session, StreamExecutionEnvironment env, String jobName, String database,
+            String windowVertex) throws Exception {
+        return new FlinkJobVariant(env.executeAsync(jobName), session, database, windowVertex);
     }
 
     static PipelineConfig pipelineConfig(BenchStack stack, BenchOptions options, Dataset dataset, String name, String jdbcUrl) {
@@ -157,12 +171,12 @@ final class FlinkJobVariant implements RunningVariant {
                 return OptionalLong.empty();
             }
         }
-        return InProcessMetrics.sourceRecordsOut(jobId, Math.toIntExact(sourceVertices.getAsLong()));
+        return metrics.sourceRecordsOut(jobId, Math.toIntExact(sourceVertices.getAsLong()));
     }
 
     @Override
     public OptionalLong closingWatermark() throws Exception {
-        return windowVertex != null ? InProcessMetrics.inputWatermark(jobId, windowVertex) : OptionalLong.empty();
+        return windowVertex != null ? metrics.inputWatermark(jobId, windowVertex) : OptionalLong.empty();
     }
 
     @Override
@@ -209,6 +223,6 @@ final class FlinkJobVariant implements RunningVariant {
         } catch (Exception e) {
             // cancelled, or failed before: either way it has ended
         }
-        InProcessMetrics.forget(jobId);
+        metrics.forget(jobId);
     }
 }

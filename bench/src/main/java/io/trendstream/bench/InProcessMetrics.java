@@ -9,11 +9,18 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.runtime.metrics.MetricNames;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 
 /**
  * The metrics the benchmark polls, read in process from the bench cluster's own metric objects: the records out of
@@ -38,6 +45,93 @@ public final class InProcessMetrics implements MetricReporter {
     private static final String OPERATOR_NAME = "<operator_name>";
     private static final String SUBTASK = "<subtask_index>";
 
+    /** The metrics of a cluster's jobs as the bench reads them: here, or over JMX from the cluster's own JVM. */
+    interface Reader {
+        /** See {@link InProcessMetrics#sourceRecordsOut}. */
+        OptionalLong sourceRecordsOut(String jobId, int sources);
+
+        /** See {@link InProcessMetrics#inputWatermark}. */
+        OptionalLong inputWatermark(String jobId, String taskNameFragment);
+
+        /** Forgets a job that has ended. */
+        void forget(String jobId);
+    }
+
+    /** The metrics of the jobs of a cluster in this JVM. */
+    static final Reader IN_THIS_JVM = new Reader() {
+        @Override
+        public OptionalLong sourceRecordsOut(String jobId, int sources) {
+            return InProcessMetrics.sourceRecordsOut(jobId, sources);
+        }
+
+        @Override
+        public OptionalLong inputWatermark(String jobId, String taskNameFragment) {
+            return InProcessMetrics.inputWatermark(jobId, taskNameFragment);
+        }
+
+        @Override
+        public void forget(String jobId) {
+            JOBS.remove(jobId);
+        }
+    };
+
+    /** Where {@link #exposeOverJmx()} registers the metrics of this JVM's cluster. */
+    private static final String MBEAN_NAME = "io.trendstream.bench:type=InProcessMetrics";
+
+    /** The metrics over JMX: an MXBean speaks open types, so an unknown value is -1 records or {@code Long.MIN_VALUE}. */
+    public interface RemoteMXBean {
+        long sourceRecordsOut(String jobId, int sources);
+
+        long inputWatermark(String jobId, String taskNameFragment);
+
+        void forget(String jobId);
+    }
+
+    /** Registers the metrics of this JVM's cluster as an MXBean, for {@link #overJmx}. */
+    static void exposeOverJmx() throws Exception {
+        RemoteMXBean remote = new RemoteMXBean() {
+            @Override
+            public long sourceRecordsOut(String jobId, int sources) {
+                return IN_THIS_JVM.sourceRecordsOut(jobId, sources).orElse(-1);
+            }
+
+            @Override
+            public long inputWatermark(String jobId, String taskNameFragment) {
+                return IN_THIS_JVM.inputWatermark(jobId, taskNameFragment).orElse(Long.MIN_VALUE);
+            }
+
+            @Override
+            public void forget(String jobId) {
+                IN_THIS_JVM.forget(jobId);
+            }
+        };
+        ManagementFactory.getPlatformMBeanServer().registerMBean(
+                new StandardMBean(remote, RemoteMXBean.class, true), new ObjectName(MBEAN_NAME));
+    }
+
+    /** The metrics of the cluster in the JVM behind {@code mbeans}, which {@link #exposeOverJmx() exposes} them. */
+    static Reader overJmx(MBeanServerConnection mbeans) throws MalformedObjectNameException {
+        RemoteMXBean remote = JMX.newMXBeanProxy(mbeans, new ObjectName(MBEAN_NAME), RemoteMXBean.class);
+        return new Reader() {
+            @Override
+            public OptionalLong sourceRecordsOut(String jobId, int sources) {
+                long records = remote.sourceRecordsOut(jobId, sources);
+                return records < 0 ? OptionalLong.empty() : OptionalLong.of(records);
+            }
+
+            @Override
+            public OptionalLong inputWatermark(String jobId, String taskNameFragment) {
+                long watermark = remote.inputWatermark(jobId, taskNameFragment);
+                return watermark == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(watermark);
+            }
+
+            @Override
+            public void forget(String jobId) {
+                remote.forget(jobId);
+            }
+        };
+    }
+
     /** Per job id (hex): its metrics, as the cluster registers them. */
     private static final ConcurrentMap<String, JobMetrics> JOBS = new ConcurrentHashMap<>();
 
@@ -55,7 +149,7 @@ public final class InProcessMetrics implements MetricReporter {
      * (the deserializer turns each into exactly one record). Empty until every one of the job's {@code sources}
      * source operators has a subtask that reports it.
      */
-    static OptionalLong sourceRecordsOut(String jobId, int sources) {
+    private static OptionalLong sourceRecordsOut(String jobId, int sources) {
         JobMetrics job = JOBS.get(jobId);
         if (job == null) {
             return OptionalLong.empty();
@@ -68,7 +162,7 @@ public final class InProcessMetrics implements MetricReporter {
     }
 
     /** The smallest input watermark over the subtasks of the job's tasks whose name contains {@code taskNameFragment}. */
-    static OptionalLong inputWatermark(String jobId, String taskNameFragment) {
+    private static OptionalLong inputWatermark(String jobId, String taskNameFragment) {
         JobMetrics job = JOBS.get(jobId);
         if (job == null) {
             return OptionalLong.empty();
@@ -77,11 +171,6 @@ public final class InProcessMetrics implements MetricReporter {
                 .filter(task -> task.taskName().contains(taskNameFragment))
                 .mapToLong(task -> ((Number) task.watermark().getValue()).longValue())
                 .min();
-    }
-
-    /** Forgets a job that has ended. */
-    static void forget(String jobId) {
-        JOBS.remove(jobId);
     }
 
     @Override

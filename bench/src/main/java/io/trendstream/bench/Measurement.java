@@ -40,19 +40,20 @@ final class Measurement {
     private final BenchStack stack;
     private final Dataset dataset;
     private final Duration checkpointInterval;
-    private final ResourceSampler resources = new ResourceSampler();
+    private final ResourceSampler resources;
     /** Time-boxed runs: the steady state measured after {@link BenchOptions#THROUGHPUT_LEAD}; null = run to completion. */
     private final Duration timeBox;
     /** Heap runs: how often a full collection measures the live heap (and once more at the end); null = never. */
     private final Duration liveHeapEvery;
 
     Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval) {
-        this(stack, dataset, checkpointInterval, null, null);
+        this(stack, dataset, checkpointInterval, null, null, VariantJvm.thisJvm());
     }
 
     private Measurement(BenchStack stack, Dataset dataset, Duration checkpointInterval, Duration timeBox,
-                        Duration liveHeapEvery) {
+                        Duration liveHeapEvery, VariantJvm jvm) {
         this.stack = stack;
+        this.resources = new ResourceSampler(jvm);
         this.dataset = dataset;
         this.checkpointInterval = checkpointInterval;
         this.timeBox = timeBox;
@@ -66,17 +67,18 @@ final class Measurement {
      * the run short): for throughput over a long steady state, on a backlog too large for the slower variants to finish.
      */
     static Measurement timeBoxed(BenchStack stack, Dataset backlog, Duration checkpointInterval, Duration steady) {
-        return new Measurement(stack, backlog, checkpointInterval, steady, null);
+        return new Measurement(stack, backlog, checkpointInterval, steady, null, VariantJvm.thisJvm());
     }
 
     /**
-     * Runs to completion that measure the live heap with a full collection every {@code every} and once more before
-     * the variant stops: the heap check. Collections of their own were not enough: a short run may see none (the
-     * faster pipeline read the 1x skewed backlog in 0.6 s without one, 2026-12-02), and a young collection's
-     * figure includes old garbage. Not for speed: each collection stops the job for a moment.
+     * Runs to completion on {@code session} that measure the live heap of its JVM with a full collection every
+     * {@code every} and once more before the variant stops: the heap check. Collections of their own were not enough:
+     * a short run may see none (the faster pipeline read the 1x skewed backlog in 0.6 s without one, 2026-12-02), and
+     * a young collection's figure includes old garbage. Not for speed: each collection stops the job for a moment.
      */
-    static Measurement liveHeap(BenchStack stack, Dataset dataset, Duration checkpointInterval, Duration every) {
-        return new Measurement(stack, dataset, checkpointInterval, null, every);
+    static Measurement liveHeap(BenchStack stack, FlinkSession session, Dataset dataset, Duration checkpointInterval,
+                                Duration every) {
+        return new Measurement(stack, dataset, checkpointInterval, null, every, session.jvm());
     }
 
     /** The input column of a time-boxed run. */

@@ -1,48 +1,74 @@
 package io.trendstream.bench;
 
-import java.io.IOException;
 import com.sun.management.GcInfo;
 
-import java.lang.management.GarbageCollectorMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.lang.management.ThreadMXBean;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.PlatformManagedObject;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Process CPU time and memory of this JVM, which hosts the broker, the registry, the MiniCluster or Kafka Streams
- * app and the probes. PostgreSQL is a separate process and is not included.
+ * Process CPU time and memory of the JVM a variant runs in ({@link VariantJvm}): this one, which hosts the broker,
+ * the registry, the in-process Flink cluster or Kafka Streams app and the probes, or a Flink session's JVM of its own
+ * (the heap check). PostgreSQL is a separate process and is not included.
  */
 final class ResourceSampler {
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final VariantJvm jvm;
+    private final com.sun.management.OperatingSystemMXBean os;
+    private final com.sun.management.ThreadMXBean threads;
+    private final MemoryMXBean memory;
+    private final List<MemoryPoolMXBean> heapPools;
+    private final List<com.sun.management.GarbageCollectorMXBean> collectors;
     private final Set<Long> threadsBefore = new HashSet<>();
-    private final Set<String> heapPools = new HashSet<>();
     private final Map<String, Long> lastGcIds = new HashMap<>();
     private long cpuStartNanos;
     private long peakRssBytes;
     private long peakHeapAfterGcBytes;
     private long peakLiveHeapBytes;
 
+    /** Samples this JVM. */
     ResourceSampler() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                heapPools.add(pool.getName());
-            }
+        this(VariantJvm.thisJvm());
+    }
+
+    ResourceSampler(VariantJvm jvm) {
+        this.jvm = jvm;
+        this.os = bean(com.sun.management.OperatingSystemMXBean.class);
+        this.threads = bean(com.sun.management.ThreadMXBean.class);
+        this.memory = bean(MemoryMXBean.class);
+        this.heapPools = beans(MemoryPoolMXBean.class).stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+        this.collectors = beans(com.sun.management.GarbageCollectorMXBean.class);
+    }
+
+    private <T extends PlatformManagedObject> T bean(Class<T> type) {
+        return beans(type).get(0);
+    }
+
+    private <T extends PlatformManagedObject> List<T> beans(Class<T> type) {
+        try {
+            return jvm.isThisJvm() ? ManagementFactory.getPlatformMXBeans(type)
+                    : ManagementFactory.getPlatformMXBeans(jvm.mbeans(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the variant's JVM (pid " + jvm.pid() + ") did not answer over JMX", e);
         }
     }
 
     /** Starts a variant: CPU baseline, the heap pools' peaks reset, and only collections from now on count. */
     void start() {
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         cpuStartNanos = os.getProcessCpuTime();
         peakRssBytes = 0;
         peakHeapAfterGcBytes = 0;
@@ -52,9 +78,10 @@ final class ResourceSampler {
         for (long id : threads.getAllThreadIds()) {
             threadsBefore.add(id);
         }
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof com.sun.management.GarbageCollectorMXBean sun && sun.getLastGcInfo() != null) {
-                lastGcIds.put(gc.getName(), sun.getLastGcInfo().getId());
+        for (com.sun.management.GarbageCollectorMXBean gc : collectors) {
+            GcInfo last = gc.getLastGcInfo();
+            if (last != null) {
+                lastGcIds.put(gc.getName(), last.getId());
             }
         }
         sample();
@@ -68,20 +95,16 @@ final class ResourceSampler {
      */
     void sample() {
         peakRssBytes = Math.max(peakRssBytes, rssBytes());
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (!(gc instanceof com.sun.management.GarbageCollectorMXBean sun)) {
-                continue;
-            }
-            GcInfo info = sun.getLastGcInfo();
+        for (com.sun.management.GarbageCollectorMXBean gc : collectors) {
+            GcInfo info = gc.getLastGcInfo();
             if (info == null || Long.valueOf(info.getId()).equals(lastGcIds.get(gc.getName()))) {
                 continue;
             }
             lastGcIds.put(gc.getName(), info.getId());
             long afterGc = 0;
-            for (Map.Entry<String, MemoryUsage> pool : info.getMemoryUsageAfterGc().entrySet()) {
-                if (heapPools.contains(pool.getKey())) {
-                    afterGc += pool.getValue().getUsed();
-                }
+            for (MemoryPoolMXBean pool : heapPools) {
+                MemoryUsage after = info.getMemoryUsageAfterGc().get(pool.getName());
+                afterGc += after == null ? 0 : after.getUsed();
             }
             peakHeapAfterGcBytes = Math.max(peakHeapAfterGcBytes, afterGc);
         }
@@ -89,12 +112,10 @@ final class ResourceSampler {
 
     /** A full collection, then a {@link #sample()}: the heap in use right after it is the live heap (no old garbage). */
     void sampleLiveHeap() {
-        System.gc();
+        memory.gc();
         long live = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (heapPools.contains(pool.getName())) {
-                live += pool.getUsage().getUsed();
-            }
+        for (MemoryPoolMXBean pool : heapPools) {
+            live += pool.getUsage().getUsed();
         }
         peakLiveHeapBytes = Math.max(peakLiveHeapBytes, live);
         sample();
@@ -106,22 +127,21 @@ final class ResourceSampler {
      * measuring loop's, which all started before. PostgreSQL is a separate process and never counted.
      */
     Map<Long, Long> variantThreadCpuNanos() {
+        long[] ids = Arrays.stream(threads.getAllThreadIds()).filter(id -> !threadsBefore.contains(id)).toArray();
+        long[] nanos = threads.getThreadCpuTime(ids);
+        ThreadInfo[] infos = threads.getThreadInfo(ids);
         Map<Long, Long> cpu = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            if (!threadsBefore.contains(id) && !isInputWriter(id)) {
-                long nanos = threads.getThreadCpuTime(id);
-                if (nanos >= 0) {
-                    cpu.put(id, nanos);
-                }
+        for (int i = 0; i < ids.length; i++) {
+            if (nanos[i] >= 0 && infos[i] != null && !isInputWriter(infos[i])) {
+                cpu.put(ids[i], nanos[i]);
             }
         }
         return cpu;
     }
 
     /** The paced generator's thread and its Kafka producer's (transactional id trendstream-generator-*) write the input. */
-    private boolean isInputWriter(long id) {
-        java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
-        return info != null && info.getThreadName().contains("generator");
+    private static boolean isInputWriter(ThreadInfo thread) {
+        return thread.getThreadName().contains("generator");
     }
 
     /** CPU the variant's threads used between two {@link #variantThreadCpuNanos()} snapshots (threads that ended in between are missed). */
@@ -154,10 +174,8 @@ final class ResourceSampler {
     /** Sum of the heap pools' peaks since {@link #start()}: an upper bound of the peak heap in use. */
     long peakHeapBytes() {
         long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
+        for (MemoryPoolMXBean pool : heapPools) {
+            sum += pool.getPeakUsage().getUsed();
         }
         return sum;
     }
@@ -166,9 +184,9 @@ final class ResourceSampler {
         return peakRssBytes;
     }
 
-    static long rssBytes() {
+    private long rssBytes() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(jvm.pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
