@@ -219,12 +219,13 @@ final class Measurement {
                     }
                     if (now >= nextProgress) {
                         nextProgress = now + PROGRESS.toMillis();
-                        System.err.printf("[bench] %s p%d: %s of %s records read, watermark %s, %,d closed-window rows seen%n",
+                        List<Long> live = resources.liveHeapBytes();
+                        System.err.printf("[bench] %s p%d: %s of %s records read, watermark %s, %,d closed-window rows seen%s%n",
                                 name, parallelism, read.isPresent() ? String.format("%,d", read.getAsLong()) : "?",
                                 dataset.complete() ? String.format("%,d", dataset.totalRecords())
                                         : String.format("%,d written so far", dataset.recordsSent()),
                                 watermark.isPresent() ? Instant.ofEpochMilli(watermark.getAsLong()) : "-",
-                                latency.seenCount());
+                                latency.seenCount(), live.isEmpty() ? "" : ", live heap " + (live.get(live.size() - 1) >> 20) + " MiB");
                     }
                     if (System.nanoTime() > deadline) {
                         status = "timeout after " + timeout.toSeconds() + " s (records read: " + read + " of "
@@ -273,6 +274,9 @@ final class Measurement {
         if (notes.isPresent()) {
             verification += "; " + notes.get();
         }
+        if (liveHeapEvery != null) {
+            verification += "; " + liveHeapSummary(resources.liveHeapBytes(), resources.liveHeapRequestsMissed());
+        }
         if (paced && inputEndWall > 0) {
             verification += String.format(Locale.ROOT, "; paced input finished %.1f s behind its pace (at most %d ms"
                     + " between its commits)%s", dataset.pacedLagMillis(inputEndWall) / 1000.0, Dataset.PACED_COMMIT_INTERVAL.toMillis(),
@@ -317,6 +321,17 @@ final class Measurement {
                 p == null ? null : paced ? "window end (wall clock)" : "watermark",
                 p == null ? null : p[0], p == null ? null : p[1], p == null ? null : p[2], p == null ? null : p[3],
                 wallSeconds);
+    }
+
+    /** The heap check's live-heap samples in a sentence: how many, their median and their peak, and how many missed. */
+    static String liveHeapSummary(List<Long> samples, int missed) {
+        String missing = missed == 0 ? "" : String.format(Locale.ROOT, " (%d requests ran none)", missed);
+        if (samples.isEmpty()) {
+            return "no live heap measured" + missing;
+        }
+        List<Long> sorted = samples.stream().sorted().toList();
+        return String.format(Locale.ROOT, "live heap after %d full collections: median %d MiB, peak %d MiB%s",
+                sorted.size(), sorted.get(sorted.size() / 2) >> 20, sorted.get(sorted.size() - 1) >> 20, missing);
     }
 
     private Map<String, WindowCount> allRows() {
