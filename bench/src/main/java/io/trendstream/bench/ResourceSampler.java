@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,8 +35,7 @@ final class ResourceSampler {
     private final List<MemoryPoolMXBean> heapPools;
     private final List<com.sun.management.GarbageCollectorMXBean> collectors;
     /** The collector that runs full collections, {@code System.gc()}'s: G1's, Parallel's or Serial's old generation's. */
-    private final com.sun.management.GarbageCollectorMXBean fullCollector;
-    private int liveHeapRequestsMissed;
+    private final Optional<com.sun.management.GarbageCollectorMXBean> fullCollector;
     private final Set<Long> threadsBefore = new HashSet<>();
     private final Map<String, Long> lastGcIds = new HashMap<>();
     private long cpuStartNanos;
@@ -44,6 +44,7 @@ final class ResourceSampler {
     private long peakLiveHeapBytes;
     /** Every {@link #sampleLiveHeap()} figure since {@link #start()}, in order. */
     private final List<Long> liveHeapBytes = new ArrayList<>();
+    private int liveHeapRequestsMissed;
 
     /** Samples this JVM. */
     ResourceSampler() {
@@ -59,10 +60,7 @@ final class ResourceSampler {
         this.collectors = beans(com.sun.management.GarbageCollectorMXBean.class);
         this.fullCollector = collectors.stream()
                 .filter(gc -> gc.getName().contains("Old") || gc.getName().contains("MarkSweep"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("none of the collectors of the variant's JVM runs full"
-                        + " collections the heap check can read: " + collectors.stream().map(gc -> gc.getName()).toList()
-                        + " (G1, Parallel or Serial GC do)"));
+                .findFirst();
     }
 
     private <T extends PlatformManagedObject> T bean(Class<T> type) {
@@ -132,18 +130,23 @@ final class ResourceSampler {
      * A full collection, then a {@link #sample()}: the heap in use right after it is the live heap (no old garbage).
      * Read from the full collection's own record of the heap after it ({@code GcInfo}), not from the pools once it
      * returned: a JVM of its own is asked over JMX, and what the job allocated between the collection and that
-     * question (this JVM's thread waiting for a core, or for its own collection) was counted as live. A request may
-     * run no full collection at all (the JVM skips it while a thread holds a JNI critical region, as RocksDB's do, and
-     * may run a young collection instead, whose figure includes old garbage): asked again, up to three times, and if
-     * none ran, no figure this time ({@link #liveHeapRequestsMissed()}). Both faults read 589 and 275 MiB among 240
-     * samples of 120-155 MiB in one run (2026-12-02, thirteenth session).
+     * question (this JVM's thread waiting for a core, or for its own collection) was counted as live: 589 and 275 MiB
+     * among 240 samples of 120-155 MiB in one run (2026-12-02, thirteenth session). And a request may run no full
+     * collection (seen once in some 200; likely a thread in a JNI critical region, as RocksDB's calls are, during
+     * which the JVM defers collections and may run a young one after, whose figure includes old garbage): only the
+     * full collector's record counts, asked up to three times; if none ran, no figure this time
+     * ({@link #liveHeapRequestsMissed()}).
      */
     void sampleLiveHeap() {
+        com.sun.management.GarbageCollectorMXBean collector = fullCollector.orElseThrow(() ->
+                new IllegalStateException("none of the collectors of the variant's JVM runs full collections the heap"
+                        + " check can read: " + collectors.stream().map(gc -> gc.getName()).toList()
+                        + " (G1, Parallel and Serial GC do)"));
         for (int attempt = 0; attempt < 3; attempt++) {
-            long before = fullCollector.getCollectionCount();
+            long before = collector.getCollectionCount();
             memory.gc();
-            GcInfo full = fullCollector.getLastGcInfo();
-            if (full != null && fullCollector.getCollectionCount() > before) {
+            GcInfo full = collector.getLastGcInfo();
+            if (full != null && collector.getCollectionCount() > before) {
                 long live = heapAfter(full);
                 peakLiveHeapBytes = Math.max(peakLiveHeapBytes, live);
                 liveHeapBytes.add(live);
