@@ -41,7 +41,6 @@ final class ResourceSampler {
     private long cpuStartNanos;
     private long peakRssBytes;
     private long peakHeapAfterGcBytes;
-    private long peakLiveHeapBytes;
     /** Every {@link #sampleLiveHeap()} figure since {@link #start()}, in order. */
     private final List<Long> liveHeapBytes = new ArrayList<>();
     private int liveHeapRequestsMissed;
@@ -82,7 +81,6 @@ final class ResourceSampler {
         cpuStartNanos = os.getProcessCpuTime();
         peakRssBytes = 0;
         peakHeapAfterGcBytes = 0;
-        peakLiveHeapBytes = 0;
         liveHeapBytes.clear();
         liveHeapRequestsMissed = 0;
         lastGcIds.clear();
@@ -147,9 +145,7 @@ final class ResourceSampler {
             memory.gc();
             GcInfo full = collector.getLastGcInfo();
             if (full != null && collector.getCollectionCount() > before) {
-                long live = heapAfter(full);
-                peakLiveHeapBytes = Math.max(peakLiveHeapBytes, live);
-                liveHeapBytes.add(live);
+                liveHeapBytes.add(heapAfter(full));
                 sample();
                 return;
             }
@@ -202,7 +198,7 @@ final class ResourceSampler {
 
     /** The largest heap in use right after a {@link #sampleLiveHeap()} (0 if none): live data only. */
     long peakLiveHeapBytes() {
-        return peakLiveHeapBytes;
+        return liveHeapBytes.stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** The {@link #sampleLiveHeap()} figures since {@link #start()}, in order. */
