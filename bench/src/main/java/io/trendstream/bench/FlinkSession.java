@@ -2,9 +2,17 @@ package io.trendstream.bench;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.PluginManager;
+import org.apache.flink.core.plugin.PluginUtils;
+import org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.taskexecutor.TaskExecutorResourceUtils;
+import org.apache.flink.runtime.taskexecutor.TaskManagerRunner;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.BufferedReader;
@@ -13,10 +21,16 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +44,8 @@ import javax.management.remote.rmi.RMIConnectorServer;
 
 /**
  * A Flink cluster the variants are submitted to over its REST API, as {@code flink run} submits to a session
- * cluster: a MiniCluster with one TaskManager, in this JVM ({@link #start}) or in a JVM of its own
- * ({@link #startInOwnJvm}).
+ * cluster: a MiniCluster with one TaskManager in this JVM ({@link #start}), or a standalone session of a JobManager
+ * process and a TaskManager process ({@link #startStandalone}).
  *
  * <p>One cluster serves every Flink variant of an invocation: a cluster per run, as the benchmark had before, cost
  * every measured run JIT work that no long-running TaskManager does: each MiniCluster loads Flink's RPC system (Pekko
@@ -39,7 +53,7 @@ import javax.management.remote.rmi.RMIConnectorServer;
  * <i>One JVM, compiled code kept</i>).
  */
 final class FlinkSession implements AutoCloseable {
-    /** The line a session in its own JVM prints when it is up: this prefix, its REST port, its JMX service URL. */
+    /** The line a standalone session's process prints when it is up: this prefix, then what the bench needs of it. */
     private static final String READY = "[bench-flink-session] ready";
 
     private final int restPort;
@@ -62,59 +76,127 @@ final class FlinkSession implements AutoCloseable {
     }
 
     /**
-     * The same cluster in a JVM of its own (this JVM's options and class path, no profiler), so that what is measured
-     * of that JVM is Flink's alone (a JobManager and the TaskManager running the job): not the broker's, the
-     * registry's or the bench's bookkeeping of the expected rows, which grows with the input. Its memory and CPU are
-     * read over JMX, on the loopback interface; it ends with this session, or when this JVM ends.
+     * A standalone session as {@code bin/pipeline} runs one: a JobManager process and a TaskManager process with
+     * {@code slots} slots, each a JVM of its own (this JVM's options and class path, no profiler). What is measured is
+     * the TaskManager's JVM alone, the one running the job: not the broker's, the registry's or the bench's bookkeeping
+     * of the expected rows (which grows with the input), and not the JobManager's REST server, checkpoint statistics
+     * and job graphs either. The TaskManager has the MiniCluster's memory settings (128 MiB managed memory for RocksDB,
+     * 64 MiB network buffers), so a job runs as it does in {@link #start}. Its memory and CPU are read over JMX, on the
+     * loopback interface; both processes end with this session, or when this JVM ends.
      */
-    static FlinkSession startInOwnJvm(int slots) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.startsWith("-XX:StartFlightRecording") && !option.startsWith("-agentlib")
-                    && !option.startsWith("-javaagent")) {
-                command.add(option);
-            }
-        }
-        command.addAll(List.of("-Djava.rmi.server.hostname=127.0.0.1", "-cp", System.getProperty("java.class.path"),
-                FlinkSession.class.getName(), Integer.toString(slots)));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    static FlinkSession startStandalone(int slots) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(JobManagerOptions.ADDRESS.key(), "localhost");
+        settings.put(JobManagerOptions.BIND_HOST.key(), "localhost");
+        settings.put(JobManagerOptions.PORT.key(), "0");
+        settings.put(RestOptions.ADDRESS.key(), "localhost");
+        settings.put(RestOptions.BIND_ADDRESS.key(), "localhost");
+        settings.put(RestOptions.BIND_PORT.key(), "0");
+        settings.put(TaskManagerOptions.HOST.key(), "localhost");
+        settings.put(TaskManagerOptions.BIND_HOST.key(), "localhost");
+        settings.put(TaskManagerOptions.NUM_TASK_SLOTS.key(), Integer.toString(slots));
+        settings.putAll(commonSettings());
+        ChildJvm jobManager = ChildJvm.start(Role.JOBMANAGER, settings);
+        ChildJvm taskManager = null;
         JMXConnector connector = null;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith(READY)) {
-                System.err.println(line);
-            }
-            if (line == null) {
-                throw new IllegalStateException("the Flink session's own JVM ended before it was up (exit status "
-                        + process.waitFor() + "; its log is above)");
-            }
-            String[] ready = line.substring(READY.length()).trim().split(" ");
-            Thread drain = new Thread(() -> out.lines().forEach(System.err::println), "flink-session-jvm-stdout");
-            drain.setDaemon(true);
-            drain.start();
-            connector = JMXConnectorFactory.connect(new JMXServiceURL(ready[1]));
+            int restPort = Integer.parseInt(jobManager.ready[0]);
+            settings.put(JobManagerOptions.PORT.key(), jobManager.ready[1]);
+            taskManager = ChildJvm.start(Role.TASKMANAGER, settings);
+            connector = JMXConnectorFactory.connect(new JMXServiceURL(taskManager.ready[0]));
+            awaitTaskManager(restPort);
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
             JMXConnector jmx = connector;
-            return new FlinkSession(Integer.parseInt(ready[0]), new VariantJvm(mbeans, process.pid()),
+            ChildJvm tm = taskManager;
+            return new FlinkSession(restPort, new VariantJvm(mbeans, taskManager.process.pid()),
                     InProcessMetrics.overJmx(mbeans), () -> {
-                        try {
-                            jmx.close();
-                        } finally {
-                            stop(process);
+                        try (jobManager; tm; jmx) {
+                            // closed in reverse order: the JMX connection, the TaskManager, the JobManager
                         }
                     });
         } catch (Exception e) {
-            if (connector != null) {
-                connector.close();
+            for (AutoCloseable started : new AutoCloseable[] {connector, taskManager, jobManager}) {
+                try {
+                    if (started != null) {
+                        started.close();
+                    }
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
-            stop(process);
             throw e;
         }
     }
 
-    /** Ends a session's own JVM: its standard input closes (it then closes its cluster), or after a minute it is killed. */
+    /** Waits until the session's JobManager reports a registered TaskManager: until then a job would wait for slots. */
+    private static void awaitTaskManager(int restPort) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + "/taskmanagers")).build();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!http.send(request, HttpResponse.BodyHandlers.ofString()).body().contains("\"slotsNumber\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bench's TaskManager did not register with its JobManager within a minute"
+                        + " (their logs are above)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** What a session's processes run as: {@link #main} starts one of them. */
+    private enum Role { JOBMANAGER, TASKMANAGER }
+
+    /** A process of a standalone session: started, its {@link #READY} line read, ended when closed. */
+    private static final class ChildJvm implements AutoCloseable {
+        final Process process;
+        /** What the process printed after {@link #READY}. */
+        final String[] ready;
+
+        private ChildJvm(Process process, String[] ready) {
+            this.process = process;
+            this.ready = ready;
+        }
+
+        static ChildJvm start(Role role, Map<String, String> settings) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (!option.startsWith("-XX:StartFlightRecording") && !option.startsWith("-agentlib")
+                        && !option.startsWith("-javaagent")) {
+                    command.add(option);
+                }
+            }
+            command.addAll(List.of("-Djava.rmi.server.hostname=127.0.0.1", "-cp", System.getProperty("java.class.path"),
+                    FlinkSession.class.getName(), role.name()));
+            settings.forEach((key, value) -> command.add(key + "=" + value));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith(READY)) {
+                    System.err.println(line);
+                }
+                if (line == null) {
+                    throw new IllegalStateException("the bench's Flink " + role.name().toLowerCase(Locale.ROOT)
+                            + " ended before it was up (exit status " + process.waitFor() + "; its log is above)");
+                }
+                Thread drain = new Thread(() -> out.lines().forEach(System.err::println),
+                        "flink-" + role.name().toLowerCase(Locale.ROOT) + "-stdout");
+                drain.setDaemon(true);
+                drain.start();
+                return new ChildJvm(process, line.substring(READY.length()).trim().split(" "));
+            } catch (Exception e) {
+                stop(process);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop(process);
+        }
+    }
+
+    /** Ends a session's process: its standard input closes (it then closes its part of the cluster), or after a minute it is killed. */
     private static void stop(Process process) throws Exception {
         process.getOutputStream().close();
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
@@ -123,39 +205,73 @@ final class FlinkSession implements AutoCloseable {
     }
 
     /**
-     * A session's own JVM ({@link #startInOwnJvm}): starts the cluster and a JMX connector on the loopback interface,
-     * prints {@link #READY}, and runs until its standard input closes.
+     * A standalone session's process ({@link #startStandalone}): {@code JOBMANAGER} or {@code TASKMANAGER}, then the
+     * session's settings as {@code key=value}. Starts that part of the cluster, prints {@link #READY} (the
+     * JobManager: its REST and RPC ports; the TaskManager: its JMX service URL), and runs until its standard input
+     * closes.
      */
     public static void main(String[] args) throws Exception {
-        try (MiniCluster cluster = startCluster(Integer.parseInt(args[0]))) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : Arrays.asList(args).subList(1, args.length)) {
+            int eq = setting.indexOf('=');
+            settings.put(setting.substring(0, eq), setting.substring(eq + 1));
+        }
+        Configuration conf = Configuration.fromMap(settings);
+        if (Role.valueOf(args[0]) == Role.JOBMANAGER) {
+            StandaloneSessionClusterEntrypoint jobManager = new StandaloneSessionClusterEntrypoint(conf);
+            jobManager.startCluster();
+            try {
+                ready(jobManager.getRestPort() + " " + jobManager.getRpcPort());
+            } finally {
+                jobManager.closeAsync().get(1, TimeUnit.MINUTES);
+            }
+        } else {
+            // What a MiniCluster's TaskManager gets (the scripts' memory calculation would size it for a process).
+            TaskExecutorResourceUtils.adjustForLocalExecution(conf);
+            PluginManager plugins = PluginUtils.createPluginManagerFromRootFolder(conf);
+            FileSystem.initialize(conf, plugins);
             InProcessMetrics.exposeOverJmx();
             Map<String, Object> environment = Map.of(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE,
                     (java.rmi.server.RMIServerSocketFactory) port -> new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
             JMXConnectorServer jmx = JMXConnectorServerFactory.newJMXConnectorServer(new JMXServiceURL("rmi", "127.0.0.1", 0),
                     environment, ManagementFactory.getPlatformMBeanServer());
             jmx.start();
+            TaskManagerRunner taskManager = new TaskManagerRunner(conf, plugins, TaskManagerRunner::createTaskExecutorService);
             try {
-                System.out.println(READY + " " + cluster.getRestAddress().get().getPort() + " " + jmx.getAddress());
-                System.out.flush();
-                while (System.in.read() >= 0) {
-                    // runs until the bench closes this JVM's standard input, or ends
-                }
+                taskManager.start();
+                ready(jmx.getAddress().toString());
             } finally {
+                taskManager.closeAsync().get(1, TimeUnit.MINUTES);
                 jmx.stop();
             }
         }
         System.exit(0); // non-daemon threads of the cluster's clients must not keep this JVM
     }
 
-    private static MiniCluster startCluster(int slots) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_PORT, "0");
+    /** Prints {@link #READY} and what follows it, then waits until the bench closes this JVM's standard input. */
+    private static void ready(String what) throws Exception {
+        System.out.println(READY + " " + what);
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // runs until the bench closes this JVM's standard input, or ends
+        }
+    }
+
+    /** Settings of the bench's clusters in this JVM and in processes of their own. */
+    private static Map<String, String> commonSettings() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
         // The metrics the bench polls every 250 ms are read in process: through the REST API each poll had the
         // JobManager fetch every metric of the job, a cost of the measurement that grew with the job's operators.
-        conf.setString(InProcessMetrics.FACTORY_KEY, InProcessMetrics.Factory.class.getName());
+        settings.put(InProcessMetrics.FACTORY_KEY, InProcessMetrics.Factory.class.getName());
         // Checkpoints on the file system, as deployed (flink-conf/config.yaml), not in the JobManager's memory.
         URI checkpoints = Files.createTempDirectory("trendstream-bench-checkpoints").toUri();
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());
+        settings.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), checkpoints.toString());
+        return settings;
+    }
+
+    private static MiniCluster startCluster(int slots) throws Exception {
+        Configuration conf = Configuration.fromMap(commonSettings());
+        conf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -181,7 +297,7 @@ final class FlinkSession implements AutoCloseable {
         return restPort;
     }
 
-    /** The JVM the cluster's jobs run in. */
+    /** The JVM the cluster's jobs run in: this one, or the standalone session's TaskManager. */
     VariantJvm jvm() {
         return jvm;
     }

@@ -45,7 +45,7 @@ public final class InProcessMetrics implements MetricReporter {
     private static final String OPERATOR_NAME = "<operator_name>";
     private static final String SUBTASK = "<subtask_index>";
 
-    /** The metrics of a cluster's jobs as the bench reads them: here, or over JMX from the cluster's own JVM. */
+    /** The metrics of a cluster's jobs as the bench reads them: here, or over JMX from a standalone session's TaskManager. */
     interface Reader {
         /** See {@link InProcessMetrics#sourceRecordsOut}. */
         OptionalLong sourceRecordsOut(String jobId, int sources);

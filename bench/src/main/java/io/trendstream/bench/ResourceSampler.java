@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Process CPU time and memory of the JVM a variant runs in ({@link VariantJvm}): this one, which hosts the broker,
- * the registry, the in-process Flink cluster or Kafka Streams app and the probes, or a Flink session's JVM of its own
- * (the heap check). PostgreSQL is a separate process and is not included.
+ * the registry, the in-process Flink cluster or Kafka Streams app and the probes, or the TaskManager of a standalone
+ * Flink session (the heap check). PostgreSQL is a separate process and is not included.
  */
 final class ResourceSampler {
     private final VariantJvm jvm;
@@ -127,7 +127,7 @@ final class ResourceSampler {
     /**
      * A full collection, then a {@link #sample()}: the heap in use right after it is the live heap (no old garbage).
      * Read from the full collection's own record of the heap after it ({@code GcInfo}), not from the pools once it
-     * returned: a JVM of its own is asked over JMX, and what the job allocated between the collection and that
+     * returned: another JVM is asked over JMX, and what the job allocated between the collection and that
      * question (this JVM's thread waiting for a core, or for its own collection) was counted as live: 589 and 275 MiB
      * among 240 samples of 120-155 MiB in one run (2026-12-02, thirteenth session). And a request may run no full
      * collection (seen once in some 200; likely a thread in a JNI critical region, as RocksDB's calls are, during

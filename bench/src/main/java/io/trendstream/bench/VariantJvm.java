@@ -6,8 +6,8 @@ import javax.management.MBeanServerConnection;
 
 /**
  * The JVM a variant runs in, as {@link ResourceSampler} measures it: this one (the broker, the registry and the
- * in-process Flink cluster or Kafka Streams app all in it), or a Flink session's JVM of its own
- * ({@link FlinkSession#startInOwnJvm}), reached over JMX.
+ * in-process Flink cluster or Kafka Streams app all in it), or the TaskManager of a standalone Flink session
+ * ({@link FlinkSession#startStandalone}), reached over JMX.
  *
  * @param mbeans its platform MBeans
  * @param pid its process id, for its resident set size
