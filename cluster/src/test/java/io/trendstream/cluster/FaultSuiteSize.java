@@ -22,7 +22,8 @@ record FaultSuiteSize(String name, int loadRate, Duration load, int taskManagerK
 
     static FaultSuiteSize of(String name) {
         return switch (name) {
-            case "ci" -> new FaultSuiteSize("ci", 200, Duration.ofSeconds(20), 1, Duration.ofSeconds(20), 0.03,
+            // Down 10 s and then until `up` has restarted it: several restarts at the short delays (1 s doubling to 5 s).
+            case "ci" -> new FaultSuiteSize("ci", 200, Duration.ofSeconds(20), 1, Duration.ofSeconds(10), 0.03,
                     Map.of("TRENDSTREAM_RESTART_INITIAL_DELAY", "1 s", "TRENDSTREAM_RESTART_MAX_DELAY", "5 s"));
             // The shipped delays (1 s doubling to 1 min): 330 s down is more than the 10 restarts the job once gave up after.
             case "full" -> new FaultSuiteSize("full", 1000, Duration.ofSeconds(60), 3, Duration.ofSeconds(330), 0.05,

@@ -139,22 +139,28 @@ final class LocalStack {
 
     /** Runs {@code bin/...} from the repository root and waits for it, at most {@code timeout}. */
     Result run(Duration timeout, Map<String, String> extraEnv, String... command) throws IOException, InterruptedException {
-        Process process = start(extraEnv, command);
-        Path output = outputFile(process);
+        return finish(start(extraEnv, command), timeout);
+    }
+
+    /** Waits for a command {@link #start started} in the background to finish, at most {@code timeout}. */
+    Result finish(Process process, Duration timeout) throws IOException, InterruptedException {
+        Started started = this.started.get(process);
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n"
-                    + Files.readString(output));
+            throw new AssertionError(String.join(" ", started.command()) + " did not finish within " + timeout + ":\n"
+                    + Files.readString(started.output()));
         }
-        return new Result(List.of(command), process.exitValue(), Files.readString(output));
+        return new Result(started.command(), process.exitValue(), Files.readString(started.output()));
     }
 
     Result run(Duration timeout, String... command) throws IOException, InterruptedException {
         return run(timeout, Map.of(), command);
     }
 
-    private final Map<Process, Path> outputs = new LinkedHashMap<>();
+    private record Started(List<String> command, Path output) {}
+
+    private final Map<Process, Started> started = new LinkedHashMap<>();
 
     /** Starts {@code bin/...} in the background; its output goes to a file under the test's home. */
     Process start(Map<String, String> extraEnv, String... command) throws IOException {
@@ -166,17 +172,13 @@ final class LocalStack {
         builder.environment().putAll(env);
         builder.environment().putAll(extraEnv);
         Process process = builder.start();
-        outputs.put(process, output);
+        started.put(process, new Started(List.of(command), output));
         return process;
-    }
-
-    Path outputFile(Process process) {
-        return outputs.get(process);
     }
 
     String output(Process process) {
         try {
-            return Files.readString(outputs.get(process));
+            return Files.readString(started.get(process).output());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -306,6 +308,12 @@ final class LocalStack {
     }
 
     // ------------------------------------------------------------------------------------------ processes
+
+    /** The job a later {@code bin/pipeline up} resumes when it is not running: the one {@code up} submitted or found. */
+    String rememberedJob() throws IOException {
+        Path file = home.resolve("run/job");
+        return Files.exists(file) ? Files.readString(file).strip() : "";
+    }
 
     /** The pid a component's pid file names ({@code run/NAME.pid}). */
     long pid(String component) throws IOException {

@@ -90,10 +90,15 @@ class GatewayIngestPipelineITCase extends PipelineTestBase {
                 expected.count(order("order-retry-1", "u-retry", retriedTime.toEpochMilli(),
                         new LineItem("p-a", 7, new BigDecimal("3.50"))));
 
-                // Views two windows after the latest event, on both partitions, move the watermark past every window
-                // above (allowed lateness 30 s); their own window stays open.
+                // An order and a view two windows after the latest event on every partition of both topics move the
+                // watermark past every window above (allowed lateness 30 s), without waiting for an idle partition to
+                // be left out (a minute); their own window stays open.
                 long closer = (retriedTime.toEpochMilli() / MINUTE + 2) * MINUTE + 40_000;
-                for (String product : productsOnEachPartition()) {
+                for (String orderId : keysOnEachPartition("o-closer-")) { // orders are keyed by their order id
+                    assertThat(post(base, "/api/v1/orders", orderJson(order(orderId, "u-x", closer,
+                            new LineItem("p-closer", 1, new BigDecimal("1.00")))), null).status).isEqualTo(202);
+                }
+                for (String product : keysOnEachPartition("p-closer-")) { // views by their product
                     assertThat(post(base, "/api/v1/product-views", viewJson(new ProductView("v-" + product, "u-x", product,
                             null, Instant.ofEpochMilli(closer))), null).status).isEqualTo(202);
                 }
@@ -119,14 +124,14 @@ class GatewayIngestPipelineITCase extends PipelineTestBase {
         return kept;
     }
 
-    /** Product ids that Kafka's default partitioner puts on partition 0 and on partition 1 (views are keyed by product). */
-    private static List<String> productsOnEachPartition() {
+    /** Keys, {@code prefix} and a number, that Kafka's default partitioner puts on partition 0 and on partition 1. */
+    private static List<String> keysOnEachPartition(String prefix) {
         String[] found = new String[PipelineFixture.PARTITIONS];
         for (int i = 0; found[0] == null || found[1] == null; i++) {
-            String product = "p-closer-" + i;
-            int partition = Utils.toPositive(Utils.murmur2(product.getBytes(StandardCharsets.UTF_8))) % PipelineFixture.PARTITIONS;
+            String key = prefix + i;
+            int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PipelineFixture.PARTITIONS;
             if (found[partition] == null) {
-                found[partition] = product;
+                found[partition] = key;
             }
         }
         return List.of(found);

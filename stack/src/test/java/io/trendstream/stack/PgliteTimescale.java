@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +36,14 @@ final class PgliteTimescale {
     }
 
     /**
-     * Installs the pinned package ({@code npm ci}). Fails, never skips, without node and npm: CI installs both
-     * ({@code .ci/run}), and this is the only place the schema meets TimescaleDB.
+     * Installs the pinned package ({@code npm ci}, once per lock file: {@link NpmPackages}). Fails, never skips,
+     * without node and npm: CI installs both ({@code .ci/run}), and this is the only place the schema meets TimescaleDB.
      */
     static void install() throws IOException, InterruptedException {
         assertThat(runs("node") && runs("npm"))
                 .as("node and npm are needed to check sql/ on TimescaleDB (PGlite): apt-get install -y nodejs npm")
                 .isTrue();
-        assertThat(DIRECTORY.resolve("package-lock.json")).as("the pinned PGlite lock file").exists();
-        Result install = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), null);
-        assertThat(install.exitCode).as("npm ci in %s:\n%s", DIRECTORY, install).isZero();
+        NpmPackages.installLocked(DIRECTORY, Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
     /** Runs the plan's steps in order on a new database; stops at the first failing step. */

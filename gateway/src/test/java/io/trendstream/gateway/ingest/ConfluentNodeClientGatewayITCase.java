@@ -6,6 +6,7 @@ import io.trendstream.gateway.IngestGateways;
 import io.trendstream.gateway.Json;
 import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.stack.KafkaBrokerExtension;
+import io.trendstream.stack.NpmPackages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,7 @@ class ConfluentNodeClientGatewayITCase {
 
     @Test
     void confluentsNodeDeserializerReadsTheOrdersAndViewsTheGatewayCommitted() throws Exception {
-        assertThat(run(CLIENT, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").exitCode).isZero();
+        NpmPackages.installLocked(CLIENT, Duration.ofMinutes(10));
         KAFKA.createTopic("orders", 1);
         KAFKA.createTopic("product-views", 1);
         try (SchemaRegistryServer registry = SchemaRegistryServer.builder().port(0)
