@@ -27,6 +27,7 @@ import io.trendstream.registry.SchemaRegistryServer;
 import io.trendstream.serialization.ConfluentAvro;
 import io.trendstream.serialization.SchemaRegistryClient;
 import io.trendstream.serialization.SchemaRegistrySettings;
+import io.trendstream.stack.ExternalCommand;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.NpmPackages;
 import org.apache.avro.Schema;

@@ -1,7 +1,6 @@
 package io.trendstream.stack;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -9,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The npm packages of a Node.js program the tests run (Confluent's client in {@code clients/node}, PGlite with
@@ -43,23 +41,10 @@ public final class NpmPackages {
             return;
         }
         List<String> command = List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
-        Path output = Files.createTempFile("npm-ci", ".log");
-        try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " in " + directory + " did not finish within "
-                        + timeout.toSeconds() + " s:\n" + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " in " + directory + " failed (exit "
-                        + process.exitValue() + "):\n" + Files.readString(output, StandardCharsets.UTF_8));
-            }
-        } finally {
-            Files.deleteIfExists(output);
+        ExternalCommand.Result install = ExternalCommand.run(directory, timeout, command);
+        if (install.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " in " + directory + " failed ("
+                    + install.describe() + ")");
         }
         Files.createDirectories(installed.getParent()); // a lock file without dependencies installs no node_modules
         Files.writeString(installed, locked + "\n");

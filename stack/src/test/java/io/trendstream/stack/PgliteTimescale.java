@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TimescaleDB for tests where no TimescaleDB server can be installed: PGlite's TimescaleDB build (PostgreSQL 17 and
@@ -40,7 +36,7 @@ final class PgliteTimescale {
      * without node and npm: CI installs both ({@code .ci/run}), and this is the only place the schema meets TimescaleDB.
      */
     static void install() throws IOException, InterruptedException {
-        assertThat(runs("node") && runs("npm"))
+        assertThat(ExternalCommand.available("node") && ExternalCommand.available("npm"))
                 .as("node and npm are needed to check sql/ on TimescaleDB (PGlite): apt-get install -y nodejs npm")
                 .isTrue();
         NpmPackages.installLocked(DIRECTORY, Duration.ofSeconds(TIMEOUT_SECONDS));
@@ -48,9 +44,10 @@ final class PgliteTimescale {
 
     /** Runs the plan's steps in order on a new database; stops at the first failing step. */
     static List<Step> run(Plan plan) throws IOException, InterruptedException {
-        Result result = exec(List.of("node", "run-sql.mjs"), JSON.writeValueAsString(plan.steps));
+        ExternalCommand.Result result = ExternalCommand.run(DIRECTORY, Duration.ofSeconds(TIMEOUT_SECONDS),
+                List.of("node", "run-sql.mjs"), JSON.writeValueAsString(plan.steps));
         List<Step> steps = new ArrayList<>();
-        for (String line : result.stdout.lines().filter(l -> l.startsWith("{")).toList()) {
+        for (String line : result.stdout().lines().filter(l -> l.startsWith("{")).toList()) {
             JsonNode node = JSON.readTree(line);
             List<List<String>> rows = new ArrayList<>();
             node.path("rows").forEach(row -> {
@@ -63,7 +60,7 @@ final class PgliteTimescale {
             steps.add(new Step(node.get("name").asText(), rows, messages,
                     Optional.ofNullable(node.get("error")).map(JsonNode::asText)));
         }
-        assertThat(steps).as("node run-sql.mjs reported nothing:\n%s", result).isNotEmpty();
+        assertThat(steps).as("node run-sql.mjs reported nothing:\n%s", result.describe()).isNotEmpty();
         return steps;
     }
 
@@ -102,47 +99,5 @@ final class PgliteTimescale {
         Map<String, Step> map = new LinkedHashMap<>();
         steps.forEach(s -> map.put(s.name(), s));
         return map;
-    }
-
-    private record Result(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
-    private static Result exec(List<String> command, String stdin) throws IOException, InterruptedException {
-        Path in = Files.createTempFile("pglite", ".in");
-        Path out = Files.createTempFile("pglite", ".out");
-        Path err = Files.createTempFile("pglite", ".err");
-        try {
-            Files.writeString(in, stdin == null ? "" : stdin, StandardCharsets.UTF_8);
-            // Output to files, not pipes: a full pipe cannot block the process.
-            Process process = new ProcessBuilder(command).directory(DIRECTORY.toFile())
-                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS
-                        + " s\n" + Files.readString(err));
-            }
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private static boolean runs(String program) {
-        try {
-            Process process = new ProcessBuilder(program, "--version").redirectErrorStream(true)
-                    .redirectOutput(new File("/dev/null")).start();
-            return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.trendstream.gateway.GatewayHttp;
 import io.trendstream.gateway.IngestGateways;
 import io.trendstream.gateway.Json;
 import io.trendstream.registry.SchemaRegistryServer;
+import io.trendstream.stack.ExternalCommand;
 import io.trendstream.stack.KafkaBrokerExtension;
 import io.trendstream.stack.NpmPackages;
 
@@ -12,16 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,10 +68,11 @@ class ConfluentNodeClientGatewayITCase {
     }
 
     private static JsonNode consumeOne(String registryUrl, String topic) throws Exception {
-        Result consumed = run(CLIENT, "node", "consume.mjs", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--schema-registry-url", registryUrl, "--topic", topic, "--count", "1", "--timeout-ms", "60000");
-        assertThat(consumed.exitCode).as(consumed.output).isZero();
-        return Json.mapper().readTree(consumed.output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        ExternalCommand.Result consumed = ExternalCommand.run(CLIENT, Duration.ofMinutes(10), List.of("node", "consume.mjs",
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--schema-registry-url", registryUrl, "--topic", topic,
+                "--count", "1", "--timeout-ms", "60000"));
+        assertThat(consumed.exitCode()).as(consumed.describe()).isZero();
+        return Json.mapper().readTree(consumed.stdout().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
     }
 
     private static String cents(String price) {
@@ -83,18 +81,5 @@ class ConfluentNodeClientGatewayITCase {
 
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    /** Runs a command in {@code directory}; its stdout (stderr goes to a file, shown on failure). */
-    private static Result run(Path directory, String... command) throws Exception {
-        File errors = Files.createTempFile("node-", ".err").toFile();
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(directory.toFile())
-                .redirectError(errors).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("%s finished", String.join(" ", command)).isTrue();
-        String stderr = Files.readString(errors.toPath());
-        return new Result(process.exitValue(), output + (process.exitValue() == 0 ? "" : "\nstderr:\n" + stderr));
     }
 }
