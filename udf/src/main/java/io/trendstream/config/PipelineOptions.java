@@ -128,7 +128,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> BUNDLE_SIZE =
             ConfigOptions.key("window.bundle-size").intType().defaultValue(100_000)
-                    .withDescription("Activities a source subtask holds, over all products and windows, before sending them to the window operator as one bundle per product and window; a window's bundles are also sent when the watermark reaches its end, and all at every checkpoint, so results do not depend on it.");
+                    .withDescription("Activities a source subtask holds, over all products and windows, before sending them to the window operator as one bundle per product and window (a bundle of 64 KiB is sent at once); a window's bundles are also sent when the watermark reaches its end, and all at every checkpoint, so results do not depend on it.");
 
     public static final ConfigOption<Integer> FOLD_AFTER =
             ConfigOptions.key("window.fold-after").intType().defaultValue(50_000)

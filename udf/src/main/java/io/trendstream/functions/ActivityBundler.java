@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * bundling. The bundles of windows the watermark has not ended go on filling: in a replay the watermark passes a
  * window's end several times a second, and cutting every bundle at each of them would leave a few activities a
  * bundle. It also sends everything before every checkpoint barrier, so it holds nothing that a checkpoint would have
- * to store; when it holds {@code maxActivities}; and at the end of input. So an activity waits at most until its
- * window's end passes, the next checkpoint, or the buffer fills, and never delays a window's result.
+ * to store; when it holds {@code maxActivities}; one bundle when it reaches {@link #MAX_BUNDLE_BYTES}; and at the end
+ * of input. So an activity waits at most until its window's end passes, the next checkpoint, or the buffer fills, and
+ * never delays a window's result.
  */
 public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBundle>
         implements OneInputStreamOperator<T, ActivityBundle> {
@@ -45,6 +46,16 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
      */
     private static final int MAX_SPARE = 1_024;
     private static final int SPARE_CAPACITY = 8 * 1_024;
+
+    /**
+     * A product's bundle is sent once its activities take this many bytes, and the product's next activity in the
+     * window opens another: where one product has most of the traffic, its bundle would otherwise grow towards
+     * {@code window.bundle-size} activities (megabytes), and the buffers that serialize network records keep the
+     * largest they ever held (the heap check, bench/README.md). Two network buffers' worth; a bundle of an evenly
+     * spread stream stays well below it.
+     */
+    @VisibleForTesting
+    static final int MAX_BUNDLE_BYTES = 64 * 1_024;
 
     private final ActivityExtractor<T> extractor;
     private final WindowSettings windows;
@@ -117,14 +128,16 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         bundling = new ActivitySink() {
             @Override
             public void view(String productId, String eventId, String userId, long eventTime) {
-                bundleOf(productId, eventTime).addView(eventId, userId, eventTime);
-                added();
+                Open bundle = bundleOf(productId, eventTime);
+                bundle.activities.addView(eventId, userId, eventTime);
+                added(productId, bundle);
             }
 
             @Override
             public void order(String productId, String eventId, String userId, long eventTime, int units, long revenueCents) {
-                bundleOf(productId, eventTime).addOrder(eventId, userId, eventTime, units, revenueCents);
-                added();
+                Open bundle = bundleOf(productId, eventTime);
+                bundle.activities.addOrder(eventId, userId, eventTime, units, revenueCents);
+                added(productId, bundle);
             }
         };
     }
@@ -134,8 +147,8 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
         extractor.extract(element.getValue(), bundling);
     }
 
-    /** The builder of the bundle of {@code productId}'s window at {@code eventTime}, which takes an activity at that time. */
-    private ActivityBundle.Builder bundleOf(String productId, long eventTime) {
+    /** The bundle of {@code productId}'s window at {@code eventTime}, which takes an activity at that time. */
+    private Open bundleOf(String productId, long eventTime) {
         long windowStart = windows.windowStart(eventTime);
         if (lastWindow == null || windowStart != lastWindowStart) {
             lastWindow = open.get(windowStart);
@@ -152,11 +165,17 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
             lastWindow.put(productId, bundle);
         }
         bundle.maxEventTime = Math.max(bundle.maxEventTime, eventTime);
-        return bundle.activities;
+        return bundle;
     }
 
-    private void added() {
-        if (++buffered >= maxActivities) {
+    /** After {@code bundle}, of {@code productId} in the last window, took an activity. */
+    private void added(String productId, Open bundle) {
+        buffered++;
+        if (bundle.activities.encodedBytes() >= MAX_BUNDLE_BYTES) {
+            lastWindow.remove(productId);
+            send(bundle); // the product's next activity in this window opens another bundle
+        }
+        if (buffered >= maxActivities) {
             flush();
         }
     }
@@ -205,14 +224,18 @@ public final class ActivityBundler<T> extends AbstractStreamOperator<ActivityBun
     /** Sends a window's bundles, which leave the bundler. */
     private void send(Map<String, Open> window) {
         for (Open bundle : window.values()) {
-            output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
-            buffered -= bundle.activities.size();
-            if (spare.size() < MAX_SPARE && bundle.activities.capacity() <= SPARE_CAPACITY) {
-                spare.push(bundle);
-            }
+            send(bundle);
         }
         if (window == lastWindow) {
             lastWindow = null;
+        }
+    }
+
+    private void send(Open bundle) {
+        output.collect(reuse.replace(bundle.activities.build(), bundle.maxEventTime));
+        buffered -= bundle.activities.size();
+        if (spare.size() < MAX_SPARE && bundle.activities.capacity() <= SPARE_CAPACITY) {
+            spare.push(bundle);
         }
     }
 }

@@ -28,6 +28,13 @@ import java.util.Map;
  */
 final class HeldWindows {
 
+    /**
+     * A window's bundles go to state in writes of at most this many bytes: the state backend serializes each write
+     * into a buffer that keeps the largest it ever held, and one product's window may hold megabytes between two
+     * snapshots (the skewed heap check, bench/README.md).
+     */
+    static final int MAX_WRITE_BYTES = 64 * 1_024;
+
     private final InternalValueState<String, TimeWindow, long[]> countState;
     private final InternalListState<String, TimeWindow, ActivityBundle> bundleState;
     private final KeyContext keys;
@@ -152,7 +159,9 @@ final class HeldWindows {
             }
             if (h.bundles != null) {
                 bundleState.setCurrentNamespace(e.getKey().window());
-                bundleState.addAll(h.bundles);
+                for (List<ActivityBundle> chunk : chunks(h.bundles, MAX_WRITE_BYTES)) {
+                    bundleState.addAll(chunk);
+                }
                 h.bundles = null;
                 h.activities = 0;
             }
@@ -161,6 +170,29 @@ final class HeldWindows {
         if (wrote && current != null) {
             keys.setCurrentKey(current); // the caller may be in the middle of an element or a timer of its own key
         }
+    }
+
+    /**
+     * {@code bundles} in order, cut into runs of at most {@code maxBytes} encoded bytes (a bundle larger than that a
+     * run of its own).
+     */
+    static List<List<ActivityBundle>> chunks(List<ActivityBundle> bundles, int maxBytes) {
+        List<List<ActivityBundle>> chunks = new ArrayList<>(1);
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < bundles.size(); i++) {
+            int next = bundles.get(i).encodedBytes();
+            if (i > from && bytes + next > maxBytes) {
+                chunks.add(bundles.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += next;
+        }
+        if (from < bundles.size()) {
+            chunks.add(bundles.subList(from, bundles.size()));
+        }
+        return chunks;
     }
 
     private void dropHeldBundles(Held h) {

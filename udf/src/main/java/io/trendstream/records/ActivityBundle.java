@@ -97,6 +97,11 @@ public final class ActivityBundle {
         return new Cursor(this);
     }
 
+    /** The bytes of the encoded activities: what the bundle adds to a network record or a state write. */
+    public int encodedBytes() {
+        return encoded().length;
+    }
+
     /** The encoded activities, for {@link ActivityBundleSerializer}: not to be modified. */
     byte[] encoded() {
         if (encoded == null) { // read as a POJO
@@ -185,6 +190,11 @@ public final class ActivityBundle {
             this.size = 0;
             out.clear();
             return this;
+        }
+
+        /** The bytes of the activities encoded so far. */
+        public int encodedBytes() {
+            return out.length();
         }
 
         /** The bytes this builder's buffer holds, used or not. */

@@ -210,6 +210,10 @@ final class ActivityEncoding {
             return bytes.length;
         }
 
+        int length() {
+            return length;
+        }
+
         private void ensure(int more) {
             if (length + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.trendstream.testing.Events.line;
@@ -239,6 +240,36 @@ class ActivityBundlerTest {
                 new ActivityBundle("p-1", W0, new ProductActivity[] {ProductActivity.order("o-1", "p-1", "user-1", W0 + 1_000, 3, 450)}),
                 new ActivityBundle("p-2", W0, new ProductActivity[] {ProductActivity.order("o-1", "p-2", "user-1", W0 + 1_000, 1, 300)}));
         orders.close();
+    }
+
+    @Test
+    void sendsAProductsBundleOnceItsEncodingReachesTheByteLimitAndGoesOnInANewOne() throws Exception {
+        OneInputStreamOperatorTestHarness<ProductActivity, ActivityBundle> large =
+                new OneInputStreamOperatorTestHarness<>(ActivityBundler.ofActivities(WINDOWS, 1_000_000));
+        large.open();
+        // One product with all the traffic (the skewed heap check), beside a quiet one.
+        List<ProductActivity> hot = new ArrayList<>();
+        for (int i = 0; hot.size() * 40 < 3 * ActivityBundler.MAX_BUNDLE_BYTES; i++) {
+            hot.add(view("view-with-an-id-of-some-length-" + i, "p-hot", W0 + i % 59_000));
+        }
+        ProductActivity quiet = order("o-1", "p-quiet", W0 + 1_000);
+        large.processElement(quiet, quiet.eventTime());
+        for (ProductActivity a : hot) {
+            large.processElement(a, a.eventTime());
+        }
+        int sentBeforeTheWatermark = large.extractOutputValues().size();
+
+        large.processWatermark(W1 - 1);
+
+        List<ActivityBundle> hotBundles = large.extractOutputValues().stream()
+                .filter(b -> b.productId().equals("p-hot")).toList();
+        assertThat(sentBeforeTheWatermark).isEqualTo(hotBundles.size() - 1); // the last part waits for its window's end
+        assertThat(hotBundles).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(hotBundles.subList(0, hotBundles.size() - 1)).allSatisfy(b -> assertThat(b.encodedBytes())
+                .isBetween(ActivityBundler.MAX_BUNDLE_BYTES, ActivityBundler.MAX_BUNDLE_BYTES + 100));
+        assertThat(hotBundles.stream().flatMap(b -> Arrays.stream(b.activities())).toList()).containsExactlyElementsOf(hot);
+        assertThat(large.extractOutputValues()).contains(new ActivityBundle("p-quiet", W0, new ProductActivity[] {quiet}));
+        large.close();
     }
 
     @Test

@@ -338,6 +338,18 @@ class ProductWindowTest {
         assertThat(harness.extractOutputValues()).containsExactly(new WindowAggregate("p-1", W0, W1, 2, 3, 3_000, 2, 0));
     }
 
+    @Test
+    void keepsAWindowWhoseBundlesTakeSeveralStateWritesAcrossSnapshotAndRestore() throws Exception {
+        List<ProductActivity> distinct = distinctActivitiesOfOneProduct(8_000); // some 200 KB: written in parts
+        processInBundles(distinct, 1);
+
+        restartFrom(harness.snapshot(1L, 1L));
+        processInBundles(distinct.subList(0, 1_000), 1); // retries of activities in state
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(distinct));
+    }
+
     /** Bundles as Flink POJOs (before their serializer), and in that serializer's first format (before 2026-12-01). */
     static Stream<Arguments> earlierBundleFormats() throws Exception {
         return Stream.of(Arguments.of("Flink POJOs", bundlesAsFlinkPojos()),
