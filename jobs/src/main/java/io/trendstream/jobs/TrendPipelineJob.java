@@ -67,6 +67,8 @@ public final class TrendPipelineJob {
         runtime.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(CHECKPOINT_INTERVAL));
         runtime.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         runtime.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // The aligned sources check each partition against the alignment's limit when they emit a watermark.
+        runtime.set(org.apache.flink.configuration.PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(WATERMARK_INTERVAL));
         if (config.get(ROCKSDB_STATE)) {
             runtime.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             runtime.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);

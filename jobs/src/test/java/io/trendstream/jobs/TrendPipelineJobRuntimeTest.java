@@ -3,6 +3,7 @@ package io.trendstream.jobs;
 import io.trendstream.config.PipelineConfig;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -58,6 +59,14 @@ class TrendPipelineJobRuntimeTest {
                 .as("attempts by default").isEqualTo(Integer.MAX_VALUE);
         assertThat(runtimeOf("--restart.attempts", "5").get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
                 .as("attempts when limited").isEqualTo(5);
+    }
+
+    @Test
+    void sourcesEmitWatermarksAtTheConfiguredInterval() {
+        assertThat(runtimeOf().get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).as("by default")
+                .isEqualTo(io.trendstream.config.PipelineOptions.WATERMARK_INTERVAL.defaultValue());
+        assertThat(runtimeOf("--watermark.interval", "50 ms").get(PipelineOptions.AUTO_WATERMARK_INTERVAL))
+                .isEqualTo(Duration.ofMillis(50));
     }
 
     @Test

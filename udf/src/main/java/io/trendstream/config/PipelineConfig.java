@@ -52,6 +52,7 @@ public final class PipelineConfig {
         settings.positive(SOURCE_IDLENESS);
         settings.notNegative(ALIGNMENT_MAX_DRIFT);
         settings.positive(ALIGNMENT_UPDATE_INTERVAL);
+        settings.positive(WATERMARK_INTERVAL);
         settings.positive(CHECKPOINT_INTERVAL);
         settings.positive(PARTITION_DISCOVERY_INTERVAL);
         settings.positive(RESTART_DELAY);

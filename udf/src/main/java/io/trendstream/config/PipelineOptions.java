@@ -152,11 +152,15 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
             ConfigOptions.key("watermark.alignment.max-drift").durationType().defaultValue(Duration.ofMinutes(10))
-                    .withDescription("How far ahead in event time a partition of the orders or views topic may read of the slowest one (Flink's watermark alignment); 0 turns alignment off. In a catch-up the source with fewer records per minute of event time runs ahead, and the window stage holds what it reads until the other catches up: beyond window.held-activities in the state backend. Too small for the update interval throttles a catch-up: a partition reads at most about this much event time per pipeline.auto-watermark-interval plus update interval (bench/README.md).");
+                    .withDescription("How far ahead in event time a partition of the orders or views topic may read of the slowest one (Flink's watermark alignment); 0 turns alignment off. In a catch-up the source with fewer records per minute of event time runs ahead, and the window stage holds what it reads until the other catches up: beyond window.held-activities in the state backend. Too small for the update interval throttles a catch-up: a partition reads at most about this much event time per watermark.interval plus update interval (bench/README.md).");
 
     public static final ConfigOption<Duration> ALIGNMENT_UPDATE_INTERVAL =
             ConfigOptions.key("watermark.alignment.update-interval").durationType().defaultValue(Duration.ofMillis(100))
                     .withDescription("How often the aligned sources compare their watermarks (watermark.alignment.max-drift).");
+
+    public static final ConfigOption<Duration> WATERMARK_INTERVAL =
+            ConfigOptions.key("watermark.interval").durationType().defaultValue(Duration.ofMillis(50))
+                    .withDescription("How often the sources emit watermarks (Flink's pipeline.auto-watermark-interval; the job sets it to this). An aligned partition is checked against the alignment's limit at each emission, so in a catch-up a fast partition reads past watermark.alignment.max-drift by what it reads in this time, and the window stage holds that much more (bench/README.md).");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
             ConfigOptions.key("validation.max-future-skew").durationType().defaultValue(Duration.ofMinutes(10))

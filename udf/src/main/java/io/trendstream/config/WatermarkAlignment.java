@@ -14,9 +14,10 @@ import java.util.Objects;
  * changes a result.
  *
  * <p>A split may get at most {@code maxDrift} ahead of the minimum the sources last reported; the minimum is
- * reported every {@code pipeline.auto-watermark-interval} and compared every {@code updateInterval}, so a replay
- * reads at most about {@code maxDrift} of event time per report cycle: a drift too small for the interval throttles
- * a catch-up.
+ * reported every {@code watermark.interval} (Flink's {@code pipeline.auto-watermark-interval}) and compared every
+ * {@code updateInterval}, so a replay reads at most about {@code maxDrift} of event time per report cycle: a drift too
+ * small for the interval throttles a catch-up. A split is checked against the limit when it emits a watermark, so it
+ * reads past the limit by what it reads in one {@code watermark.interval}.
  *
  * @param maxDrift how far ahead of the slowest partition a partition may read, in event time
  *     ({@code watermark.alignment.max-drift}; zero: no alignment)
