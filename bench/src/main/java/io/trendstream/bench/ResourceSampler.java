@@ -77,9 +77,9 @@ final class ResourceSampler {
 
     /**
      * Starts a variant: a full collection, so that what earlier variants left in the old generation is gone (a young
-     * collection does not reach it, and the heap after one counted it: 1,743 and 1,821 MiB for a paced 10,000/s run
-     * after the time-boxed runs, 468-527 MiB for the same run after it); then the CPU baseline, the heap pools' peaks
-     * reset, and only collections from now on count.
+     * collection does not reach it, and the heap after one counted it: 1,743 and 1,821 MiB for the first paced
+     * 10,000/s run, after the heap check and the time-boxed runs, where the paced run after it read 468-527 MiB); then
+     * the CPU baseline, the heap pools' peaks reset, and only collections from now on count.
      */
     void start() {
         memory.gc();
