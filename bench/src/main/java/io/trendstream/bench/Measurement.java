@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,8 @@ final class Measurement {
     static final Duration KEPT_UP = Duration.ofSeconds(5);
     /** How often progress goes to stderr, so a slow or stuck variant shows while it runs. */
     private static final Duration PROGRESS = Duration.ofSeconds(10);
+    /** The least CPU seconds per million events a thread group is reported with on its own. */
+    static final double LEAST_REPORTED = 0.01;
 
     private final BenchStack stack;
     private final Dataset dataset;
@@ -120,7 +123,7 @@ final class Measurement {
         CommitLatency latency = new CommitLatency();
         long firstWall = -1, firstRecords = 0, firstCpu = 0, lastWall = -1, lastRecords = 0, lastCpu = 0, inputEndWall = -1;
         boolean leadOver = timeBox == null, exhausted = false;
-        Map<Long, Long> firstThreadCpu = Map.of(), lastThreadCpu = Map.of();
+        ThreadCpu firstThreadCpu = ThreadCpu.NONE, lastThreadCpu = ThreadCpu.NONE;
         String status = "ok";
         Optional<FlinkRest.CheckpointStats> checkpoints = Optional.empty();
         ResultVerifier.Verdict verdict = null;
@@ -150,7 +153,7 @@ final class Measurement {
                         firstWall = now;
                         firstRecords = 0;
                         firstCpu = resources.cpuNanosNow();
-                        firstThreadCpu = resources.variantThreadCpuNanos();
+                        firstThreadCpu = resources.variantThreadCpu();
                     }
                     if (input != null && input.isDone()) {
                         input.join(); // a generator failure ends the measurement here
@@ -166,14 +169,14 @@ final class Measurement {
                             firstWall = now;
                             firstRecords = read.getAsLong();
                             firstCpu = resources.cpuNanosNow();
-                            firstThreadCpu = resources.variantThreadCpuNanos();
+                            firstThreadCpu = resources.variantThreadCpu();
                         }
                         if (!leadOver && firstWall > 0 && now - firstWall >= BenchOptions.THROUGHPUT_LEAD.toMillis()) {
                             leadOver = true; // the steady state starts here
                             firstWall = now;
                             firstRecords = variant.recordsProcessed().orElse(read.getAsLong());
                             firstCpu = resources.cpuNanosNow();
-                            firstThreadCpu = resources.variantThreadCpuNanos();
+                            firstThreadCpu = resources.variantThreadCpu();
                         }
                         if (dataset.complete() && read.getAsLong() >= dataset.totalRecords() && variant.drained()) {
                             allRead = true;
@@ -184,7 +187,7 @@ final class Measurement {
                             lastRecords = allRead ? dataset.totalRecords()
                                     : variant.recordsProcessed().orElse(read.getAsLong());
                             lastCpu = resources.cpuNanosNow();
-                            lastThreadCpu = resources.variantThreadCpuNanos();
+                            lastThreadCpu = resources.variantThreadCpu();
                             if (timeBox != null) {
                                 break; // a time-boxed run ends here: its rows are not compared
                             }
@@ -284,6 +287,7 @@ final class Measurement {
                     dataset.pacedLagMillis(inputEndWall) > KEPT_UP.toMillis() ? ": the generator, not the variant, set the rate" : "");
         }
         Double rate = null, steady = null, cpuPerMillion = null, variantCpuPerMillion = null, drain = null, inputLag = null;
+        Map<String, Double> cpuByThreads = Map.of();
         Boolean sustained = null;
         if (paced && inputEndWall > 0) {
             drain = lastWall > 0 ? Math.max(0, lastWall - inputEndWall) / 1000.0 : null;
@@ -295,7 +299,8 @@ final class Measurement {
             steady = (lastWall - firstWall) / 1000.0;
             rate = events / steady;
             cpuPerMillion = (lastCpu - firstCpu) / 1e9 / (events / 1e6);
-            variantCpuPerMillion = ResourceSampler.cpuBetween(firstThreadCpu, lastThreadCpu) / 1e9 / (events / 1e6);
+            variantCpuPerMillion = lastThreadCpu.since(firstThreadCpu) / 1e9 / (events / 1e6);
+            cpuByThreads = perMillionEvents(lastThreadCpu.byGroupSince(firstThreadCpu), events);
         }
         long[] p = null;
         if (verdict != null && mode == Mode.FINAL_WHEN_CLOSED) {
@@ -314,7 +319,7 @@ final class Measurement {
                 paced ? String.format(Locale.ROOT, "paced %,d/s", dataset.pacedRate) : timeBox != null ? TIME_BOXED : "backlog",
                 dataset.skewed,
                 dataset.complete() ? dataset.manifest().counts().eventsSent() : 0, totalRecords,
-                status, correct, verification, mismatches, rate, steady, cpuPerMillion, variantCpuPerMillion,
+                status, correct, verification, mismatches, rate, steady, cpuPerMillion, variantCpuPerMillion, cpuByThreads,
                 resources.peakHeapBytes() >> 20, heapAfterGc >> 20, resources.peakRssBytes() >> 20,
                 sustained, drain, inputLag, checkpointInterval.toMillis(), dataset.outOfOrderness.toMillis(),
                 cp == null ? null : cp.completed(), cp == null ? null : cp.avgMillis(),
@@ -322,6 +327,27 @@ final class Measurement {
                 p == null ? null : paced ? "window end (wall clock)" : "watermark",
                 p == null ? null : p[0], p == null ? null : p[1], p == null ? null : p[2], p == null ? null : p[3],
                 wallSeconds);
+    }
+
+    /**
+     * CPU seconds per million events of each thread group that used at least {@link #LEAST_REPORTED} of them, largest
+     * first; the rest together as "other threads".
+     */
+    static Map<String, Double> perMillionEvents(Map<String, Long> nanosByGroup, long events) {
+        Map<String, Double> perMillion = new LinkedHashMap<>();
+        double other = 0;
+        for (Map.Entry<String, Long> group : nanosByGroup.entrySet()) {
+            double seconds = group.getValue() / 1e9 / (events / 1e6);
+            if (seconds >= LEAST_REPORTED) {
+                perMillion.put(group.getKey(), seconds);
+            } else {
+                other += seconds;
+            }
+        }
+        if (other > 0) {
+            perMillion.put("other threads", other);
+        }
+        return perMillion;
     }
 
     /**

@@ -170,31 +170,24 @@ final class ResourceSampler {
      * RocksDB threads, or Kafka Streams' stream threads and their clients), not the broker's, the registry's or this
      * measuring loop's, which all started before. PostgreSQL is a separate process and never counted.
      */
-    Map<Long, Long> variantThreadCpuNanos() {
+    ThreadCpu variantThreadCpu() {
         long[] ids = Arrays.stream(threads.getAllThreadIds()).filter(id -> !threadsBefore.contains(id)).toArray();
         long[] nanos = threads.getThreadCpuTime(ids);
         ThreadInfo[] infos = threads.getThreadInfo(ids);
         Map<Long, Long> cpu = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
             if (nanos[i] >= 0 && infos[i] != null && !isInputWriter(infos[i])) {
                 cpu.put(ids[i], nanos[i]);
+                names.put(ids[i], infos[i].getThreadName());
             }
         }
-        return cpu;
+        return new ThreadCpu(cpu, names);
     }
 
     /** The paced generator's thread and its Kafka producer's (transactional id trendstream-generator-*) write the input. */
     private static boolean isInputWriter(ThreadInfo thread) {
         return thread.getThreadName().contains("generator");
-    }
-
-    /** CPU the variant's threads used between two {@link #variantThreadCpuNanos()} snapshots (threads that ended in between are missed). */
-    static long cpuBetween(Map<Long, Long> first, Map<Long, Long> last) {
-        long sum = 0;
-        for (Map.Entry<Long, Long> thread : last.entrySet()) {
-            sum += thread.getValue() - first.getOrDefault(thread.getKey(), 0L);
-        }
-        return sum;
     }
 
     /** The largest heap in use right after a collection during the variant (0 if none ran): the peak live heap. */

@@ -95,6 +95,7 @@ final class ResultsWriter {
         }
         md.append("\n(short): less than 60 s of steady state or fewer than 6 completed checkpoints (issue 12's bar for a"
                 + " measured run; the Kafka Streams peer commits every checkpoint interval and reports no checkpoints).\n");
+        md.append(cpuByThreads(results));
         md.append("\nVerification (database rows vs. the generator's manifest):\n\n");
         for (VariantResult r : results) {
             md.append("* ").append(r.name()).append(" (p").append(r.parallelism()).append(", ").append(r.input())
@@ -103,6 +104,30 @@ final class ResultsWriter {
                 md.append("; first differences: ").append(String.join("; ", r.mismatches()));
             }
             md.append('\n');
+        }
+        return md.toString();
+    }
+
+    /**
+     * Where each measured run's CPU went: its variant threads' CPU seconds per million events of its steady state, by
+     * thread group, largest first (the numbers that bench/README.md's *Limits* reads).
+     */
+    static String cpuByThreads(List<VariantResult> results) {
+        StringBuilder md = new StringBuilder();
+        for (VariantResult r : results) {
+            if (r.variantCpuByThreads() == null || r.variantCpuByThreads().isEmpty()) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\nWhere the CPU went (variant threads, CPU s per million events of the steady state, by thread"
+                        + " group; a task's subtasks together):\n\n");
+            }
+            md.append("* ").append(r.name()).append(" (p").append(r.parallelism()).append(", ").append(r.input())
+                    .append(r.skewed() ? ", skewed" : "").append("): ")
+                    .append(fmt(r.variantCpuSecondsPerMillionEvents(), "%.2f")).append(" = ");
+            md.append(r.variantCpuByThreads().entrySet().stream()
+                    .map(e -> "`" + e.getKey() + "` " + fmt(e.getValue(), "%.2f"))
+                    .collect(java.util.stream.Collectors.joining(" + "))).append('\n');
         }
         return md.toString();
     }

@@ -1,6 +1,7 @@
 package io.trendstream.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One measured run of one variant. Rates and latencies are null when not measured; {@code correct} false means the
@@ -11,6 +12,8 @@ import java.util.List;
  * @param cpuSecondsPerMillionEvents the whole JVM's CPU (broker, registry and probes included)
  * @param variantCpuSecondsPerMillionEvents the CPU of the threads the variant started (not the broker's, registry's,
  *     paced generator's or the measuring loop's)
+ * @param variantCpuByThreads the same, per thread group ({@link ThreadCpu#group}: a Flink task's subtasks, a source's
+ *     split fetchers, a pool), largest first: where the variant's time went
  * @param peakHeapAfterGcMb the largest heap in use right after a collection: the TaskManager's live heap (one JVM)
  * @param sustained paced input only: the variant kept up (read everything within {@link Measurement#KEPT_UP} of the
  *     input's end)
@@ -35,6 +38,7 @@ record VariantResult(
         Double steadySeconds,
         Double cpuSecondsPerMillionEvents,
         Double variantCpuSecondsPerMillionEvents,
+        Map<String, Double> variantCpuByThreads,
         long peakHeapMb,
         long peakHeapAfterGcMb,
         long peakRssMb,

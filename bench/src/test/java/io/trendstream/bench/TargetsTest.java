@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,10 +125,17 @@ class TargetsTest {
         return result(BenchmarkMain.HEAP_RUN, 2, 100_000, "backlog", true, 1_000.0, 10_000, null, heapAfterGcMb);
     }
 
+    /** A correct time-boxed run whose variant threads used {@code cpu} CPU s per million events, by {@code groups}. */
+    static VariantResult withCpuByThreads(String name, double cpu, Map<String, Double> groups) {
+        return new VariantResult(name, "", 2, Measurement.TIME_BOXED, false, 1_000_000, 1_000_000, "ok", true, "",
+                List.of(), 1_000.0, 70.0, cpu, cpu, groups, 0, 0, 0, null, null, null, 10_000, 5_000,
+                7L, null, null, null, null, null, null, null, null, 70.0);
+    }
+
     private static VariantResult result(String name, int parallelism, long events, String input, boolean correct,
                                         Double eventsPerSecond, long checkpointInterval, Long p99, long heapAfterGcMb) {
         return new VariantResult(name, "", parallelism, input, false, events, events, correct ? "ok" : "FAILED", correct, "",
-                List.of(), eventsPerSecond, 70.0, 5.0, 4.0, 0, heapAfterGcMb, 0, null, null, null, checkpointInterval, 5_000,
+                List.of(), eventsPerSecond, 70.0, 5.0, 4.0, Map.of(), 0, heapAfterGcMb, 0, null, null, null, checkpointInterval, 5_000,
                 7L, null, null, null, p99 == null ? null : "window end (wall clock)", null, p99, p99, null, 70.0);
     }
 }

@@ -25,6 +25,13 @@ import java.util.Map;
  * activities ({@code window.held-windows}, {@code window.held-activities}): past either, what changed is written to
  * state early (and, past the first, the heap copies dropped). A closed window's counts and bundles leave the heap and
  * the state together ({@link #remove}).
+ *
+ * <p>A window the state cannot hold anything of costs no state access at all, not even a read that finds nothing:
+ * the state holds a window only once a write of this instance put it there, or if the window was in the state
+ * before, restored or dropped from the heap. Those windows end by a time kept here ({@link #mayBeStoredUntil}); a
+ * window that ends later and is not on the heap is new. (In a replay most windows open and close between two
+ * snapshots, and such reads and deletes, one of each per window and state, were a sixth of the window task's time:
+ * bench/README.md.)
  */
 final class HeldWindows {
 
@@ -43,6 +50,11 @@ final class HeldWindows {
     private final Map<KeyedWindow, Held> held = new HashMap<>();
     /** Activities in the bundles held, of all windows. */
     private long heldActivities;
+    /**
+     * The latest end of a window whose state this instance did not write while it held it: a window restored
+     * ({@link #mayBeStoredUntil}) or dropped from the heap. A window that ends later and is not on the heap has no state.
+     */
+    private long storedUntil = Long.MIN_VALUE;
     /** The window looked up last and its key: a bundle's arrival looks its window up three times. */
     private Object lastKey;
     private TimeWindow lastWindow;
@@ -54,7 +66,7 @@ final class HeldWindows {
         /** Never the array the state holds: heap state snapshots asynchronously, and must not see it change. */
         long[] counts;
         boolean changed;
-        /** Whether the state may hold counts of this window. */
+        /** Whether the state may hold counts or bundles of this window. */
         boolean stored;
         /** The bundles that arrived since the last snapshot, in arrival order; null if none. */
         List<ActivityBundle> bundles;
@@ -74,6 +86,14 @@ final class HeldWindows {
         this.maxActivities = maxActivities;
     }
 
+    /**
+     * Windows that end by {@code windowEnd} may have state this instance did not write: those of a restored snapshot
+     * (including bundles without counts, from a savepoint of a version before the counts).
+     */
+    void mayBeStoredUntil(long windowEnd) {
+        storedUntil = Math.max(storedUntil, windowEnd);
+    }
+
     /** The counts of {@code window} of the current key, null if it has none; changes count once {@link #putCounts}. */
     long[] counts(TimeWindow window) throws Exception {
         return lookUp(window).counts;
@@ -85,6 +105,7 @@ final class HeldWindows {
         h.changed = true;
         if (held.size() > maxWindows) {
             persist();
+            held.keySet().forEach(dropped -> mayBeStoredUntil(dropped.window().getEnd()));
             held.clear();
             lastHeld = null;
         } else if (heldActivities > maxActivities) {
@@ -106,11 +127,13 @@ final class HeldWindows {
     /** The bundles of {@code window} of the current key, in state and on the heap, in arrival order. */
     List<ActivityBundle> bundles(TimeWindow window) throws Exception {
         Held h = lookUp(window);
-        bundleState.setCurrentNamespace(window);
-        Iterable<ActivityBundle> stored = bundleState.get();
         List<ActivityBundle> all = new ArrayList<>();
-        if (stored != null) {
-            stored.forEach(all::add);
+        if (h.stored) {
+            bundleState.setCurrentNamespace(window);
+            Iterable<ActivityBundle> stored = bundleState.get();
+            if (stored != null) {
+                stored.forEach(all::add);
+            }
         }
         if (h.bundles != null) {
             all.addAll(h.bundles);
@@ -120,9 +143,12 @@ final class HeldWindows {
 
     /** Forgets the bundles of {@code window} of the current key (folded), on the heap and in state. */
     void dropBundles(TimeWindow window) throws Exception {
-        dropHeldBundles(lookUp(window));
-        bundleState.setCurrentNamespace(window);
-        bundleState.clear();
+        Held h = lookUp(window);
+        dropHeldBundles(h);
+        if (h.stored) {
+            bundleState.setCurrentNamespace(window);
+            bundleState.clear();
+        }
     }
 
     /** Forgets the counts and bundles of {@code window} of the current key, on the heap and in state. */
@@ -130,14 +156,12 @@ final class HeldWindows {
         Held h = held.remove(new KeyedWindow(keys.getCurrentKey(), window));
         lastHeld = null;
         dropHeldBundles(h);
-        if (h == null || h.stored) {
+        if (h == null ? mayBeStored(window) : h.stored) {
             countState.setCurrentNamespace(window);
             countState.clear();
+            bundleState.setCurrentNamespace(window);
+            bundleState.clear();
         }
-        // Also for a window whose bundles never reached state: a savepoint of the version before the counts may hold
-        // bundles of a window it knows nothing of; a delete of an absent key is a tombstone, no read.
-        bundleState.setCurrentNamespace(window);
-        bundleState.clear();
     }
 
     /** Writes the counts changed and the bundles arrived since they were last written; before every snapshot. */
@@ -158,6 +182,7 @@ final class HeldWindows {
                 h.stored = true;
             }
             if (h.bundles != null) {
+                h.stored = true;
                 bundleState.setCurrentNamespace(e.getKey().window());
                 for (List<ActivityBundle> chunk : chunks(h.bundles, MAX_WRITE_BYTES)) {
                     bundleState.addAll(chunk);
@@ -203,6 +228,10 @@ final class HeldWindows {
         }
     }
 
+    private boolean mayBeStored(TimeWindow window) {
+        return window.getEnd() <= storedUntil;
+    }
+
     private Held lookUp(TimeWindow window) throws Exception {
         Object currentKey = keys.getCurrentKey();
         if (lastHeld != null && currentKey == lastKey && window.equals(lastWindow)) {
@@ -211,11 +240,13 @@ final class HeldWindows {
         KeyedWindow key = new KeyedWindow(currentKey, window);
         Held h = held.get(key);
         if (h == null) {
-            countState.setCurrentNamespace(window);
-            long[] stored = countState.value();
             h = new Held();
-            h.counts = stored == null ? null : stored.clone();
-            h.stored = stored != null;
+            if (mayBeStored(window)) {
+                countState.setCurrentNamespace(window);
+                long[] stored = countState.value();
+                h.counts = stored == null ? null : stored.clone();
+                h.stored = true; // without counts, it may still hold bundles of a savepoint before them
+            }
             held.put(key, h);
         }
         lastKey = currentKey;

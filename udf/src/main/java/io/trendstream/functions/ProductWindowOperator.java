@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.runtime.state.internal.InternalMapState;
@@ -70,6 +71,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     private transient InternalValueState<String, TimeWindow, long[]> reportedDuplicates;
     private transient volatile long lastWatermark;
     private transient Map<ActivityKind, Counter> duplicatesDropped;
+    private transient boolean restored;
 
     public ProductWindowOperator(WindowSettings settings, OutputTag<ActivityBundle> lateOutput) {
         this(settings, WindowMemory.defaults(), lateOutput);
@@ -92,6 +94,12 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         lastWatermark = Long.MIN_VALUE;
@@ -106,15 +114,19 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
 
         TimeWindow.Serializer windows = new TimeWindow.Serializer();
         timers = getInternalTimerService(TIMERS, windows, this);
+        HeldWindows held = new HeldWindows(
+                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
+                (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
+                this, memory.heldWindows(), memory.heldActivities());
+        if (restored) {
+            // Every window with state has a cleanup timer: the restored windows end by the latest of them.
+            timers.forEachEventTimeTimer((window, timestamp) -> held.mayBeStoredUntil(window.getEnd()));
+        }
         contents = new WindowContents(
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
-                new HeldWindows(
-                        (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.COUNTS_DESCRIPTOR),
-                        (InternalListState<String, TimeWindow, ActivityBundle>) getOrCreateKeyedState(windows, WindowContents.BUNDLES_DESCRIPTOR),
-                        this, memory.heldWindows(), memory.heldActivities()),
-                memory.foldAfter());
+                held, memory.foldAfter());
         reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
     }
 
@@ -131,7 +143,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         // and a window gets many bundles (the benchmark's profile, bench/README.md).
         boolean first = contents.add(window, bundle);
         if (window.maxTimestamp() <= watermark) {
-            fire(window); // late, within the allowed lateness: the row is replaced with complete totals
+            fire(window, false); // late, within the allowed lateness: the row is replaced with complete totals
         } else if (first) {
             timers.registerEventTimeTimer(window, window.maxTimestamp());
         }
@@ -144,7 +156,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     public void onEventTime(InternalTimer<String, TimeWindow> timer) throws Exception {
         TimeWindow window = timer.getNamespace();
         if (timer.getTimestamp() == window.maxTimestamp()) {
-            fire(window);
+            fire(window, true);
         }
         if (timer.getTimestamp() == cleanupTime(window)) {
             contents.clear(window);
@@ -166,17 +178,22 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         // no processing-time timers
     }
 
-    private void fire(TimeWindow window) throws Exception {
+    /**
+     * @param onTime the firing by the window's timer at its end: the first, as the timer fires before any bundle can
+     *     find the window's end passed, so no firing reported duplicates before it
+     */
+    private void fire(TimeWindow window, boolean onTime) throws Exception {
         lastWatermark = timers.currentWatermark();
         WindowContents.Fired fired = contents.fire((String) getCurrentKey(), window);
         if (fired == null) {
             return; // nothing reached this window
         }
-        reportDuplicates(window, fired.received(), fired.aggregate());
+        reportDuplicates(window, fired.received(), fired.aggregate(), onTime);
         output.collect(new StreamRecord<>(fired.aggregate(), window.maxTimestamp()));
     }
 
-    private void reportDuplicates(TimeWindow window, long[] received, WindowAggregate aggregate) throws Exception {
+    private void reportDuplicates(TimeWindow window, long[] received, WindowAggregate aggregate, boolean onTime)
+            throws Exception {
         long[] duplicates = new long[received.length];
         duplicates[ActivityKind.ORDER.ordinal()] = received[ActivityKind.ORDER.ordinal()] - aggregate.orders();
         duplicates[ActivityKind.VIEW.ordinal()] = received[ActivityKind.VIEW.ordinal()] - aggregate.views();
@@ -184,7 +201,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
             return; // the usual case: no state access at all
         }
         reportedDuplicates.setCurrentNamespace(window);
-        long[] before = reportedDuplicates.value();
+        long[] before = onTime ? null : reportedDuplicates.value();
         for (ActivityKind kind : ActivityKind.values()) {
             duplicatesDropped.get(kind).inc(duplicates[kind.ordinal()] - (before == null ? 0 : before[kind.ordinal()]));
         }
