@@ -88,7 +88,8 @@ class HeldWindowsTest {
         held.bundles(W0);
         held.remove(W0);
 
-        assertThat(stateCalls).containsExactly("InternalListState.get", "InternalValueState.clear", "InternalListState.clear");
+        assertThat(stateCalls)
+                .containsExactly("InternalListState.get", "InternalValueState.clear", "InternalListState.clear");
     }
 
     @Test
