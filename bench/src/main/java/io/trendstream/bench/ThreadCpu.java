@@ -30,8 +30,8 @@ record ThreadCpu(Map<Long, Long> nanos, Map<Long, String> names) {
     /** CPU nanoseconds the threads used since {@code first} (threads that ended in between are missed). */
     long since(ThreadCpu first) {
         long sum = 0;
-        for (Map.Entry<Long, Long> thread : nanos.entrySet()) {
-            sum += thread.getValue() - first.nanos.getOrDefault(thread.getKey(), 0L);
+        for (long thread : nanos.keySet()) {
+            sum += usedSince(first, thread);
         }
         return sum;
     }
@@ -39,15 +39,19 @@ record ThreadCpu(Map<Long, Long> nanos, Map<Long, String> names) {
     /** {@link #since}, by {@link #group} of the threads' names, largest first. */
     Map<String, Long> byGroupSince(ThreadCpu first) {
         Map<String, Long> groups = new HashMap<>();
-        for (Map.Entry<Long, Long> thread : nanos.entrySet()) {
-            long used = thread.getValue() - first.nanos.getOrDefault(thread.getKey(), 0L);
-            groups.merge(group(names.getOrDefault(thread.getKey(), "?")), used, Long::sum);
+        for (long thread : nanos.keySet()) {
+            groups.merge(group(names.getOrDefault(thread, "?")), usedSince(first, thread), Long::sum);
         }
         Map<String, Long> sorted = new LinkedHashMap<>();
         groups.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
+    }
+
+    /** CPU nanoseconds {@code thread} used since {@code first} (all of it if it started since). */
+    private long usedSince(ThreadCpu first, long thread) {
+        return nanos.get(thread) - first.nanos.getOrDefault(thread, 0L);
     }
 
     /**
