@@ -21,17 +21,11 @@ final class BenchOptions implements Cloneable {
     Duration allowedLateness = Duration.ofSeconds(30);
     Duration outOfOrderness = Duration.ofSeconds(5);
     /**
-     * The like-for-like Kafka Streams peer's window grace; null: {@link #PEER_GRACE_SHARE} of the replayed event-time
-     * span, rounded up to whole windows (see bench/README.md, "The Kafka Streams peer").
+     * The like-for-like Kafka Streams peer's window grace in a backlog replay; null: the replay's whole event-time
+     * span plus its out-of-orderness, in whole windows ({@link #peerGrace(Dataset)}; bench/README.md, "The Kafka
+     * Streams peer").
      */
     Duration peerGrace = null;
-    /**
-     * In a replay, Kafka Streams' tasks progress at about the same number of records per second, so a partition with
-     * fewer records per second of event time runs ahead in event time: up to (1 - least/most records per partition)
-     * of the span (0.37 for 200 products on 4 partitions, 0.29 for 300), plus the tasks' staggered start. Measured:
-     * 0.28-0.51 of the span (bench/README.md). 0.6 leaves a margin.
-     */
-    static final double PEER_GRACE_SHARE = 0.6;
     /** The peer's max.task.idle.ms. */
     Duration peerTaskIdle = Duration.ZERO;
     /** Further Kafka Streams settings for the peers (streams, streams-updates), as given: key=value,key=value. */
@@ -135,14 +129,21 @@ final class BenchOptions implements Cloneable {
     boolean updateReadmes = true;
     String command = "bin/bench";
 
-    /** The peer's grace for a replay of {@code dataset}: the given one, or the share of its span in whole windows. */
+    /**
+     * The peer's grace for a replay of {@code dataset}: the given one, or as much disorder as the replay can have.
+     * Kafka Streams closes a window when its task's stream time (the newest timestamp it has processed) passes the
+     * window's end + grace, and in a replay its tasks drift apart by any share of the span (measured: 0.28 to 0.85):
+     * a record can be as late as the newest event time minus its own window's end, which is less than the span plus
+     * the out-of-orderness. With that grace no record is dropped; the windows close at the end of the input
+     * ({@link StreamsPeer#awaitingFinalRows}).
+     */
     Duration peerGrace(Dataset dataset) {
         if (peerGrace != null) {
             return peerGrace;
         }
         long window = windowSize.toMillis();
-        long share = (long) Math.ceil(PEER_GRACE_SHARE * dataset.eventTimeSpanMillis());
-        return Duration.ofMillis((share + window - 1) / window * window);
+        long span = dataset.eventTimeSpanMillis() + outOfOrderness.toMillis();
+        return Duration.ofMillis((span + window - 1) / window * window);
     }
 
     static BenchOptions parse(String[] args) {

@@ -53,8 +53,8 @@ public final class BenchmarkMain {
             peerGrace = options.peerGrace(main);
             if (options.variants.contains("streams")) {
                 log("Kafka Streams peer: grace " + peerGrace.toSeconds() + " s (" + (options.peerGrace != null ? "--peer-grace"
-                        : BenchOptions.PEER_GRACE_SHARE + " x the event-time span") + "), so "
-                        + main.closedWindows(peerGrace).size() + " closed windows are compared");
+                        : "the event-time span + out-of-orderness") + "), so "
+                        + main.closedWindows(StreamsPeer.emitDelay(main, peerGrace)).size() + " closed windows are compared");
             }
             if (options.warmupEvents > 0) {
                 warmUp(stack, options, p);
@@ -236,7 +236,7 @@ public final class BenchmarkMain {
             case "streams" -> measurement.measure(prefix + "kafka-streams", "Kafka Streams 4.2.0 peer, exactly_once_v2,"
                             + " emit on window close, grace " + peerGrace.toSeconds() + " s, max.task.idle.ms "
                             + options.peerTaskIdle.toMillis(),
-                    p, timeout, peerGrace,
+                    p, timeout, StreamsPeer.emitDelay(dataset, peerGrace),
                     () -> StreamsPeer.start(stack, options, dataset, p, peerGrace, true));
             // Diagnostic: the same topology with a grace longer than the run and upserts on every update,
             // to tell Kafka Streams' stream-time semantics apart from a defect of the peer.
@@ -275,7 +275,7 @@ public final class BenchmarkMain {
         s.put("outOfOrderness", o.outOfOrderness.toString());
         s.put("peerGrace", peerGrace.toString());
         s.put("peerGraceRule", o.peerGrace != null ? "--peer-grace"
-                : BenchOptions.PEER_GRACE_SHARE + " x event-time span, in whole windows");
+                : "event-time span + out-of-orderness, in whole windows");
         s.put("peerMaxTaskIdleMs", o.peerTaskIdle.toMillis());
         o.peerConfig.forEach((k, v) -> s.put("peer:" + k, v));
         o.pipelineConfig.forEach((k, v) -> s.put("pipeline:" + k, v));

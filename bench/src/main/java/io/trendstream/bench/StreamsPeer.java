@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * on window close -> EMA in a state store -> batched upserts into product_window_stats. exactly_once_v2, threads =
  * parallelism, a 256 MB record cache, RocksDB tuned ({@link PeerRocksDbConfig}), compact serdes. The windows' grace must cover the
  * disorder Kafka Streams sees at the window stage, which in a replay is much more than the job's allowed lateness
- * (see {@link BenchOptions#PEER_GRACE_SHARE}); {@link PeerDisorder} measures it in every run.
+ * (see {@link BenchOptions#peerGrace(Dataset)}); {@link PeerDisorder} measures it in every run.
  */
 final class StreamsPeer implements RunningVariant {
 
@@ -77,13 +77,18 @@ final class StreamsPeer implements RunningVariant {
     private final PeerDisorder disorder;
     private final String bootstrapServers;
     private final long windowSizeMillis;
+    private final Duration grace;
+    private final boolean emitOnClose;
     /** Sends the end-of-input bundles ({@link #awaitingFinalRows}); created on first use. */
     private KafkaProducer<String, PeerBundle> nudger;
     private long lastNudge;
     private int nudges;
 
     private StreamsPeer(KafkaStreams streams, AtomicLong recordsRead, AtomicLong bundled, PeerStreamTime streamTime,
-                        String name, Path stateDir, PeerDisorder disorder, String bootstrapServers, Duration windowSize) {
+                        String name, Path stateDir, PeerDisorder disorder, String bootstrapServers, Duration windowSize,
+                        Duration grace, boolean emitOnClose) {
+        this.grace = grace;
+        this.emitOnClose = emitOnClose;
         this.bootstrapServers = bootstrapServers;
         this.windowSizeMillis = windowSize.toMillis();
         this.bundled = bundled;
@@ -189,7 +194,7 @@ final class StreamsPeer implements RunningVariant {
             logProgress(streams, recordsRead, streamTime, disorder);
         }
         return new StreamsPeer(streams, recordsRead, bundled, streamTime, name, stateDir, disorder, stack.bootstrapServers(),
-                options.windowSize);
+                options.windowSize, grace, emitOnClose);
     }
 
     /**
@@ -253,14 +258,15 @@ final class StreamsPeer implements RunningVariant {
      * {@value #EMIT_INTERVAL_MILLIS} ms of wall-clock time ({@code __emit.interval.ms.kstreams.windowed.aggregation__}),
      * so windows that the last second of input closed stay unemitted once the input has ended: in one full benchmark
      * run the last four minutes of closed windows (827 of 6,000 rows) never came. An infinite stream emits them with
-     * its next records; a bounded replay sends them here: one empty bundle per repartition partition, stamped with the
-     * last event time (so it closes no further window), once per emit interval while rows are awaited.
+     * its next records; a bounded input sends them here, once every activity has reached the window stage
+     * ({@link #drained()}): one empty bundle per repartition partition, stamped {@link #endOfInputAdvance} past the
+     * last event time, once per emit interval while rows are awaited.
      */
     @Override
     public void awaitingFinalRows(Dataset dataset) {
         long now = System.currentTimeMillis();
-        if (now - lastNudge <= EMIT_INTERVAL_MILLIS) {
-            return;
+        if (!emitOnClose || now - lastNudge <= EMIT_INTERVAL_MILLIS) {
+            return; // on update, every window's row is written as it changes
         }
         lastNudge = now;
         if (nudger == null) {
@@ -268,13 +274,28 @@ final class StreamsPeer implements RunningVariant {
             nudger = new KafkaProducer<>(config, new StringSerializer(), PeerSerdes.bundle().serializer());
         }
         String topic = name + "-" + REPARTITION + "-repartition"; // Kafka Streams' name for it
-        long lastEventTime = dataset.lastEventTime();
-        PeerBundle empty = new PeerBundle(NUDGE_KEY, lastEventTime - Math.floorMod(lastEventTime, windowSizeMillis));
+        long endOfInput = dataset.lastEventTime() + endOfInputAdvance(dataset, grace).toMillis();
+        PeerBundle empty = new PeerBundle(NUDGE_KEY, endOfInput - Math.floorMod(endOfInput, windowSizeMillis));
         for (PartitionInfo partition : nudger.partitionsFor(topic)) {
-            nudger.send(new ProducerRecord<>(topic, partition.partition(), lastEventTime, NUDGE_KEY, empty));
+            nudger.send(new ProducerRecord<>(topic, partition.partition(), endOfInput, NUDGE_KEY, empty));
         }
         nudger.flush();
         nudges++;
+    }
+
+    /**
+     * How far past the last event time the end-of-input bundles move stream time. In a replay, by the grace: every
+     * window that ended before the last event closes, as at the end of a bounded input, so the peer is judged on the
+     * same windows as every other variant (its grace covers the whole replay, so no window closes before that). On
+     * paced input not at all: a window closes when its grace has passed on the wall clock, and its latency is its own.
+     */
+    static Duration endOfInputAdvance(Dataset dataset, Duration grace) {
+        return dataset.pacedRate > 0 ? Duration.ZERO : grace;
+    }
+
+    /** How long after a window's end (in event time) its row is due: the part of the grace the end of input does not cover. */
+    static Duration emitDelay(Dataset dataset, Duration grace) {
+        return grace.minus(endOfInputAdvance(dataset, grace));
     }
 
     /** Asked once all input is read: every activity bundled from it has reached the window stage. */
