@@ -132,7 +132,7 @@ final class BenchOptions implements Cloneable {
     /**
      * The peer's grace for a replay of {@code dataset}: the given one, or as much disorder as the replay can have.
      * Kafka Streams closes a window when its task's stream time (the newest timestamp it has processed) passes the
-     * window's end + grace, and in a replay its tasks drift apart by any share of the span (measured: 0.28 to 0.85):
+     * window's end + grace, and in a replay its tasks drift apart by any share of the span (measured: 0.27 to 0.96):
      * a record can be as late as the newest event time minus its own window's end, which is less than the span plus
      * the out-of-orderness. With that grace no record is dropped; the windows close at the end of the input
      * ({@link StreamsPeer#awaitingFinalRows}).
