@@ -228,7 +228,8 @@ final class HeldWindows {
         }
     }
 
-    private boolean mayBeStored(TimeWindow window) {
+    /** Whether {@code window} may have state this instance did not write: restored, or dropped from the heap. */
+    boolean mayBeStored(TimeWindow window) {
         return window.getEnd() <= storedUntil;
     }
 

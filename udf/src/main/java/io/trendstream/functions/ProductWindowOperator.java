@@ -8,8 +8,6 @@ import io.trendstream.records.ActivityKind;
 import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -57,10 +55,6 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
     /** The timer service's name, as Flink's window operator named it. */
     static final String TIMERS = "window-timers";
 
-    /** Per window: how many duplicates of each kind earlier firings already reported, so a re-firing counts only new ones. */
-    static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES =
-            new ValueStateDescriptor<>("reported-duplicates", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-
     private final long sizeMillis;
     private final long allowedLatenessMillis;
     private final OutputTag<ActivityBundle> lateOutput;
@@ -68,7 +62,6 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
 
     private transient InternalTimerService<TimeWindow> timers;
     private transient WindowContents contents;
-    private transient InternalValueState<String, TimeWindow, long[]> reportedDuplicates;
     private transient volatile long lastWatermark;
     private transient Map<ActivityKind, Counter> duplicatesDropped;
     private transient boolean restored;
@@ -126,8 +119,8 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),
+                (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, WindowContents.REPORTED_DUPLICATES_DESCRIPTOR),
                 held, memory.foldAfter());
-        reportedDuplicates = (InternalValueState<String, TimeWindow, long[]>) getOrCreateKeyedState(windows, REPORTED_DUPLICATES);
     }
 
     @Override
@@ -160,8 +153,6 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         }
         if (timer.getTimestamp() == cleanupTime(window)) {
             contents.clear(window);
-            reportedDuplicates.setCurrentNamespace(window);
-            reportedDuplicates.clear();
             timers.deleteEventTimeTimer(window, window.maxTimestamp());
         }
     }
@@ -198,14 +189,13 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
         duplicates[ActivityKind.ORDER.ordinal()] = received[ActivityKind.ORDER.ordinal()] - aggregate.orders();
         duplicates[ActivityKind.VIEW.ordinal()] = received[ActivityKind.VIEW.ordinal()] - aggregate.views();
         if (duplicates[0] == 0 && duplicates[1] == 0) {
-            return; // the usual case: no state access at all
+            return; // nothing to report, nothing to keep
         }
-        reportedDuplicates.setCurrentNamespace(window);
-        long[] before = onTime ? null : reportedDuplicates.value();
+        long[] before = onTime ? null : contents.reportedDuplicates(window);
         for (ActivityKind kind : ActivityKind.values()) {
             duplicatesDropped.get(kind).inc(duplicates[kind.ordinal()] - (before == null ? 0 : before[kind.ordinal()]));
         }
-        reportedDuplicates.update(duplicates);
+        contents.reportDuplicates(window, duplicates);
     }
 
     /** The first watermark at which the window is closed for good: its last millisecond plus the allowed lateness. */

@@ -11,8 +11,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ import java.util.Map;
  *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
  *   retry is the same event, so writing it again leaves the map as it was;</li>
  *   <li>{@value #COUNTS}: the activities held as bundles, and the orders and views folded, retries included (the
- *   duplicates are what exceeds the distinct events).</li>
+ *   duplicates are what exceeds the distinct events); and the duplicates of each kind that the window's firings
+ *   reported, so that a re-firing reports only new ones.</li>
  * </ul>
  * The counts, and the bundles that arrived since the last snapshot, are held on the heap and written at each snapshot
  * ({@link HeldWindows}): a bundle's arrival costs no state access, and a window that closes before the next snapshot
@@ -39,7 +42,10 @@ import java.util.Map;
  *
  * <p>{@value #BUNDLES} is the list state of Flink's window operator of earlier versions, same name and format, so
  * their savepoints' open windows restore as held bundles (their count is not known: such a window folds
- * {@code foldAfter} activities late, at most once).
+ * {@code foldAfter} activities late, at most once). Versions before the reported duplicates were counts kept them in
+ * a state of their own, {@value #REPORTED_DUPLICATES}, written at every firing that found a duplicate and deleted with
+ * the window (an eighth of the window task's samples in a replay, bench/README.md); a window restored from those is read
+ * from it until its counts hold them.
  */
 final class WindowContents {
 
@@ -48,6 +54,7 @@ final class WindowContents {
     static final String VIEWS = "window-views";
     static final String USERS = "window-users";
     static final String COUNTS = "window-counts";
+    static final String REPORTED_DUPLICATES = "reported-duplicates";
 
     static final ListStateDescriptor<ActivityBundle> BUNDLES_DESCRIPTOR =
             new ListStateDescriptor<>(BUNDLES, new ActivityBundleSerializer());
@@ -59,11 +66,17 @@ final class WindowContents {
             new MapStateDescriptor<>(USERS, Types.STRING, Types.BOOLEAN);
     static final ValueStateDescriptor<long[]> COUNTS_DESCRIPTOR =
             new ValueStateDescriptor<>(COUNTS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** Of versions before the reported duplicates were {@value #COUNTS}: per window, per kind. */
+    static final ValueStateDescriptor<long[]> REPORTED_DUPLICATES_DESCRIPTOR =
+            new ValueStateDescriptor<>(REPORTED_DUPLICATES, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
 
     /** Positions in {@value #COUNTS}. */
     private static final int HELD = 0;
     private static final int ORDERS_FOLDED = 1;
     private static final int VIEWS_FOLDED = 2;
+    /** The duplicates reported, per kind ({@link ActivityKind#ordinal()}) from here; counts of earlier versions end before. */
+    private static final int REPORTED = 3;
+    private static final int FIELDS = REPORTED + ActivityKind.values().length;
 
     /** A firing's totals, with the activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
     record Fired(WindowAggregate aggregate, long[] received) {}
@@ -71,6 +84,7 @@ final class WindowContents {
     private final InternalMapState<String, TimeWindow, String, long[]> orders;
     private final InternalMapState<String, TimeWindow, String, Boolean> views;
     private final InternalMapState<String, TimeWindow, String, Boolean> users;
+    private final InternalValueState<String, TimeWindow, long[]> reportedBefore;
     private final HeldWindows held;
     private final int foldAfter;
     /** The distinct events and users of one firing or fold at a time: its tables are reused. */
@@ -80,11 +94,13 @@ final class WindowContents {
             InternalMapState<String, TimeWindow, String, long[]> orders,
             InternalMapState<String, TimeWindow, String, Boolean> views,
             InternalMapState<String, TimeWindow, String, Boolean> users,
+            InternalValueState<String, TimeWindow, long[]> reportedBefore,
             HeldWindows held,
             int foldAfter) {
         this.orders = orders;
         this.views = views;
         this.users = users;
+        this.reportedBefore = reportedBefore;
         this.held = held;
         this.foldAfter = foldAfter;
     }
@@ -99,7 +115,9 @@ final class WindowContents {
         long[] count = held.counts(window);
         boolean first = count == null;
         if (first) {
-            count = new long[3];
+            // A window restored from a version before the counts may have reported duplicates in their old state:
+            // counts without them say so (reportedDuplicates).
+            count = new long[held.mayBeStored(window) ? REPORTED : FIELDS];
         }
         if (count[HELD] + bundle.size() > foldAfter) {
             fold(window, count, bundle);
@@ -140,6 +158,33 @@ final class WindowContents {
         return new Fired(aggregate, new long[] {count[ORDERS_FOLDED], count[VIEWS_FOLDED]});
     }
 
+    /**
+     * The duplicates of each kind ({@link ActivityKind#ordinal()}) that firings of {@code window} reported so far, as
+     * {@link #reportDuplicates} left them; null if none did.
+     */
+    long[] reportedDuplicates(TimeWindow window) throws Exception {
+        long[] count = held.counts(window);
+        if (count != null && count.length == FIELDS) {
+            return Arrays.copyOfRange(count, REPORTED, FIELDS);
+        }
+        reportedBefore.setCurrentNamespace(window); // a window restored from a version before they were counts
+        return reportedBefore.value();
+    }
+
+    /** Keeps what firings of {@code window} reported so far, for {@link #reportedDuplicates}: no state access of its own. */
+    void reportDuplicates(TimeWindow window, long[] duplicates) throws Exception {
+        long[] count = held.counts(window);
+        if (count == null) {
+            // Restored from a version before the counts, with its bundles alone: what it reported stays where it was.
+            reportedBefore.setCurrentNamespace(window);
+            reportedBefore.update(duplicates);
+            return;
+        }
+        long[] next = count.length == FIELDS ? count : Arrays.copyOf(count, FIELDS);
+        System.arraycopy(duplicates, 0, next, REPORTED, duplicates.length);
+        held.putCounts(window, next);
+    }
+
     void clear(TimeWindow window) throws Exception {
         long[] count = held.counts(window);
         if (count != null && count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
@@ -147,6 +192,10 @@ final class WindowContents {
             orders.clear(); // on RocksDB an iteration: only for windows that folded
             views.clear();
             users.clear();
+        }
+        if (held.mayBeStored(window)) {
+            reportedBefore.setCurrentNamespace(window); // only a restored window can have it
+            reportedBefore.clear();
         }
         held.remove(window);
     }

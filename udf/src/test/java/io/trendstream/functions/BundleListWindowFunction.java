@@ -61,11 +61,11 @@ final class BundleListWindowFunction
         if (Arrays.stream(duplicates).allMatch(n -> n == 0)) {
             return; // the usual case: no state access at all
         }
-        context.windowState().getState(ProductWindowOperator.REPORTED_DUPLICATES).update(duplicates);
+        context.windowState().getState(WindowContents.REPORTED_DUPLICATES_DESCRIPTOR).update(duplicates);
     }
 
     @Override
     public void clear(Context context) {
-        context.windowState().getState(ProductWindowOperator.REPORTED_DUPLICATES).clear();
+        context.windowState().getState(WindowContents.REPORTED_DUPLICATES_DESCRIPTOR).clear();
     }
 }

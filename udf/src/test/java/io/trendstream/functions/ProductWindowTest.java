@@ -12,6 +12,8 @@ import io.trendstream.records.WindowAggregate;
 import io.trendstream.testing.CapturedMetrics;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -21,6 +23,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -42,6 +45,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.stream.Stream;
@@ -528,6 +532,60 @@ class ProductWindowTest {
     }
 
     @Test
+    void aWindowWithRetriesThatOpensAndClosesBetweenSnapshotsNeverWritesState() throws Exception {
+        harness.close();
+        harness = newHarness(windowStage(DEFAULT_MEMORY));
+        harness.open();
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100);
+        ProductActivity view = view("v-1", "p-1", "u-2", W0 + 2_000);
+        process(order, order, view);
+
+        harness.processWatermark(W1 - 1); // fires with a retry to report
+        assertThat(keysWithStateIn(W0)).isEmpty();
+        process(view, order("o-2", "p-1", "u-3", W0 + 3_000, 1, 100)); // a late retry and a late event: two re-firings
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        assertThat(harness.extractOutputValues()).last().isEqualTo(new WindowAggregate("p-1", W0, W1, 2, 2, 200, 3, 1));
+        assertThat(keysWithStateIn(W0)).isEmpty();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isOne();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+    }
+
+    @Test
+    void reportsOnlyNewDuplicatesOfAWindowRestoredFromAVersionThatKeptThemInAStateOfTheirOwn() throws Exception {
+        ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100);
+        ProductActivity view = view("v-1", "p-1", "u-2", W0 + 2_000);
+        process(order, order, view);
+        harness.processWatermark(W1 - 1); // the on-time firing reports the order's retry
+        restartFrom(harness.snapshot(1L, 1L));
+        // As that version saved the window: counts of three fields, and the duplicates reported in a state of their own.
+        ValueState<long[]> counts = stateOfW0(WindowContents.COUNTS_DESCRIPTOR);
+        counts.update(Arrays.copyOf(counts.value(), 3));
+        stateOfW0(WindowContents.REPORTED_DUPLICATES_DESCRIPTOR).update(new long[] {1, 0});
+        harness.processWatermark(W1 - 1);
+
+        process(order); // a late retry: two order duplicates, one of them reported before the savepoint
+        process(view); // and a view's: read from the counts the re-firing before left
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isOne();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+        assertThat(harness.extractOutputValues()).last().isEqualTo(new WindowAggregate("p-1", W0, W1, 1, 1, 100, 2, 1));
+        assertThat(keysWithStateIn(W0)).as("the old state goes with the window").isEmpty();
+    }
+
+    /** The keyed state {@code descriptor} of product p-1 in window W0, as the window stage's backend holds it. */
+    private ValueState<long[]> stateOfW0(ValueStateDescriptor<long[]> descriptor) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey("p-1");
+        return backend.getPartitionedState(new TimeWindow(W0, W1), new TimeWindow.Serializer(), descriptor);
+    }
+
+    @Test
     void countsEachEventOnceWhenSomeOfAWindowsBundlesLeftTheHeapBeforeASnapshot() throws Exception {
         harness.close();
         harness = newHarness(windowStage(memory(DEFAULT_MEMORY.foldAfter(), 1,
@@ -549,7 +607,7 @@ class ProductWindowTest {
     /** The keys with any state of the window stage in the windows starting at {@code windowStarts} (on any backend). */
     protected List<String> keysWithStateIn(long... windowStarts) {
         List<String> states = List.of(WindowContents.BUNDLES, WindowContents.ORDERS, WindowContents.VIEWS,
-                WindowContents.USERS, WindowContents.COUNTS, ProductWindowOperator.REPORTED_DUPLICATES.getName());
+                WindowContents.USERS, WindowContents.COUNTS, WindowContents.REPORTED_DUPLICATES);
         List<String> keys = new ArrayList<>();
         for (long start : windowStarts) {
             try (Stream<String> inWindow = harness.getOperator().<String>getKeyedStateBackend()
