@@ -59,7 +59,8 @@ final class BenchOptions implements Cloneable {
     List<Duration> latencyCheckpointIntervals = new ArrayList<>(List.of(Duration.ofSeconds(10), Duration.ofSeconds(1)));
     /**
      * Maximum sustainable throughput: for each variant of {@link #maxRateVariants}, paced runs at these rates in turn
-     * until one does not keep up (or is wrong); empty = none.
+     * until one does not keep up (or is wrong), then up to two between the highest kept up with and that one
+     * ({@link RateSearch}); empty = none.
      */
     List<Long> maxRates = new ArrayList<>(List.of(100_000L, 200_000L, 400_000L));
     /** Default: the pipeline's (each step is a paced run of --paced-seconds; see bench/README.md for the time). */

@@ -111,13 +111,11 @@ public final class BenchmarkMain {
                 }
             }
             for (String variant : options.maxRateVariants) {
-                for (long rate : options.maxRates) {
+                for (RateSearch search = RateSearch.of(options.maxRates); search.next().isPresent(); ) {
+                    long rate = search.next().getAsLong();
                     VariantResult r = paced(variant, stack, options, rate, p);
                     record(results, r, " (max-rate search)");
-                    // Stop at the first rate the variant did not keep up with, or the generator could not write.
-                    if (!r.correct() || !Boolean.TRUE.equals(r.sustained()) || !r.inputKeptPace()) {
-                        break;
-                    }
+                    search = search.after(rate, r.correct() && Boolean.TRUE.equals(r.sustained()) && r.inputKeptPace());
                 }
             }
         }
