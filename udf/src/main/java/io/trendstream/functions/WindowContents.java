@@ -160,7 +160,7 @@ final class WindowContents {
 
     /**
      * The duplicates of each kind ({@link ActivityKind#ordinal()}) that firings of {@code window} reported so far, as
-     * {@link #reportDuplicates} left them; null if none did.
+     * {@link #reportDuplicates} left them; null or zeros if none did.
      */
     long[] reportedDuplicates(TimeWindow window) throws Exception {
         long[] count = held.counts(window);
