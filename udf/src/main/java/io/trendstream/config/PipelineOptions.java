@@ -132,7 +132,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Integer> FOLD_AFTER =
             ConfigOptions.key("window.fold-after").intType().defaultValue(50_000)
-                    .withDescription("Activities one window holds as bundles before it folds them into per-event state (each distinct event and user once). Bounds the heap a firing needs (about 200 bytes an activity); 0 folds every bundle as it arrives. A window that folds costs a RocksDB write per distinct event and user: where most windows exceed it (high rates, few products), a larger value trades heap for throughput (bench/README.md, *History*, twelfth session).");
+                    .withDescription("Activities one window holds as bundles before it folds them into a sorted run of its distinct events and users (a state write per 32 KiB block; runs merge so that they hold at most twice the distinct events). Bounds the heap a firing needs (about 200 bytes an activity); 0 folds every bundle as it arrives.");
 
     public static final ConfigOption<Long> HELD_ACTIVITIES =
             ConfigOptions.key("window.held-activities").longType().defaultValue(500_000L)

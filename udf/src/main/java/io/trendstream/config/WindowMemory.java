@@ -8,8 +8,8 @@ import java.io.Serializable;
  *
  * @param bundleSize activities a source subtask holds, over all products and windows, before it sends them on
  *     ({@code window.bundle-size})
- * @param foldAfter activities a window holds as encoded bundles before it folds them into per-event state, each
- *     distinct event and user once ({@code window.fold-after}; 0: every bundle at once): the heap a firing needs
+ * @param foldAfter activities a window holds as encoded bundles before it folds them into a sorted run of its
+ *     distinct events and users ({@code window.fold-after}; 0: every bundle at once): the heap a firing needs
  * @param heldActivities activities of open windows a window subtask holds on the heap between checkpoints before it
  *     writes them to the state backend early ({@code window.held-activities})
  * @param heldWindows open windows whose counts a window subtask holds on the heap between checkpoints

@@ -6,25 +6,17 @@ import io.trendstream.records.WindowAggregate;
 
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.function.IntFunction;
-
 /**
  * A bounded number of one window's activities, on the heap, each event once: order ids with their units and
  * revenue cents, view ids, user ids, and how many activities of each kind arrived (retries included). What a
- * window adds up when it fires with its activity still held as bundles, and what it writes to its per-event
- * state when it folds them ({@link WindowContents}). Ids are unique per kind of event: an order and a view with
+ * window adds up when it fires with its activity still held as bundles, and what it writes as a run when it folds
+ * them ({@link WindowContents}, {@link FoldedRuns}). Ids are unique per kind of event: an order and a view with
  * the same id are two events. A retry is the same event (same id, same contents), so the last copy stands for all.
- * Ids are compared as the bundles' bytes ({@link DistinctIds}); strings are made only for the per-event state.
+ * Ids are compared as the bundles' bytes ({@link DistinctIds}); no strings are made.
  */
 final class DistinctActivity {
 
-    /** The value of an order id: units and revenue cents, in this order. */
+    /** The value of an order id in the per-event state of versions before the runs: units and revenue cents, in this order. */
     static final int UNITS = 0;
     static final int CENTS = 1;
 
@@ -81,24 +73,17 @@ final class DistinctActivity {
                 orders.size(), units, revenueCents, users.size(), views.size());
     }
 
-    /**
-     * Order event id to its units and revenue cents ({@link #UNITS}, {@link #CENTS}), for a fold's
-     * {@code MapState#putAll}: a view of this set, each entry made as it is iterated (a map of its own, hashing every
-     * id once more, was a third of the window task's time when windows folded, bench/README.md). Valid until the
-     * next {@link #reset}.
-     */
-    Map<String, long[]> orders() {
-        return new EntriesOf<>(orders, entry -> new long[] {orders.first(entry), orders.second(entry)});
+    /** The distinct order ids, with their units and revenue cents ({@link #UNITS}, {@link #CENTS}): until the next {@link #reset}. */
+    DistinctIds orderIds() {
+        return orders;
     }
 
-    /** The view event ids, as {@link #orders()}. */
-    Map<String, Boolean> views() {
-        return present(views);
+    DistinctIds viewIds() {
+        return views;
     }
 
-    /** The user ids, as {@link #orders()}. */
-    Map<String, Boolean> users() {
-        return present(users);
+    DistinctIds userIds() {
+        return users;
     }
 
     /** Activities held on the heap: what {@link #DistinctActivity(long)} is sized for. */
@@ -108,51 +93,5 @@ final class DistinctActivity {
             n += bundle.size();
         }
         return n;
-    }
-
-    private static Map<String, Boolean> present(DistinctIds ids) {
-        return new EntriesOf<>(ids, entry -> Boolean.TRUE);
-    }
-
-    /** The entries of a set as a map that is only iterated: each entry's id and value made as it is reached. */
-    private static final class EntriesOf<V> extends AbstractMap<String, V> {
-        private final DistinctIds ids;
-        private final IntFunction<V> value;
-
-        EntriesOf(DistinctIds ids, IntFunction<V> value) {
-            this.ids = ids;
-            this.value = value;
-        }
-
-        @Override
-        public Set<Entry<String, V>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<String, V>> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < ids.size();
-                        }
-
-                        @Override
-                        public Entry<String, V> next() {
-                            if (!hasNext()) {
-                                throw new NoSuchElementException();
-                            }
-                            int entry = next++;
-                            return new SimpleImmutableEntry<>(ids.id(entry), value.apply(entry));
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return ids.size();
-                }
-            };
-        }
     }
 }

@@ -137,6 +137,19 @@ final class DistinctIds {
         return lengths[entry] == NO_ID ? null : new String(arrays[entry], offsets[entry], lengths[entry], StandardCharsets.UTF_8);
     }
 
+    /** The bytes entry {@code entry}'s id lies in, at {@link #offset}, {@link #length} of them (-1: the missing id). */
+    byte[] array(int entry) {
+        return arrays[entry];
+    }
+
+    int offset(int entry) {
+        return offsets[entry];
+    }
+
+    int length(int entry) {
+        return lengths[entry];
+    }
+
     long first(int entry) {
         return firsts[entry];
     }

@@ -38,8 +38,8 @@ import java.util.Map;
  * <p>Deduplication happens here, by event id among the window's activity of the same kind: a retried event is the
  * same record with the same event time, so it always lands in the same product's window as the original, and a
  * retry after the window closed is late like any other event. A window's activity is kept by {@link WindowContents}:
- * it appends bundles as they come and, once it holds more than a bounded number of activities, folds them into state
- * with each distinct event and user once, so its state and the heap a firing needs stay bounded by the distinct
+ * it appends bundles as they come and, once it holds more than a bounded number of activities, folds them into sorted
+ * runs of its distinct events and users, so its state and the heap a firing needs stay bounded by the distinct
  * events, however many retries or activities arrive, without a state read per event.
  *
  * <p>It fires, cleans up and decides lateness exactly as Flink's {@code WindowOperator} with
@@ -116,6 +116,7 @@ public final class ProductWindowOperator extends AbstractStreamOperator<WindowAg
             timers.forEachEventTimeTimer((window, timestamp) -> held.mayBeStoredUntil(window.getEnd()));
         }
         contents = new WindowContents(
+                new FoldedRuns((InternalMapState<String, TimeWindow, Long, byte[]>) getOrCreateKeyedState(windows, FoldedRuns.DESCRIPTOR)),
                 (InternalMapState<String, TimeWindow, String, long[]>) getOrCreateKeyedState(windows, WindowContents.ORDERS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.VIEWS_DESCRIPTOR),
                 (InternalMapState<String, TimeWindow, String, Boolean>) getOrCreateKeyedState(windows, WindowContents.USERS_DESCRIPTOR),

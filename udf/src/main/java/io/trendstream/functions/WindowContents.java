@@ -14,8 +14,8 @@ import org.apache.flink.runtime.state.internal.InternalMapState;
 import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,27 +25,28 @@ import java.util.Map;
  * <ul>
  *   <li>{@value #BUNDLES}: the latest bundles as they arrived, at most {@code foldAfter} activities
  *   ({@code window.fold-after});</li>
- *   <li>once more would arrive, the held bundles are folded into per-event state, each event and user once:
- *   {@value #ORDERS} (order event id to its units and revenue cents on this product), {@value #VIEWS} (view event
- *   ids), {@value #USERS} (user ids of both kinds). A fold writes one batch per map, without reading them first: a
- *   retry is the same event, so writing it again leaves the map as it was;</li>
+ *   <li>once more would arrive, the held bundles are folded: their distinct events and users are written as a sorted
+ *   run of a few blocks ({@link FoldedRuns}, {@value FoldedRuns#STATE}), and runs merge so that together they hold at
+ *   most twice the window's distinct events and users;</li>
  *   <li>{@value #COUNTS}: the activities held as bundles, and the orders and views folded, retries included (the
- *   duplicates are what exceeds the distinct events); and the duplicates of each kind that the window's firings
- *   reported, so that a re-firing reports only new ones.</li>
+ *   duplicates are what exceeds the distinct events); the duplicates of each kind that the window's firings
+ *   reported, so that a re-firing reports only new ones; and its runs.</li>
  * </ul>
  * The counts, and the bundles that arrived since the last snapshot, are held on the heap and written at each snapshot
  * ({@link HeldWindows}): a bundle's arrival costs no state access, and a window that closes before the next snapshot
  * writes no bundles at all.
  * So a window of up to {@code foldAfter} activities, most windows, costs what a list of bundles cost; a larger one
- * costs a write per distinct event and user, and its state and the heap it needs to fire stay bounded: a firing
- * holds at most {@code foldAfter} activities on the heap and iterates the maps (RocksDB reads them in chunks).
+ * costs a few block writes per fold, and its state and the heap it needs to fire stay bounded: a firing holds at most
+ * {@code foldAfter} activities and a block of each run on the heap.
  *
  * <p>{@value #BUNDLES} is the list state of Flink's window operator of earlier versions, same name and format, so
  * their savepoints' open windows restore as held bundles (their count is not known: such a window folds
- * {@code foldAfter} activities late, at most once). Versions before the reported duplicates were counts kept them in
- * a state of their own, {@value #REPORTED_DUPLICATES}, written at every firing that found a duplicate and deleted with
- * the window (an eighth of the window task's samples in a replay, bench/README.md); a window restored from those is read
- * from it until its counts hold them.
+ * {@code foldAfter} activities late, at most once). Versions before the runs folded into a state entry per event and
+ * user ({@value #ORDERS}, {@value #VIEWS}, {@value #USERS}); a window restored from those rewrites them as runs when
+ * it next folds or fires. Versions before the reported duplicates were counts kept them in a state of their own,
+ * {@value #REPORTED_DUPLICATES}, written at every firing that found a duplicate and deleted with the window (an eighth
+ * of the window task's samples in a replay, bench/README.md); a window restored from those is read from it until its
+ * counts hold them.
  */
 final class WindowContents {
 
@@ -58,6 +59,7 @@ final class WindowContents {
 
     static final ListStateDescriptor<ActivityBundle> BUNDLES_DESCRIPTOR =
             new ListStateDescriptor<>(BUNDLES, new ActivityBundleSerializer());
+    /** Of versions that folded into a state entry per event and user; read once by a window restored from them. */
     static final MapStateDescriptor<String, long[]> ORDERS_DESCRIPTOR =
             new MapStateDescriptor<>(ORDERS, Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
     static final MapStateDescriptor<String, Boolean> VIEWS_DESCRIPTOR =
@@ -74,9 +76,17 @@ final class WindowContents {
     private static final int HELD = 0;
     private static final int ORDERS_FOLDED = 1;
     private static final int VIEWS_FOLDED = 2;
-    /** The duplicates reported, per kind ({@link ActivityKind#ordinal()}) from here; counts of earlier versions end before. */
+    /** The duplicates reported, per kind ({@link ActivityKind#ordinal()}) from here; counts of three fields end before. */
     private static final int REPORTED = 3;
-    private static final int FIELDS = REPORTED + ActivityKind.values().length;
+    /** {@link #OLD_REPORTED} and {@link #OLD_FOLDED}, of counts of five fields and fewer: ours have more. */
+    private static final int FLAGS = REPORTED + ActivityKind.values().length;
+    /** The folded runs' description ({@link FoldedRuns}) from here to the end. */
+    private static final int RUNS = FLAGS + 1;
+
+    /** The duplicates firings reported are in {@value #REPORTED_DUPLICATES}, as versions before the counts kept them. */
+    private static final long OLD_REPORTED = 1;
+    /** What the window folded is in {@value #ORDERS}, {@value #VIEWS} and {@value #USERS}, as versions before the runs kept it. */
+    private static final long OLD_FOLDED = 2;
 
     /** A firing's totals, with the activities that arrived per kind ({@link ActivityKind#ordinal()}), retries included. */
     record Fired(WindowAggregate aggregate, long[] received) {}
@@ -85,18 +95,21 @@ final class WindowContents {
     private final InternalMapState<String, TimeWindow, String, Boolean> views;
     private final InternalMapState<String, TimeWindow, String, Boolean> users;
     private final InternalValueState<String, TimeWindow, long[]> reportedBefore;
+    private final FoldedRuns runs;
     private final HeldWindows held;
     private final int foldAfter;
     /** The distinct events and users of one firing or fold at a time: its tables are reused. */
     private final DistinctActivity distinct = new DistinctActivity(0);
 
     WindowContents(
+            FoldedRuns runs,
             InternalMapState<String, TimeWindow, String, long[]> orders,
             InternalMapState<String, TimeWindow, String, Boolean> views,
             InternalMapState<String, TimeWindow, String, Boolean> users,
             InternalValueState<String, TimeWindow, long[]> reportedBefore,
             HeldWindows held,
             int foldAfter) {
+        this.runs = runs;
         this.orders = orders;
         this.views = views;
         this.users = users;
@@ -112,15 +125,15 @@ final class WindowContents {
      *     savepoint of the version before {@value #COUNTS})
      */
     boolean add(TimeWindow window, ActivityBundle bundle) throws Exception {
-        long[] count = held.counts(window);
+        long[] count = counts(window);
         boolean first = count == null;
         if (first) {
-            // A window restored from a version before the counts may have reported duplicates in their old state:
-            // counts without them say so (reportedDuplicates).
-            count = new long[held.mayBeStored(window) ? REPORTED : FIELDS];
+            count = new long[RUNS];
+            // A window restored from a version before the counts may have reported duplicates in their old state.
+            count[FLAGS] = held.mayBeStored(window) ? OLD_REPORTED : 0;
         }
         if (count[HELD] + bundle.size() > foldAfter) {
-            fold(window, count, bundle);
+            count = fold(window, count, bundle);
         } else {
             held.addBundle(window, bundle);
             count[HELD] += bundle.size();
@@ -131,31 +144,28 @@ final class WindowContents {
 
     /** The window's totals, each event once and each user once; null if nothing reached the window. */
     Fired fire(String productId, TimeWindow window) throws Exception {
-        long[] count = held.counts(window);
+        long[] count = counts(window);
+        List<ActivityBundle> bundles = count == null || count[HELD] > 0 ? held.bundles(window) : List.of();
+        DistinctActivity heldActivity = this.distinct.reset(count == null ? DistinctActivity.count(bundles) : count[HELD]);
+        heldActivity.add(bundles);
+        long[] received = heldActivity.received;
         if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
-            List<ActivityBundle> bundles = held.bundles(window);
-            DistinctActivity distinct = this.distinct.reset(count == null ? DistinctActivity.count(bundles) : count[HELD]);
-            distinct.add(bundles);
-            boolean empty = distinct.received[ActivityKind.ORDER.ordinal()] + distinct.received[ActivityKind.VIEW.ordinal()] == 0;
-            return empty ? null : new Fired(distinct.aggregate(productId, window), distinct.received);
+            boolean empty = received[ActivityKind.ORDER.ordinal()] + received[ActivityKind.VIEW.ordinal()] == 0;
+            return empty ? null : new Fired(heldActivity.aggregate(productId, window), received);
         }
-        if (count[HELD] > 0) {
-            fold(window, count, null);
+        if ((count[FLAGS] & OLD_FOLDED) != 0) {
+            count = convertOldFolded(window, count); // reuses the distinct sets: the held activity is added again
             held.putCounts(window, count);
+            heldActivity = this.distinct.reset(count[HELD]);
+            heldActivity.add(bundles);
         }
-        select(window);
-        long orderCount = 0;
-        long units = 0;
-        long revenueCents = 0;
-        for (Iterator<Map.Entry<String, long[]>> entries = orders.iterator(); entries.hasNext(); ) {
-            long[] order = entries.next().getValue();
-            orderCount++;
-            units += order[DistinctActivity.UNITS];
-            revenueCents += order[DistinctActivity.CENTS];
-        }
+        FoldedRuns.Totals totals = runs.total(window, runsOf(count),
+                count[HELD] > 0 ? FoldedRuns.sorted(heldActivity) : null);
         WindowAggregate aggregate = new WindowAggregate(productId, window.getStart(), window.getEnd(),
-                orderCount, units, revenueCents, count(users.iterator()), count(views.iterator()));
-        return new Fired(aggregate, new long[] {count[ORDERS_FOLDED], count[VIEWS_FOLDED]});
+                totals.orders, totals.units, totals.revenueCents, totals.users, totals.views);
+        return new Fired(aggregate, new long[] {
+            count[ORDERS_FOLDED] + heldActivity.received[ActivityKind.ORDER.ordinal()],
+            count[VIEWS_FOLDED] + heldActivity.received[ActivityKind.VIEW.ordinal()]});
     }
 
     /**
@@ -163,9 +173,9 @@ final class WindowContents {
      * {@link #reportDuplicates} left them; null or zeros if none did.
      */
     long[] reportedDuplicates(TimeWindow window) throws Exception {
-        long[] count = held.counts(window);
-        if (count != null && count.length == FIELDS) {
-            return Arrays.copyOfRange(count, REPORTED, FIELDS);
+        long[] count = counts(window);
+        if (count != null && (count[FLAGS] & OLD_REPORTED) == 0) {
+            return Arrays.copyOfRange(count, REPORTED, FLAGS);
         }
         reportedBefore.setCurrentNamespace(window); // a window restored from a version before they were counts
         return reportedBefore.value();
@@ -173,25 +183,25 @@ final class WindowContents {
 
     /** Keeps what firings of {@code window} reported so far, for {@link #reportedDuplicates}: no state access of its own. */
     void reportDuplicates(TimeWindow window, long[] duplicates) throws Exception {
-        long[] count = held.counts(window);
+        long[] count = counts(window);
         if (count == null) {
             // Restored from a version before the counts, with its bundles alone: what it reported stays where it was.
             reportedBefore.setCurrentNamespace(window);
             reportedBefore.update(duplicates);
             return;
         }
-        long[] next = count.length == FIELDS ? count : Arrays.copyOf(count, FIELDS);
-        System.arraycopy(duplicates, 0, next, REPORTED, duplicates.length);
-        held.putCounts(window, next);
+        System.arraycopy(duplicates, 0, count, REPORTED, duplicates.length);
+        count[FLAGS] &= ~OLD_REPORTED;
+        held.putCounts(window, count);
     }
 
     void clear(TimeWindow window) throws Exception {
-        long[] count = held.counts(window);
-        if (count != null && count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
-            select(window);
-            orders.clear(); // on RocksDB an iteration: only for windows that folded
-            views.clear();
-            users.clear();
+        long[] count = counts(window);
+        if (count != null) {
+            if ((count[FLAGS] & OLD_FOLDED) != 0) {
+                clearOldFolded(window);
+            }
+            runs.clear(window, runsOf(count));
         }
         if (held.mayBeStored(window)) {
             reportedBefore.setCurrentNamespace(window); // only a restored window can have it
@@ -205,43 +215,112 @@ final class WindowContents {
         held.persist();
     }
 
-    /** Writes the held bundles, and {@code more} if not null, as distinct events and users, and drops the bundles. */
-    private void fold(TimeWindow window, long[] count, ActivityBundle more) throws Exception {
-        DistinctActivity distinct = this.distinct.reset(count[HELD] + (more == null ? 0 : more.size()));
-        distinct.add(held.bundles(window));
-        if (more != null) {
-            distinct.add(more);
+    /**
+     * The counts of {@code window} of the current key in the current layout, null if it has none. Counts of earlier
+     * versions (three or five fields) are copied into it, with what they imply in {@link #FLAGS}; the copy is kept
+     * once it changes ({@link HeldWindows#putCounts}).
+     */
+    private long[] counts(TimeWindow window) throws Exception {
+        long[] count = held.counts(window);
+        if (count == null || count.length >= RUNS) {
+            return count;
         }
-        select(window);
-        putAll(orders, distinct.orders());
-        putAll(views, distinct.views());
-        putAll(users, distinct.users());
-        held.dropBundles(window);
-        count[HELD] = 0;
-        count[ORDERS_FOLDED] += distinct.received[ActivityKind.ORDER.ordinal()];
-        count[VIEWS_FOLDED] += distinct.received[ActivityKind.VIEW.ordinal()];
+        long[] current = Arrays.copyOf(count, RUNS);
+        if (count.length <= REPORTED) {
+            current[FLAGS] |= OLD_REPORTED;
+        }
+        if (count[ORDERS_FOLDED] + count[VIEWS_FOLDED] > 0) {
+            current[FLAGS] |= OLD_FOLDED;
+        }
+        return current;
     }
 
-    private void select(TimeWindow window) {
+    /** Writes the held bundles and {@code more} as a run of distinct events and users, and drops the bundles. */
+    private long[] fold(TimeWindow window, long[] count, ActivityBundle more) throws Exception {
+        if ((count[FLAGS] & OLD_FOLDED) != 0) {
+            count = convertOldFolded(window, count);
+        }
+        DistinctActivity distinct = this.distinct.reset(count[HELD] + more.size());
+        distinct.add(held.bundles(window));
+        distinct.add(more);
+        long[] after = withRuns(count, runs.add(window, runsOf(count), FoldedRuns.sorted(distinct)));
+        held.dropBundles(window);
+        after[HELD] = 0;
+        after[ORDERS_FOLDED] += distinct.received[ActivityKind.ORDER.ordinal()];
+        after[VIEWS_FOLDED] += distinct.received[ActivityKind.VIEW.ordinal()];
+        return after;
+    }
+
+    /**
+     * Rewrites a window's per-event state of an earlier version as runs, {@code window.fold-after} entries (at least
+     * a block's worth) at a time, and deletes it: once per window restored from such a savepoint.
+     */
+    private long[] convertOldFolded(TimeWindow window, long[] count) throws Exception {
+        long chunk = Math.max(foldAfter, 4_096);
+        long[] folded = runsOf(count);
+        selectOldFolded(window);
+        DistinctActivity distinct = this.distinct.reset(chunk);
+        long inChunk = 0;
+        for (Map.Entry<String, long[]> order : orders.entries()) {
+            add(distinct.orderIds(), order.getKey(), order.getValue()[DistinctActivity.UNITS],
+                    order.getValue()[DistinctActivity.CENTS]);
+            if (++inChunk == chunk) {
+                folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
+                distinct.reset(chunk);
+                inChunk = 0;
+            }
+        }
+        for (int set = 0; set < 2; set++) {
+            DistinctIds ids = set == 0 ? distinct.viewIds() : distinct.userIds();
+            for (String key : (set == 0 ? views : users).keys()) {
+                add(ids, key, 0, 0);
+                if (++inChunk == chunk) {
+                    folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
+                    distinct.reset(chunk);
+                    ids = set == 0 ? distinct.viewIds() : distinct.userIds();
+                    inChunk = 0;
+                }
+            }
+        }
+        if (inChunk > 0) {
+            folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
+        }
+        clearOldFolded(window);
+        long[] after = withRuns(count, folded);
+        after[FLAGS] &= ~OLD_FOLDED;
+        return after;
+    }
+
+    private void clearOldFolded(TimeWindow window) throws Exception {
+        selectOldFolded(window);
+        orders.clear(); // on RocksDB an iteration: once per restored window that folded
+        views.clear();
+        users.clear();
+    }
+
+    private void selectOldFolded(TimeWindow window) {
         orders.setCurrentNamespace(window);
         views.setCurrentNamespace(window);
         users.setCurrentNamespace(window);
     }
 
-    private static <V> void putAll(InternalMapState<String, TimeWindow, String, V> state, Map<String, V> entries)
-            throws Exception {
-        if (!entries.isEmpty()) {
-            state.putAll(entries);
-        }
+    private static long[] runsOf(long[] count) {
+        return Arrays.copyOfRange(count, RUNS, count.length);
     }
 
-    /** Counts entries without reading their keys or values (RocksDB deserializes them only when asked). */
-    private static long count(Iterator<?> entries) {
-        long n = 0;
-        while (entries.hasNext()) {
-            entries.next();
-            n++;
+    private static long[] withRuns(long[] count, long[] folded) {
+        long[] after = Arrays.copyOf(count, RUNS + folded.length);
+        System.arraycopy(folded, 0, after, RUNS, folded.length);
+        return after;
+    }
+
+    /** Adds an id of the per-event state as the bundles held it: its UTF-8 bytes; the missing id (null) as such. */
+    private static void add(DistinctIds ids, String id, long first, long second) {
+        if (id == null) {
+            ids.add(new byte[0], 0, -1, first, second);
+        } else {
+            byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+            ids.add(bytes, 0, bytes.length, first, second);
         }
-        return n;
     }
 }

@@ -12,8 +12,9 @@ import io.trendstream.records.WindowAggregate;
 import io.trendstream.testing.CapturedMetrics;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -48,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -466,6 +469,25 @@ class ProductWindowTest {
     }
 
     @Test
+    void retriesInBundlesOfAnySizeGrowAWindowsStateToAtMostTwiceItsDistinctEvents() throws Exception {
+        startFoldingEveryBundle();
+        List<ProductActivity> events = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(events, 1);
+        long once = stateBytes();
+
+        Random random = new Random(42);
+        for (int bundle = 0; bundle < 200; bundle++) { // 20,000 retries, each of a random event
+            ProductActivity[] retries = new ProductActivity[1 + random.nextInt(199)];
+            Arrays.setAll(retries, i -> events.get(random.nextInt(events.size())));
+            harness.processElement(new ActivityBundle("p-1", W0, retries), W0 + 59_999);
+        }
+
+        assertThat(stateBytes()).isBetween(once, 2 * once);
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(events));
+    }
+
+    @Test
     void aWindowsStateIsProportionalToItsDistinctEventsNotToItsActivity() throws Exception {
         startFoldingEveryBundle();
         long empty = stateBytes();
@@ -555,6 +577,9 @@ class ProductWindowTest {
 
     @Test
     void reportsOnlyNewDuplicatesOfAWindowRestoredFromAVersionThatKeptThemInAStateOfTheirOwn() throws Exception {
+        harness.close();
+        harness = newHarness(windowStage(DEFAULT_MEMORY)); // holds bundles: that version's counts had no folded runs
+        harness.open();
         ProductActivity order = order("o-1", "p-1", "u-1", W0 + 1_000, 1, 100);
         ProductActivity view = view("v-1", "p-1", "u-2", W0 + 2_000);
         process(order, order, view);
@@ -578,8 +603,38 @@ class ProductWindowTest {
         assertThat(keysWithStateIn(W0)).as("the old state goes with the window").isEmpty();
     }
 
+    @ParameterizedTest(name = "counts of {0} fields")
+    @ValueSource(ints = {3, 5})
+    void aWindowRestoredWithThePerEventStateOfAVersionBeforeTheRunsCountsEachEventOnceAndLeavesNothing(int countFields)
+            throws Exception {
+        ProductActivity first = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
+        process(first);
+        restartFrom(harness.snapshot(1L, 1L));
+        // As those versions saved a window that folded o-1 twice, v-1 and v-2: a state entry per event and user.
+        stateOfW0(WindowContents.BUNDLES_DESCRIPTOR).clear();
+        stateOfW0(WindowContents.COUNTS_DESCRIPTOR).update(Arrays.copyOf(new long[] {0, 2, 2, 0, 0}, countFields));
+        stateOfW0(WindowContents.ORDERS_DESCRIPTOR).put("o-1", new long[] {2, 200});
+        stateOfW0(WindowContents.VIEWS_DESCRIPTOR).put("v-1", true);
+        stateOfW0(WindowContents.VIEWS_DESCRIPTOR).put("v-2", true);
+        stateOfW0(WindowContents.USERS_DESCRIPTOR).put("u-1", true);
+        stateOfW0(WindowContents.USERS_DESCRIPTOR).put("u-2", true);
+
+        process(first, order("o-2", "p-1", "u-3", W0 + 2_000, 1, 50), view("v-1", "p-1", "u-2", W0 + 3_000));
+        harness.processWatermark(W1 - 1);
+        process(view("v-2", "p-1", "u-2", W0 + 4_000)); // a late retry of a folded view: re-fires, totals unchanged
+        harness.processWatermark(LAST_WATERMARK_ACCEPTING_W0 + 1);
+
+        WindowAggregate totals = new WindowAggregate("p-1", W0, W1, 2, 3, 250, 3, 2);
+        assertThat(harness.extractOutputValues()).containsExactly(totals, totals);
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isEqualTo(2);
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isEqualTo(2);
+        assertThat(keysWithStateIn(W0)).as("the old state goes with the window").isEmpty();
+    }
+
     /** The keyed state {@code descriptor} of product p-1 in window W0, as the window stage's backend holds it. */
-    private ValueState<long[]> stateOfW0(ValueStateDescriptor<long[]> descriptor) throws Exception {
+    private <S extends State> S stateOfW0(StateDescriptor<S, ?> descriptor) throws Exception {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey("p-1");
         return backend.getPartitionedState(new TimeWindow(W0, W1), new TimeWindow.Serializer(), descriptor);
@@ -606,8 +661,8 @@ class ProductWindowTest {
 
     /** The keys with any state of the window stage in the windows starting at {@code windowStarts} (on any backend). */
     protected List<String> keysWithStateIn(long... windowStarts) {
-        List<String> states = List.of(WindowContents.BUNDLES, WindowContents.ORDERS, WindowContents.VIEWS,
-                WindowContents.USERS, WindowContents.COUNTS, WindowContents.REPORTED_DUPLICATES);
+        List<String> states = List.of(WindowContents.BUNDLES, FoldedRuns.STATE, WindowContents.ORDERS,
+                WindowContents.VIEWS, WindowContents.USERS, WindowContents.COUNTS, WindowContents.REPORTED_DUPLICATES);
         List<String> keys = new ArrayList<>();
         for (long start : windowStarts) {
             try (Stream<String> inWindow = harness.getOperator().<String>getKeyedStateBackend()
