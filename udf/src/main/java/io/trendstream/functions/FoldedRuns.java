@@ -111,15 +111,12 @@ final class FoldedRuns {
         return after;
     }
 
-    /** Adds up {@code window}'s runs and {@code more} (null: none), each entry once. */
-    Totals total(TimeWindow window, long[] runs, Entries more) throws Exception {
+    /** Adds up {@code window}'s runs, each entry once. */
+    Totals total(TimeWindow window, long[] runs) throws Exception {
         blocks.setCurrentNamespace(window);
         List<Entries> sources = new ArrayList<>();
         for (int run = 0; run < runs.length / RUN_FIELDS; run++) {
             sources.add(read(runs, run));
-        }
-        if (more != null) {
-            sources.add(more);
         }
         Totals totals = new Totals();
         merge(sources, totals);

@@ -145,27 +145,22 @@ final class WindowContents {
     /** The window's totals, each event once and each user once; null if nothing reached the window. */
     Fired fire(String productId, TimeWindow window) throws Exception {
         long[] count = counts(window);
-        List<ActivityBundle> bundles = count == null || count[HELD] > 0 ? held.bundles(window) : List.of();
-        DistinctActivity heldActivity = this.distinct.reset(count == null ? DistinctActivity.count(bundles) : count[HELD]);
-        heldActivity.add(bundles);
-        long[] received = heldActivity.received;
         if (count == null || count[ORDERS_FOLDED] + count[VIEWS_FOLDED] == 0) {
-            boolean empty = received[ActivityKind.ORDER.ordinal()] + received[ActivityKind.VIEW.ordinal()] == 0;
-            return empty ? null : new Fired(heldActivity.aggregate(productId, window), received);
+            List<ActivityBundle> bundles = held.bundles(window);
+            DistinctActivity distinct = this.distinct.reset(count == null ? DistinctActivity.count(bundles) : count[HELD]);
+            distinct.add(bundles);
+            boolean empty = distinct.received[ActivityKind.ORDER.ordinal()] + distinct.received[ActivityKind.VIEW.ordinal()] == 0;
+            return empty ? null : new Fired(distinct.aggregate(productId, window), distinct.received);
         }
-        if ((count[FLAGS] & OLD_FOLDED) != 0) {
-            count = convertOldFolded(window, count); // reuses the distinct sets: the held activity is added again
+        if (count[HELD] > 0 || (count[FLAGS] & OLD_FOLDED) != 0) {
+            // The held activity joins the runs: its heap is free from the firing on, and a re-firing merges runs alone.
+            count = fold(window, count, null);
             held.putCounts(window, count);
-            heldActivity = this.distinct.reset(count[HELD]);
-            heldActivity.add(bundles);
         }
-        FoldedRuns.Totals totals = runs.total(window, runsOf(count),
-                count[HELD] > 0 ? FoldedRuns.sorted(heldActivity) : null);
+        FoldedRuns.Totals totals = runs.total(window, runsOf(count));
         WindowAggregate aggregate = new WindowAggregate(productId, window.getStart(), window.getEnd(),
                 totals.orders, totals.units, totals.revenueCents, totals.users, totals.views);
-        return new Fired(aggregate, new long[] {
-            count[ORDERS_FOLDED] + heldActivity.received[ActivityKind.ORDER.ordinal()],
-            count[VIEWS_FOLDED] + heldActivity.received[ActivityKind.VIEW.ordinal()]});
+        return new Fired(aggregate, new long[] {count[ORDERS_FOLDED], count[VIEWS_FOLDED]});
     }
 
     /**
@@ -235,14 +230,22 @@ final class WindowContents {
         return current;
     }
 
-    /** Writes the held bundles and {@code more} as a run of distinct events and users, and drops the bundles. */
+    /**
+     * Writes the held bundles and {@code more} (null: none) as a run of distinct events and users, and drops the
+     * bundles; first rewrites the per-event state of an earlier version, if the window has any.
+     */
     private long[] fold(TimeWindow window, long[] count, ActivityBundle more) throws Exception {
         if ((count[FLAGS] & OLD_FOLDED) != 0) {
             count = convertOldFolded(window, count);
         }
-        DistinctActivity distinct = this.distinct.reset(count[HELD] + more.size());
+        if (count[HELD] == 0 && more == null) {
+            return count;
+        }
+        DistinctActivity distinct = this.distinct.reset(count[HELD] + (more == null ? 0 : more.size()));
         distinct.add(held.bundles(window));
-        distinct.add(more);
+        if (more != null) {
+            distinct.add(more);
+        }
         long[] after = withRuns(count, runs.add(window, runsOf(count), FoldedRuns.sorted(distinct)));
         held.dropBundles(window);
         after[HELD] = 0;
