@@ -24,11 +24,11 @@ import java.util.List;
  * all runs together hold at most twice the window's distinct entries (the first run is distinct entries), however
  * many retries arrive, and an entry is rewritten about once per doubling of the window. A firing merges every run
  * without writing. What this replaced, a RocksDB entry per distinct event and user (written, compacted, read at the
- * firing and deleted at cleanup), cost several times the window task's own CPU at a live stream's density
- * (bench/README.md, twelfth and twenty-fourth sessions); a block is one state entry for about a thousand.
+ * firing and deleted at cleanup), took the window task to four times the CPU it needs with runs at a live stream's
+ * density (bench/README.md, twelfth and twenty-fourth sessions); a block is one state entry for about a thousand.
  *
- * <p>The runs of a window are described by longs kept with its counts ({@link WindowContents}): per run its number,
- * blocks and entries ({@link #describe}).
+ * <p>The runs of a window are described by longs kept with its counts ({@link WindowContents}): per run, in this
+ * order, its number, its blocks and its entries ({@value #RUN_FIELDS} longs).
  */
 final class FoldedRuns {
 
@@ -93,7 +93,7 @@ final class FoldedRuns {
      * Writes the fold {@code fold} as a run of {@code window} (the state's current namespace is set here), then
      * merges runs as the class says.
      *
-     * @param runs the window's runs as {@link #describe} left them
+     * @param runs the window's runs, as this method returned them before (none: empty)
      * @return the window's runs after
      */
     long[] add(TimeWindow window, long[] runs, Entries fold) throws Exception {

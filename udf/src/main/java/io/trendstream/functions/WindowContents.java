@@ -36,8 +36,8 @@ import java.util.Map;
  * ({@link HeldWindows}): a bundle's arrival costs no state access, and a window that closes before the next snapshot
  * writes no bundles at all.
  * So a window of up to {@code foldAfter} activities, most windows, costs what a list of bundles cost; a larger one
- * costs a few block writes per fold, and its state and the heap it needs to fire stay bounded: a firing holds at most
- * {@code foldAfter} activities and a block of each run on the heap.
+ * costs a few block writes per fold, and its state and the heap it needs to fire stay bounded: a firing folds what
+ * the window holds (at most {@code foldAfter} activities), then holds a block of each run on the heap.
  *
  * <p>{@value #BUNDLES} is the list state of Flink's window operator of earlier versions, same name and format, so
  * their savepoints' open windows restore as held bundles (their count is not known: such a window folds
