@@ -268,21 +268,22 @@ final class WindowContents {
             add(distinct.orderIds(), order.getKey(), order.getValue()[DistinctActivity.UNITS],
                     order.getValue()[DistinctActivity.CENTS]);
             if (++inChunk == chunk) {
-                folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
-                distinct.reset(chunk);
+                folded = writeChunk(window, folded, distinct, chunk);
                 inChunk = 0;
             }
         }
-        for (int set = 0; set < 2; set++) {
-            DistinctIds ids = set == 0 ? distinct.viewIds() : distinct.userIds();
-            for (String key : (set == 0 ? views : users).keys()) {
-                add(ids, key, 0, 0);
-                if (++inChunk == chunk) {
-                    folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
-                    distinct.reset(chunk);
-                    ids = set == 0 ? distinct.viewIds() : distinct.userIds();
-                    inChunk = 0;
-                }
+        for (String view : views.keys()) {
+            add(distinct.viewIds(), view, 0, 0);
+            if (++inChunk == chunk) {
+                folded = writeChunk(window, folded, distinct, chunk);
+                inChunk = 0;
+            }
+        }
+        for (String user : users.keys()) {
+            add(distinct.userIds(), user, 0, 0);
+            if (++inChunk == chunk) {
+                folded = writeChunk(window, folded, distinct, chunk);
+                inChunk = 0;
             }
         }
         if (inChunk > 0) {
@@ -291,6 +292,13 @@ final class WindowContents {
         clearOldFolded(window);
         long[] after = withRuns(count, folded);
         after[FLAGS] &= ~OLD_FOLDED;
+        return after;
+    }
+
+    /** Writes a chunk of the old per-event state as a run and empties the sets (their tables are reused) for the next. */
+    private long[] writeChunk(TimeWindow window, long[] folded, DistinctActivity distinct, long chunk) throws Exception {
+        long[] after = runs.add(window, folded, FoldedRuns.sorted(distinct));
+        distinct.reset(chunk);
         return after;
     }
 
