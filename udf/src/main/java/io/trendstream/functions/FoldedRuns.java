@@ -23,9 +23,10 @@ import java.util.List;
  * then merges the last two runs while the older is at most twice the newer, so each run is more than twice the next:
  * all runs together hold at most twice the window's distinct entries (the first run is distinct entries), however
  * many retries arrive, and an entry is rewritten about once per doubling of the window. A firing merges every run
- * without writing. What this replaced, a RocksDB entry per distinct event and user (written, compacted, read at the
- * firing and deleted at cleanup), took the window task to four times the CPU it needs with runs at a live stream's
- * density (bench/README.md, twelfth and twenty-fourth sessions); a block is one state entry for about a thousand.
+ * and the window's held activity without writing. What this replaced, a RocksDB entry per distinct event and user
+ * (written, compacted, read at the firing and deleted at cleanup), took the window task to four times the CPU it
+ * needs with runs at a live stream's density (bench/README.md, twelfth and twenty-fourth sessions); a block is one
+ * state entry for about a thousand.
  *
  * <p>The runs of a window are described by longs kept with its counts ({@link WindowContents}): per run, in this
  * order, its number, its blocks and its entries ({@value #RUN_FIELDS} longs).
@@ -90,8 +91,8 @@ final class FoldedRuns {
     }
 
     /**
-     * Writes the fold {@code fold} as a run of {@code window} (the state's current namespace is set here), then
-     * merges runs as the class says.
+     * Writes the fold {@code fold} (distinct entries in the order of their keys, as {@link #sorted} gives them) as a
+     * run of {@code window} (the state's current namespace is set here), then merges runs as the class says.
      *
      * @param runs the window's runs, as this method returned them before (none: empty)
      * @return the window's runs after
@@ -99,7 +100,9 @@ final class FoldedRuns {
     long[] add(TimeWindow window, long[] runs, Entries fold) throws Exception {
         blocks.setCurrentNamespace(window);
         Writer written = new Writer(nextRun(runs)); // the last run has the highest number, merged or not
-        merge(List.of(fold), written);
+        while (fold.next()) {
+            written.accept(fold); // a fold's entries are distinct already: nothing to merge
+        }
         long[] after = append(runs, written.describe());
         for (int n = after.length / RUN_FIELDS; n >= 2 && entries(after, n - 2) <= 2 * entries(after, n - 1); n--) {
             Writer merged = new Writer(Math.max(run(after, n - 2), run(after, n - 1)) + 1);
@@ -111,12 +114,15 @@ final class FoldedRuns {
         return after;
     }
 
-    /** Adds up {@code window}'s runs, each entry once. */
-    Totals total(TimeWindow window, long[] runs) throws Exception {
+    /** Adds up {@code window}'s runs and {@code more} (null: none), each entry once. */
+    Totals total(TimeWindow window, long[] runs, Entries more) throws Exception {
         blocks.setCurrentNamespace(window);
         List<Entries> sources = new ArrayList<>();
         for (int run = 0; run < runs.length / RUN_FIELDS; run++) {
             sources.add(read(runs, run));
+        }
+        if (more != null) {
+            sources.add(more);
         }
         Totals totals = new Totals();
         merge(sources, totals);

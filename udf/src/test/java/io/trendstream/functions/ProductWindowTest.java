@@ -520,6 +520,35 @@ class ProductWindowTest {
     }
 
     @Test
+    void aFoldedWindowFiresAndReFiresWithoutWritingWhatItHoldsAsARun() throws Exception {
+        harness.close();
+        harness = newHarness(windowStage(memory(1_000, DEFAULT_MEMORY.heldActivities(), DEFAULT_MEMORY.heldWindows())));
+        harness.open();
+        List<ProductActivity> events = distinctActivitiesOfOneProduct(2_000);
+        processInBundles(events, 1); // the third bundle of 500 folds the first 1,500; the fourth is held
+        List<Long> blocks = blocksOfW0();
+
+        harness.processWatermark(W1 - 1);
+        assertThat(harness.extractOutputValues()).containsExactly(totalsOf(events));
+
+        ProductActivity lateView = view("v-late", "p-1", "u-late", W0 + 3_000);
+        process(events.get(0), events.get(1_999), lateView); // retries of a folded order and a held view
+        assertThat(harness.extractOutputValues()).last().isEqualTo(totalsOf(
+                Stream.concat(events.stream(), Stream.of(lateView)).toList()));
+        assertThat(blocksOfW0()).as("the firings merged the held activity with the runs, wrote none").isEqualTo(blocks);
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "orders"))
+                .isOne();
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+    }
+
+    private List<Long> blocksOfW0() throws Exception {
+        List<Long> blocks = new ArrayList<>();
+        stateOfW0(FoldedRuns.DESCRIPTOR).keys().forEach(blocks::add);
+        return blocks;
+    }
+
+    @Test
     void countsEachEventOnceWhenTheHeapHoldsTheCountsOfFewerWindowsThanAreOpen() throws Exception {
         harness.close();
         harness = newHarness(windowStage(memory(0, 1, 1))); // folds every bundle; holds one window
