@@ -21,6 +21,11 @@ final class PeerBundle {
     final List<Integer> units = new ArrayList<>();
     final List<Long> revenueCents = new ArrayList<>();
 
+    /** The start of the tumbling window of {@code windowMillis} that holds {@code eventTime} (as Kafka Streams' windows). */
+    static long windowStart(long eventTime, long windowMillis) {
+        return eventTime - Math.floorMod(eventTime, windowMillis);
+    }
+
     PeerBundle(String productId, long windowStart) {
         this.productId = productId;
         this.windowStart = windowStart;

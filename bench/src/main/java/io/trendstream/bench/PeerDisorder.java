@@ -46,7 +46,7 @@ final class PeerDisorder {
                     streamTime = ts;
                 } else {
                     maxLateness.accumulateAndGet(streamTime - ts, Math::max);
-                    long windowEnd = ts - Math.floorMod(ts, windowSizeMillis) + windowSizeMillis;
+                    long windowEnd = PeerBundle.windowStart(ts, windowSizeMillis) + windowSizeMillis;
                     long needed = streamTime - windowEnd + 1;
                     if (needed > 0) {
                         maxGraceNeeded.accumulateAndGet(needed, Math::max);

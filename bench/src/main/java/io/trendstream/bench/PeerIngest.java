@@ -111,7 +111,7 @@ final class PeerIngest<T extends SpecificRecordBase> implements Processor<byte[]
     }
 
     private void emit(ProductActivity activity) {
-        long windowStart = activity.eventTime() - Math.floorMod(activity.eventTime(), windowMillis);
+        long windowStart = PeerBundle.windowStart(activity.eventTime(), windowMillis);
         buffer.computeIfAbsent(new BundleKey(activity.productId(), windowStart), k -> new PeerBundle(k.productId(), k.windowStart()))
                 .add(activity);
         bundled.incrementAndGet();

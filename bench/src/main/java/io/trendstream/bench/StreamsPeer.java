@@ -275,7 +275,7 @@ final class StreamsPeer implements RunningVariant {
         }
         String topic = name + "-" + REPARTITION + "-repartition"; // Kafka Streams' name for it
         long endOfInput = dataset.lastEventTime() + endOfInputAdvance(dataset, grace).toMillis();
-        PeerBundle empty = new PeerBundle(NUDGE_KEY, endOfInput - Math.floorMod(endOfInput, windowSizeMillis));
+        PeerBundle empty = new PeerBundle(NUDGE_KEY, PeerBundle.windowStart(endOfInput, windowSizeMillis));
         for (PartitionInfo partition : nudger.partitionsFor(topic)) {
             nudger.send(new ProducerRecord<>(topic, partition.partition(), endOfInput, NUDGE_KEY, empty));
         }

@@ -266,47 +266,71 @@ final class WindowContents {
      * a block's worth) at a time, and deletes it: once per window restored from such a savepoint.
      */
     private long[] convertOldFolded(TimeWindow window, long[] count) throws Exception {
-        long chunk = Math.max(foldAfter, 4_096);
-        long[] folded = runsOf(count);
+        OldStateRuns converted = new OldStateRuns(window, runsOf(count));
         selectOldFolded(window);
-        DistinctActivity distinct = this.distinct.reset(chunk);
-        long inChunk = 0;
         for (Map.Entry<String, long[]> order : orders.entries()) {
-            add(distinct.orderIds(), order.getKey(), order.getValue()[DistinctActivity.UNITS],
+            converted.order(order.getKey(), order.getValue()[DistinctActivity.UNITS],
                     order.getValue()[DistinctActivity.CENTS]);
-            if (++inChunk == chunk) {
-                folded = writeChunk(window, folded, distinct, chunk);
-                inChunk = 0;
-            }
         }
         for (String view : views.keys()) {
-            add(distinct.viewIds(), view, 0, 0);
-            if (++inChunk == chunk) {
-                folded = writeChunk(window, folded, distinct, chunk);
-                inChunk = 0;
-            }
+            converted.view(view);
         }
         for (String user : users.keys()) {
-            add(distinct.userIds(), user, 0, 0);
-            if (++inChunk == chunk) {
-                folded = writeChunk(window, folded, distinct, chunk);
-                inChunk = 0;
-            }
+            converted.user(user);
         }
-        if (inChunk > 0) {
-            folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
-        }
+        long[] after = withRuns(count, converted.finish());
         clearOldFolded(window);
-        long[] after = withRuns(count, folded);
         after[FLAGS] &= ~OLD_FOLDED;
         return after;
     }
 
-    /** Writes a chunk of the old per-event state as a run and empties the sets (their tables are reused) for the next. */
-    private long[] writeChunk(TimeWindow window, long[] folded, DistinctActivity distinct, long chunk) throws Exception {
-        long[] after = runs.add(window, folded, FoldedRuns.sorted(distinct));
-        distinct.reset(chunk);
-        return after;
+    /**
+     * The runs one window's old per-event state is rewritten as: a run per {@code window.fold-after} entries (at least
+     * a block's worth), the sets emptied after each (their tables are reused).
+     */
+    private final class OldStateRuns {
+        private final TimeWindow window;
+        private final long chunk = Math.max(foldAfter, 4_096);
+        private final DistinctActivity distinct = WindowContents.this.distinct.reset(chunk);
+        private long[] folded;
+        private long inChunk;
+
+        OldStateRuns(TimeWindow window, long[] folded) {
+            this.window = window;
+            this.folded = folded;
+        }
+
+        void order(String eventId, long units, long cents) throws Exception {
+            add(distinct.orderIds(), eventId, units, cents);
+        }
+
+        void view(String eventId) throws Exception {
+            add(distinct.viewIds(), eventId, 0, 0);
+        }
+
+        void user(String userId) throws Exception {
+            add(distinct.userIds(), userId, 0, 0);
+        }
+
+        private void add(DistinctIds ids, String id, long first, long second) throws Exception {
+            WindowContents.add(ids, id, first, second);
+            if (++inChunk == chunk) {
+                write();
+                distinct.reset(chunk);
+            }
+        }
+
+        long[] finish() throws Exception {
+            if (inChunk > 0) {
+                write();
+            }
+            return folded;
+        }
+
+        private void write() throws Exception {
+            folded = runs.add(window, folded, FoldedRuns.sorted(distinct));
+            inChunk = 0;
+        }
     }
 
     private void clearOldFolded(TimeWindow window) throws Exception {

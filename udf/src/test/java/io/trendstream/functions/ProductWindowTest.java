@@ -662,6 +662,30 @@ class ProductWindowTest {
         assertThat(keysWithStateIn(W0)).as("the old state goes with the window").isEmpty();
     }
 
+    @Test
+    void aWindowRestoredWithMorePerEventStateOfAVersionBeforeTheRunsThanOneRunTakesCountsEachEventOnce() throws Exception {
+        int oldViews = 4_500; // with as many users and an order: more than two runs of 4,096 entries
+        ProductActivity first = order("o-1", "p-1", "u-1", W0 + 1_000, 2, 200);
+        process(first);
+        restartFrom(harness.snapshot(1L, 1L));
+        stateOfW0(WindowContents.BUNDLES_DESCRIPTOR).clear();
+        stateOfW0(WindowContents.COUNTS_DESCRIPTOR).update(new long[] {0, 1, oldViews, 0, 0});
+        stateOfW0(WindowContents.ORDERS_DESCRIPTOR).put("o-1", new long[] {2, 200});
+        for (int i = 0; i < oldViews; i++) {
+            stateOfW0(WindowContents.VIEWS_DESCRIPTOR).put("v-" + i, true);
+            stateOfW0(WindowContents.USERS_DESCRIPTOR).put("vu-" + i, true);
+        }
+        stateOfW0(WindowContents.USERS_DESCRIPTOR).put("u-1", true);
+
+        process(view("v-0", "p-1", "vu-0", W0 + 2_000), view("v-new", "p-1", "vu-new", W0 + 3_000));
+        harness.processWatermark(W1 - 1);
+
+        assertThat(harness.extractOutputValues())
+                .containsExactly(new WindowAggregate("p-1", W0, W1, 1, 2, 200, oldViews + 2, oldViews + 1));
+        assertThat(windowMetrics.counter(PipelineMetrics.DUPLICATES_DROPPED, PipelineMetrics.SOURCE_LABEL, "views"))
+                .isOne();
+    }
+
     /** The keyed state {@code descriptor} of product p-1 in window W0, as the window stage's backend holds it. */
     private <S extends State> S stateOfW0(StateDescriptor<S, ?> descriptor) throws Exception {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
