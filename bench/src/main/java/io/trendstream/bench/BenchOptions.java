@@ -66,7 +66,8 @@ final class BenchOptions implements Cloneable {
     /** Default: the pipeline's (each step is a paced run of --paced-seconds; see bench/README.md for the time). */
     List<String> maxRateVariants = new ArrayList<>(List.of("pipeline"));
     /**
-     * Peak heap check: the pipeline on skewed backlogs of this many events and ten times as many; 0 = none. Large
+     * Peak heap check: the pipeline on skewed backlogs of this many events and ten times as many, then on backlogs
+     * spread evenly over the products of as many (there the 1x run is shorter than 60 s); 0 = none. Large
      * enough for the 1x run to be a measured run by issue 12's bar (60 s, 6 checkpoints at ~300k events/s): the
      * live heap of a steady replay swings by a third from one sample to the next, so the peak of a short run says
      * little (at 3M the 1x run lasted 15 s; at 300k under a second).

@@ -87,6 +87,7 @@ public final class BenchmarkMain {
                         record(results, measureVariant(variant, "", stack, options, timeBoxed, backlog, p, peerGrace), " (pair " + pair + ")");
                     }
                 }
+                backlog.deleteTopics(stack);
             }
             if (options.extraRuns) {
                 int other = options.otherParallelism();
@@ -140,34 +141,45 @@ public final class BenchmarkMain {
     }
 
     /**
-     * The heap check: the pipeline on skewed backlogs of 1x and 10x {@link BenchOptions#heapEvents}, measured in the
-     * TaskManager process of a standalone session (this JVM's heap also holds the broker and the expected rows, which
-     * grow with the input; a MiniCluster's also the JobManager's REST server and job graphs), after an unreported run
-     * on the 1x backlog: the JVM is new, and a first run compiles its code as it goes and reads slower, so it holds
-     * fewer windows in flight than the same run once compiled (2026-12-02, thirteenth session).
+     * The heap check: the pipeline on backlogs of 1x and 10x {@link BenchOptions#heapEvents}, skewed and then evenly
+     * spread over the products, measured in the TaskManager process of a standalone session (this JVM's heap also
+     * holds the broker and the expected rows, which grow with the input; a MiniCluster's also the JobManager's REST
+     * server and job graphs), after an unreported run on the first backlog: the JVM is new, and a first run compiles
+     * its code as it goes and reads slower, so it holds fewer windows in flight than the same run once compiled
+     * (2026-12-02, thirteenth session). Each backlog's topics are deleted after its runs, for the disk.
      */
     private static void heapCheck(BenchStack stack, BenchOptions options, int p, List<VariantResult> results) throws Exception {
         try (FlinkSession standalone = FlinkSession.startStandalone(p)) {
-            Dataset once = preload(stack, options, options.heapEvents, "heap" + options.heapEvents, true);
-            VariantResult warmUp = heapRun(stack, standalone, options, once, p, "warm-up");
-            log(warmUp.name() + " p" + p + ", warm-up of its JVM: " + warmUp.status() + " (not reported)");
-            record(results, heapRun(stack, standalone, options, once, p, HEAP_RUN_DESCRIPTION), "");
-            Dataset tenfold = preload(stack, options, 10 * options.heapEvents, "heap" + 10 * options.heapEvents, true);
-            record(results, heapRun(stack, standalone, options, tenfold, p, HEAP_RUN_DESCRIPTION), "");
+            for (boolean skewed : List.of(true, false)) {
+                String run = skewed ? HEAP_RUN : EVEN_HEAP_RUN;
+                String tag = skewed ? "heap" : "heap-even";
+                Dataset once = preload(stack, options, options.heapEvents, tag + options.heapEvents, skewed);
+                if (skewed) {
+                    VariantResult warmUp = heapRun(stack, standalone, options, once, p, run, "warm-up");
+                    log(warmUp.name() + " p" + p + ", warm-up of its JVM: " + warmUp.status() + " (not reported)");
+                }
+                record(results, heapRun(stack, standalone, options, once, p, run, heapRunDescription(skewed)), "");
+                once.deleteTopics(stack);
+                Dataset tenfold = preload(stack, options, 10 * options.heapEvents, tag + 10 * options.heapEvents, skewed);
+                record(results, heapRun(stack, standalone, options, tenfold, p, run, heapRunDescription(skewed)), "");
+                tenfold.deleteTopics(stack);
+            }
         }
     }
 
-    private static final String HEAP_RUN_DESCRIPTION =
-            "as shipped, skewed backlog (p0 has 90 % of the events), TaskManager process of a standalone session";
+    private static String heapRunDescription(boolean skewed) {
+        return "as shipped, " + (skewed ? "skewed backlog (p0 has 90 % of the events)" : "backlog spread evenly over the products")
+                + ", TaskManager process of a standalone session";
+    }
 
-    private static VariantResult heapRun(BenchStack stack, FlinkSession session, BenchOptions options, Dataset skewed,
-            int p, String description) {
-        // The 10x backlog (150M events by default) takes ~9 minutes at the pipeline's rate on an idle machine: the
-        // run may take as long as reading it at HEAP_RUN_MIN_RATE, or --timeout-seconds if that is longer.
+    private static VariantResult heapRun(BenchStack stack, FlinkSession session, BenchOptions options, Dataset backlog,
+            int p, String run, String description) {
+        // The 10x skewed backlog (150M events by default) takes ~9 minutes at the pipeline's rate on an idle machine:
+        // the run may take as long as reading it at HEAP_RUN_MIN_RATE, or --timeout-seconds if that is longer.
         Duration timeout = Duration.ofSeconds(
-                Math.max(options.variantTimeout.toSeconds(), skewed.totalRecords() / HEAP_RUN_MIN_RATE));
-        return Measurement.liveHeap(stack, session, skewed, options.checkpointInterval, LIVE_HEAP_EVERY).measure(HEAP_RUN,
-                description, p, timeout, () -> FlinkJobVariant.pipeline(stack, session, options, skewed, p));
+                Math.max(options.variantTimeout.toSeconds(), backlog.totalRecords() / HEAP_RUN_MIN_RATE));
+        return Measurement.liveHeap(stack, session, backlog, options.checkpointInterval, LIVE_HEAP_EVERY).measure(run,
+                description, p, timeout, () -> FlinkJobVariant.pipeline(stack, session, options, backlog, p));
     }
 
     /**
@@ -176,8 +188,9 @@ public final class BenchmarkMain {
      */
     private static final long HEAP_RUN_MIN_RATE = 100_000;
 
-    /** The name of the skewed heap-check runs of the pipeline. */
+    /** The names of the heap-check runs of the pipeline: on skewed input, and on input spread evenly. */
     static final String HEAP_RUN = "pipeline (skewed heap check)";
+    static final String EVEN_HEAP_RUN = "pipeline (heap check)";
     /** How often the heap check measures the live heap with a full collection (each a pause of the job). */
     static final Duration LIVE_HEAP_EVERY = Duration.ofSeconds(2);
 

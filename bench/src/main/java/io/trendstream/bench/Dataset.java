@@ -66,6 +66,11 @@ final class Dataset {
         return dataset;
     }
 
+    /** Deletes the dataset's topics once no run reads them any more: the largest backlogs take gigabytes of disk. */
+    void deleteTopics(BenchStack stack) {
+        stack.kafka.deleteTopics(List.of(ordersTopic, viewsTopic));
+    }
+
     /**
      * Two new topics that {@link #startPaced()} fills at {@code rate} events per second of wall-clock time for
      * {@code duration}, event times = the wall-clock time of sending.

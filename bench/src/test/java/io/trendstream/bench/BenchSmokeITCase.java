@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The runner at a tiny size: every variant on the backlog, twice in turn; the pipeline and the Flink SQL peer on
- * paced input; the skewed heap check. Checks that every variant's database rows were judged against the manifest,
- * and that the result files carry every field. Times nothing: the numbers of a CI machine mean nothing.
+ * paced input; the heap check on skewed and on even input. Checks that every variant's database rows were judged
+ * against the manifest, and that the result files carry every field. Times nothing: the numbers of a CI machine mean nothing.
  */
 class BenchSmokeITCase {
     private static final List<String> FIELDS = Arrays.stream(VariantResult.class.getRecordComponents())
@@ -39,7 +39,7 @@ class BenchSmokeITCase {
         JsonNode root = new ObjectMapper().readTree(results.resolve("latest.json").toFile());
         assertThat(root.path("command").asText()).startsWith("bin/bench");
         assertThat(root.path("machine").asText()).contains("cores");
-        assertThat(root.path("targets")).hasSize(5);
+        assertThat(root.path("targets")).hasSize(6);
         assertThat(root.path("settings").path("pacedWindowSize").asText()).isEqualTo("PT5S");
         assertThat(root.path("settings").path("throughputWarmup").asText()).isEqualTo("PT1S");
         List<String> runs = new ArrayList<>();
@@ -76,8 +76,10 @@ class BenchSmokeITCase {
                 "ceiling" + timeBoxed, "bundled" + timeBoxed, "pipeline" + timeBoxed, "flink-sql" + timeBoxed, "kafka-streams" + timeBoxed,
                 "ceiling" + timeBoxed, "bundled" + timeBoxed, "pipeline" + timeBoxed, "flink-sql" + timeBoxed, "kafka-streams" + timeBoxed,
                 BenchmarkMain.HEAP_RUN + " backlog", BenchmarkMain.HEAP_RUN + " backlog",
+                BenchmarkMain.EVEN_HEAP_RUN + " backlog", BenchmarkMain.EVEN_HEAP_RUN + " backlog",
                 "pipeline paced", "flink-sql paced");
         assertThat(root.path("variants").get(15).path("skewed").asBoolean()).isTrue();
+        assertThat(root.path("variants").get(17).path("skewed").asBoolean()).isFalse();
         // The like-for-like Kafka Streams peer: its grace covers the replay (at this size event time passes several
         // hundred times faster than wall time, so its tasks drift apart by much of the span), so it drops nothing
         // and is judged, after the end of input has closed them, on the same windows as the pipeline.

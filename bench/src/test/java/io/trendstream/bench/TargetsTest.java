@@ -100,9 +100,24 @@ class TargetsTest {
 
     @Test
     void peakHeapAfterGcMayGrowAtMostTenPercentFromOneToTenTimesTheSkewedInput() {
-        assertThat(Targets.heap(List.of(heap(1_000), heap(1_100))).verdict()).isEqualTo("met");
-        assertThat(Targets.heap(List.of(heap(1_000), heap(1_101))).verdict()).isEqualTo("missed");
-        assertThat(Targets.heap(List.of(heap(1_000))).verdict()).startsWith("not measured");
+        assertThat(Targets.heap(List.of(heap(1_000), heap(1_100)), true).verdict()).isEqualTo("met");
+        assertThat(Targets.heap(List.of(heap(1_000), heap(1_101)), true).verdict()).isEqualTo("missed");
+        assertThat(Targets.heap(List.of(heap(1_000)), true).verdict()).startsWith("not measured");
+    }
+
+    @Test
+    void theEvenAndTheSkewedHeapChecksAreJudgedEachOnItsOwnRuns() {
+        List<VariantResult> results = List.of(heap(1_000), heap(1_050), evenHeap(500), evenHeap(600));
+
+        ResultsWriter.Target even = Targets.heap(results, false);
+        assertThat(even.name()).isEqualTo("pipeline peak heap after GC, input 1x -> 10x");
+        assertThat(even.measured()).isEqualTo("500 -> 600 MiB (+20 %)");
+        assertThat(even.verdict()).isEqualTo("missed");
+        ResultsWriter.Target skewed = Targets.heap(results, true);
+        assertThat(skewed.name()).isEqualTo("pipeline peak heap after GC, skewed input 1x -> 10x");
+        assertThat(skewed.measured()).isEqualTo("1000 -> 1050 MiB (+5 %)");
+        assertThat(skewed.verdict()).isEqualTo("met");
+        assertThat(Targets.heap(List.of(heap(1_000), heap(1_050)), false).verdict()).startsWith("not measured");
     }
 
     private static VariantResult run(String name, int parallelism, long events, double eventsPerSecond) {
@@ -123,6 +138,10 @@ class TargetsTest {
 
     private static VariantResult heap(long heapAfterGcMb) {
         return result(BenchmarkMain.HEAP_RUN, 2, 100_000, "backlog", true, 1_000.0, 10_000, null, heapAfterGcMb);
+    }
+
+    private static VariantResult evenHeap(long heapAfterGcMb) {
+        return result(BenchmarkMain.EVEN_HEAP_RUN, 2, 100_000, "backlog", true, 1_000.0, 10_000, null, heapAfterGcMb);
     }
 
     /** A correct time-boxed run whose variant threads used {@code cpu} CPU s per million events, by {@code groups}. */

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -148,6 +150,26 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Interrupted while creating topic " + name, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Timed out creating topic " + name, e);
+        }
+    }
+
+    /** Deletes the topics, and with them their data on disk; a topic that does not exist is no error. */
+    public void deleteTopics(Collection<String> names) {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(names).topicNameValues().forEach((name, deleted) -> {
+                try {
+                    deleted.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("Could not delete topic " + name, e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while deleting topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Timed out deleting topic " + name, e);
+                }
+            });
         }
     }
 
