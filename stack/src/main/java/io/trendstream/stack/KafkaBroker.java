@@ -24,6 +24,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -140,36 +141,32 @@ public final class KafkaBroker implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.copyOf(configs));
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Could not create topic " + name, e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topic " + name, e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Timed out creating topic " + name, e);
+            awaitTopicChange(admin.createTopics(List.of(topic)).all(), "create", name, TopicExistsException.class);
         }
     }
 
     /** Deletes the topics, and with them their data on disk; a topic that does not exist is no error. */
     public void deleteTopics(Collection<String> names) {
         try (Admin admin = admin()) {
-            admin.deleteTopics(names).topicNameValues().forEach((name, deleted) -> {
-                try {
-                    deleted.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new IllegalStateException("Could not delete topic " + name, e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while deleting topic " + name, e);
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("Timed out deleting topic " + name, e);
-                }
-            });
+            admin.deleteTopics(names).topicNameValues().forEach((name, deleted) ->
+                    awaitTopicChange(deleted, "delete", name, UnknownTopicOrPartitionException.class));
+        }
+    }
+
+    /** Waits for an admin change of topic {@code name}; a failure of type {@code alreadySo} means it needed none. */
+    private static void awaitTopicChange(
+            KafkaFuture<Void> change, String action, String name, Class<? extends Throwable> alreadySo) {
+        try {
+            change.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!alreadySo.isInstance(e.getCause())) {
+                throw new IllegalStateException("Could not " + action + " topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while trying to " + action + " topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Timed out trying to " + action + " topic " + name, e);
         }
     }
 

@@ -53,6 +53,19 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void deletesTopicsAndTakesATopicThatIsAlreadyGoneAsDeleted() throws Exception {
+        KAFKA.createTopic("doomed-a", 1);
+        KAFKA.createTopic("doomed-b", 2);
+
+        KAFKA.broker().deleteTopics(List.of("doomed-a", "doomed-b"));
+        KAFKA.broker().deleteTopics(List.of("doomed-a", "never-created"));
+
+        try (Admin admin = KAFKA.admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("doomed-a", "doomed-b");
+        }
+    }
+
+    @Test
     void readCommittedConsumerSeesExactlyTheCommittedTransactions() {
         KAFKA.createTopic("transactions", 1);
 
