@@ -101,6 +101,9 @@ public class StackTool {
     /** The read-only role of sql/007_query_reader.sql. */
     static final String READER_ROLE = "trendstream_reader";
 
+    /** The role of sql/008_chunk_decompression_for_writers.sql that may decompress chunks for the job's sinks. */
+    static final String WRITER_ROLE = "trendstream_writer";
+
     /** The local server trusts localhost (initdb --auth=trust), so the superuser connects without a password. */
     static void databaseRole(String jdbcUrl, String role) throws Exception {
         String password = System.getenv("TRENDSTREAM_JDBC_PASSWORD");
@@ -119,6 +122,9 @@ public class StackTool {
             st.execute("GRANT USAGE ON SCHEMA public TO " + role);
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
             st.execute("GRANT SELECT, USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            // The job's sinks decompress compressed chunks through sql/008's function, which this role may call.
+            st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + WRITER_ROLE + "') THEN "
+                    + "GRANT " + WRITER_ROLE + " TO " + role + "; END IF; END $$");
             // The gateway's query API logs in as this role too and acts as the read-only role of sql/007 (SET ROLE):
             // membership adds no right the role lacks, and the queries run with the reader's rights only.
             st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + READER_ROLE + "') THEN "

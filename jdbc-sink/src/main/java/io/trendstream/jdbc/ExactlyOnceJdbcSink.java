@@ -1,5 +1,6 @@
 package io.trendstream.jdbc;
 
+import io.trendstream.jdbc.internal.ChunkPreparer;
 import io.trendstream.jdbc.internal.PreparedTransactionJanitor;
 import io.trendstream.jdbc.internal.UnwrittenRowsSerializer;
 import io.trendstream.jdbc.internal.XaJdbcCommitter;
@@ -56,9 +57,10 @@ public final class ExactlyOnceJdbcSink<IN>
     private final TypeInformation<IN> rowType;
     private final PostgresXaConnection connection;
     private final int batchSize;
+    private final HypertableChunks<IN> chunks;
 
     private ExactlyOnceJdbcSink(String pipelineId, String name, JdbcQueryStatement<IN> statement,
-            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize) {
+            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize, HypertableChunks<IN> chunks) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.name = XaTransactionId.checkSinkName(name);
         this.statement = statement;
@@ -68,6 +70,7 @@ public final class ExactlyOnceJdbcSink<IN>
             throw new IllegalArgumentException("batchSize must be positive, not " + batchSize);
         }
         this.batchSize = batchSize;
+        this.chunks = chunks;
     }
 
     /**
@@ -80,7 +83,17 @@ public final class ExactlyOnceJdbcSink<IN>
      */
     public static <IN> ExactlyOnceJdbcSink<IN> of(String pipelineId, String name, JdbcQueryStatement<IN> statement,
             TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize) {
-        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize);
+        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize, null);
+    }
+
+    /**
+     * This sink, writing into a TimescaleDB hypertable: it prepares the chunks its rows go into (creates them, or
+     * decompresses them) outside its XA transactions (see {@link HypertableChunks} for why). Where the table is not a
+     * hypertable, that does nothing.
+     */
+    public ExactlyOnceJdbcSink<IN> withHypertableChunks(HypertableChunks<IN> chunks) {
+        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize,
+                java.util.Objects.requireNonNull(chunks, "chunks"));
     }
 
     @Override
@@ -99,7 +112,8 @@ public final class ExactlyOnceJdbcSink<IN>
                 batchSize, context.isObjectReuseEnabled() ? context.createInputSerializer() : null,
                 context.getRestoredCheckpointId().orElse(0L), unwritten,
                 context.metricGroup().addGroup(JdbcSinkMetrics.GROUP).addGroup(JdbcSinkMetrics.SINK_LABEL, name)
-                        .counter(JdbcSinkMetrics.ROWS_DEFERRED));
+                        .counter(JdbcSinkMetrics.ROWS_DEFERRED),
+                ChunkPreparer.of(chunks, statement, connection));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.trendstream.jdbc;
 
+import io.trendstream.jdbc.internal.ChunkPreparer;
 import io.trendstream.jdbc.internal.PreparedTransactionJanitor;
 import io.trendstream.stack.PostgresExtension;
 
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -127,8 +129,10 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         CountWritten.WRITTEN.set(0);
     }
 
+    /** The sink as the pipeline's are: on TimescaleDB, it creates its chunks outside its transactions. */
     private ExactlyOnceJdbcSink<Long> numbersSink(String pipeline, String table) {
-        return ExactlyOnceJdbcSink.of(pipeline, "numbers", new InsertNumber(table), Types.LONG, connection, 10);
+        return ExactlyOnceJdbcSink.of(pipeline, "numbers", new InsertNumber(table), Types.LONG, connection, 10)
+                .withHypertableChunks(HypertableChunks.of(table, n -> n));
     }
 
     // ------------------------------------------------------------------ two phases
@@ -216,6 +220,64 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         env.execute("end of input, then checkpoints");
 
         assertExactly("numbers", ROWS);
+        assertThat(postgres().preparedTransactions()).isZero();
+    }
+
+    // ------------------------------------------------------------------ new partitions
+
+    /**
+     * Two subtasks write the first rows of new partitions into every checkpoint (on TimescaleDB, chunks of ten
+     * numbers). TimescaleDB keeps the lock it takes to create a chunk until the creating transaction ends, and a
+     * prepared transaction ends at the checkpoint's commit: a chunk created inside one subtask's transaction kept the
+     * other subtask's first row of a new chunk waiting for a commit that waited for that subtask's pre-commit.
+     */
+    @Test
+    void twoSubtasksWritingTheFirstRowsOfNewPartitionsIntoEachCheckpointCommitEverything() throws Exception {
+        writeWithTwoSubtasks(n -> n, 4L * ROWS);
+
+        assertExactly("numbers", 4L * ROWS);
+    }
+
+    /**
+     * Two subtasks write rows into partitions that hold older rows, compressed on TimescaleDB (a replay of old data).
+     * A row written into a compressed chunk marks the chunk partially compressed in TimescaleDB's catalog, a row lock
+     * that a prepared transaction holds until its commit: the other subtask's first row into that chunk waited for it.
+     */
+    @Test
+    void twoSubtasksWritingIntoCompressedPartitionsInEachCheckpointCommitEverything() throws Exception {
+        long rows = 4L * ROWS;
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
+            statement.execute("INSERT INTO numbers SELECT n FROM generate_series(0, " + (rows - 1) + ") n WHERE n % 2 = 0");
+        }
+        compressPartitions("numbers");
+
+        writeWithTwoSubtasks(i -> 2 * i + 1, rows / 2);
+
+        assertExactly("numbers", rows);
+    }
+
+    /** Compresses the table's partitions, where the database can (TimescaleDB's chunks). */
+    protected void compressPartitions(String table) throws SQLException {}
+
+    /**
+     * Writes {@code count} numbers through the sink with two subtasks, checkpointing every 100 ms. The database's lock
+     * timeout turns a wait that would never end into a failure.
+     */
+    private void writeWithTwoSubtasks(GeneratorFunction<Long, Long> numbers, long count) throws Exception {
+        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
+            statement.execute("ALTER DATABASE " + database + " SET lock_timeout = '20s'");
+        }
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.fromSource(new DataGeneratorSource<>(numbers, count, RateLimiterStrategy.perSecond(4 * ROWS), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "numbers")
+                .keyBy(n -> n) // the sink's input is keyed: a row's key is written by one subtask
+                .sinkTo(numbersSink(PIPELINE, "numbers"))
+                .name("sink under test");
+        env.execute("two subtasks");
         assertThat(postgres().preparedTransactions()).isZero();
     }
 
@@ -415,7 +477,8 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(100), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "counter values")
                 .map(new SnapshotProbe()).name("snapshot probe") // chained with the sink: snapshots after its pre-commit
-                .sinkTo(ExactlyOnceJdbcSink.of(PIPELINE, "counters", new UpsertCounter(), Types.LONG, connection, 10))
+                .sinkTo(ExactlyOnceJdbcSink.of(PIPELINE, "counters", new UpsertCounter(), Types.LONG, connection, 10)
+                        .withHypertableChunks(HypertableChunks.of("counters", value -> 0L))) // every row is counter 0
                 .name("sink under test");
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(20), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "other numbers")
@@ -597,6 +660,12 @@ abstract class ExactlyOnceJdbcSinkTestBase {
     // ------------------------------------------------------------------ helpers
 
     private void prepare(Xid xid, long row) throws Exception {
+        // The row's partition exists first, as the sink makes sure: on TimescaleDB a chunk created in a prepared
+        // transaction would keep the next one waiting.
+        try (ChunkPreparer<Long> chunks = ChunkPreparer.of(HypertableChunks.of("numbers", n -> n), new InsertNumber("numbers"),
+                connection)) {
+            chunks.prepareChunksFor(List.of(row));
+        }
         PGXADataSource dataSource = (PGXADataSource) connection.createXaDataSource();
         XAConnection xa = dataSource.getXAConnection();
         try {

@@ -49,6 +49,10 @@ public final class FakeDatabase {
     public final List<String> executed = new ArrayList<>();
     public final List<Properties> connections = new ArrayList<>();
     public int maxPreparedTransactions = 64;
+    /** Whether the timescaledb extension is installed, sql/008's decompression function exists, and the user may call it. */
+    public boolean timescaledb;
+    public boolean decompressFunction = true;
+    public boolean mayDecompress = true;
 
     public FakeDatabase() {
         DATABASES.put(url, this);
@@ -89,6 +93,15 @@ public final class FakeDatabase {
         }
         if (sql.equals("SELECT current_setting('max_prepared_transactions')::int")) {
             return rows(List.of(maxPreparedTransactions));
+        }
+        if (sql.equals("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')")) {
+            return rows(List.of(timescaledb));
+        }
+        if (sql.equals("SELECT to_regprocedure('decompress_chunk_for_write(regclass)') IS NOT NULL")) {
+            return rows(List.of(decompressFunction));
+        }
+        if (sql.equals("SELECT has_function_privilege(current_user, 'decompress_chunk_for_write(regclass)', 'EXECUTE')")) {
+            return rows(List.of(mayDecompress));
         }
         Matcher primaryKey = PRIMARY_KEY.matcher(sql);
         if (primaryKey.matches()) {

@@ -50,6 +50,17 @@ class TimescaleDbExactlyOnceJdbcSinkITCase extends ExactlyOnceJdbcSinkTestBase {
         assertThat(hypertables(database)).contains(table);
     }
 
+    @Override
+    protected void compressPartitions(String table) throws SQLException {
+        try (Connection db = TIMESCALEDB.newConnection(database); Statement statement = db.createStatement()) {
+            statement.execute("ALTER TABLE " + table + " SET (timescaledb.compress)");
+            try (ResultSet rs = statement.executeQuery("SELECT count(compress_chunk(c)) FROM show_chunks('" + table + "') c")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("compressed chunks of %s", table).isPositive();
+            }
+        }
+    }
+
     private static List<String> hypertables(String database) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection db = TIMESCALEDB.newConnection(database); Statement statement = db.createStatement();

@@ -1,10 +1,14 @@
 package io.trendstream.jobs;
 
 import io.trendstream.config.PipelineConfig;
+import io.trendstream.events.TrendAlert;
 import io.trendstream.jdbc.ExactlyOnceJdbcSink;
 import io.trendstream.jdbc.PostgresXaConnection;
+import io.trendstream.records.LateEvent;
+import io.trendstream.records.WindowAggregate;
 import io.trendstream.sink.LateEventInsert;
 import io.trendstream.sink.ProductUpsert;
+import io.trendstream.sink.SinkChunks;
 import io.trendstream.sink.TrendAlertUpsert;
 import io.trendstream.sink.WindowAggregateUpsert;
 import io.trendstream.workflows.PipelineOutputs;
@@ -125,16 +129,19 @@ public final class TrendPipelineJob {
         String windowStatsTopic = config.get(WINDOW_STATS_TOPIC);
         return new PipelineOutputs(
                 stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(
-                                pipeline, WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType(), db, batch))
+                                pipeline, WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType(), db, batch)
+                                .withHypertableChunks(SinkChunks.of(WindowAggregateUpsert.TABLE, WindowAggregate::windowStart)))
                         .name("Database: " + WindowAggregateUpsert.TABLE).uid(Uids.WINDOW_STATS_SINK),
                 alerts -> {
                     alerts.sinkTo(kafka.alerts()).name("Kafka: " + alertsTopic).uid(Uids.ALERTS_KAFKA_SINK);
                     alerts.sinkTo(ExactlyOnceJdbcSink.of(
-                                    pipeline, TrendAlertUpsert.TABLE, new TrendAlertUpsert(), alerts.getType(), db, batch))
+                                    pipeline, TrendAlertUpsert.TABLE, new TrendAlertUpsert(), alerts.getType(), db, batch)
+                                    .withHypertableChunks(SinkChunks.of(TrendAlertUpsert.TABLE, (TrendAlert alert) -> alert.getWindowStart().toEpochMilli())))
                             .name("Database: " + TrendAlertUpsert.TABLE).uid(Uids.ALERTS_DATABASE_SINK);
                 },
                 late -> late.sinkTo(ExactlyOnceJdbcSink.of(
-                                pipeline, LateEventInsert.TABLE, new LateEventInsert(), late.getType(), db, batch))
+                                pipeline, LateEventInsert.TABLE, new LateEventInsert(), late.getType(), db, batch)
+                                .withHypertableChunks(SinkChunks.of(LateEventInsert.TABLE, LateEvent::eventTime)))
                         .name("Database: " + LateEventInsert.TABLE).uid(Uids.LATE_EVENTS_SINK),
                 deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid(Uids.DEAD_LETTERS_SINK),
                 stats -> stats.sinkTo(kafka.windowStats()).name("Kafka: " + windowStatsTopic).uid(Uids.WINDOW_STATS_KAFKA_SINK),

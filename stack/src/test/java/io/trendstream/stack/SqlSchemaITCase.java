@@ -46,7 +46,7 @@ class SqlSchemaITCase {
             assertThat(DatabaseSchema.apply(c, sql)).extracting(p -> p.getFileName().toString())
                     .containsExactly("001_tables.sql", "002_timescaledb.sql", "003_hourly_rollup.sql",
                             "004_hourly_rollup_history.sql", "005_late_events_key_with_kind.sql", "006_products.sql",
-                            "007_query_reader.sql");
+                            "007_query_reader.sql", "008_chunk_decompression_for_writers.sql");
             List<String> before = catalogSnapshot(c);
 
             DatabaseSchema.apply(c, sql);

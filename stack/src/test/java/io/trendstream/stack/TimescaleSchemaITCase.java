@@ -345,6 +345,65 @@ class TimescaleSchemaITCase {
     }
 
     /**
+     * sql/008: the job's role, not the tables' owner, decompresses a compressed chunk through the function as a member
+     * of trendstream_writer, and only chunks of the job's hypertables; a role outside it may not call it.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class TheWritersChunkDecompression {
+
+        private Map<String, Step> steps;
+        private List<Step> all;
+
+        @BeforeAll
+        void compressThenDecompressAsTheJob() throws Exception {
+            String day = "date_trunc('day', now()) - INTERVAL '9 days'";
+            String compressed = "SELECT count(*) FROM timescaledb_information.chunks "
+                    + "WHERE hypertable_name = 'product_window_stats' AND is_compressed";
+            String decompressAll = "SELECT string_agg(decompress_chunk_for_write(c)::text, ',') "
+                    + "FROM show_chunks('product_window_stats') c";
+            Plan plan = new Plan().schema("", SQL)
+                    .sql("data", "INSERT INTO product_window_stats (window_start, window_end, product_id, orders, "
+                            + "units, revenue, avg_order_value, distinct_users, views, conversion) "
+                            + "SELECT " + day + " + i * INTERVAL '5 minutes', " + day + " + (i + 1) * INTERVAL '5 minutes', "
+                            + "'p1', 1, 1, 1, 1, 1, 1, 1 FROM generate_series(0, 287) i")
+                    .sql("compression policy", runCompressionPolicy("product_window_stats"))
+                    .sql("compressed before", compressed)
+                    .sql("roles", "CREATE ROLE job_writer LOGIN; GRANT trendstream_writer TO job_writer; "
+                            + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO job_writer; CREATE ROLE outsider LOGIN; "
+                            + "SELECT 1")
+                    .sql("first, as the job", "SET ROLE job_writer; " + decompressAll)
+                    .sql("again, as the job", decompressAll)
+                    .sql("another table", "DO $$ BEGIN PERFORM decompress_chunk_for_write('products'::regclass); "
+                            + "RAISE NOTICE 'accepted'; EXCEPTION WHEN OTHERS THEN RAISE NOTICE '%', SQLERRM; END $$")
+                    .sql("compressed after", "RESET ROLE; " + compressed)
+                    .sql("rows", "SELECT count(*) FROM product_window_stats")
+                    .sql("as an outsider", "SET ROLE outsider; " + decompressAll);
+            all = PgliteTimescale.run(plan);
+            steps = PgliteTimescale.byName(all);
+        }
+
+        @Test
+        void decompressesTheChunkForTheJobsRoleOnceAndKeepsEveryRow() {
+            assertThat(all.subList(0, all.size() - 1))
+                    .allSatisfy(s -> assertThat(s.error()).as("step '%s' failed", s.name()).isEmpty());
+            assertThat(steps.get("compressed before").column()).containsExactly("1");
+            assertThat(steps.get("first, as the job").column()).containsExactly("true");
+            assertThat(steps.get("again, as the job").column()).as("no longer compressed").containsExactly("false");
+            assertThat(steps.get("compressed after").column()).containsExactly("0");
+            assertThat(steps.get("rows").column()).containsExactly("288");
+        }
+
+        @Test
+        void refusesOtherTablesAndRolesOutsideTheWriters() {
+            assertThat(steps.get("another table").messages())
+                    .containsExactly("NOTICE: decompress_chunk_for_write: public.products is not a chunk of the job's hypertables");
+            assertThat(steps.get("as an outsider").error()).hasValueSatisfying(error ->
+                    assertThat(error).contains("permission denied for function decompress_chunk_for_write"));
+        }
+    }
+
+    /**
      * 40 days of 5-minute windows for three products up to 15 minutes ago (34,551 rows), plus alerts and late
      * events; the values vary so that a wrong bucket or sum shows.
      */

@@ -47,11 +47,41 @@ public final class DatabasePreflight {
                         + " exist in " + connection.url() + ". Apply the schema in sql/ again: its later files add it"
                         + " (see sql/README.md).");
             }
+            checkChunkDecompression(statement, connection);
         } catch (SQLException e) {
             throw new IllegalConfigurationException("Cannot connect to PostgreSQL at " + connection.url() + " as user '"
                     + connection.user() + "': " + e.getMessage()
                     + ". Check jdbc.url, that the server is running and reachable from here, and the credentials"
                     + " (TRENDSTREAM_JDBC_USER / TRENDSTREAM_JDBC_PASSWORD).", e);
+        }
+    }
+
+    /**
+     * On TimescaleDB the sinks decompress a compressed chunk before they write into it (a replay, a very old late
+     * event) through sql/008's function: without it, or without the right to call it, such a row would fail the job
+     * over and over.
+     */
+    private static void checkChunkDecompression(Statement statement, PostgresXaConnection connection) throws SQLException {
+        if (!bool(statement, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')")) {
+            return;
+        }
+        if (!bool(statement, "SELECT to_regprocedure('" + SinkChunks.DECOMPRESS_FUNCTION + "(regclass)') IS NOT NULL")) {
+            throw new IllegalConfigurationException("Function " + SinkChunks.DECOMPRESS_FUNCTION + " does not exist in "
+                    + connection.url() + ". Apply the schema in sql/ again: its later files add it (see sql/README.md).");
+        }
+        if (!bool(statement, "SELECT has_function_privilege(current_user, '" + SinkChunks.DECOMPRESS_FUNCTION
+                + "(regclass)', 'EXECUTE')")) {
+            throw new IllegalConfigurationException("User '" + connection.user() + "' may not execute "
+                    + SinkChunks.DECOMPRESS_FUNCTION + " in " + connection.url() + ": the sinks need it to write into"
+                    + " compressed chunks. Run, as the tables' owner: GRANT " + SinkChunks.WRITER_ROLE + " TO "
+                    + connection.user() + ";");
+        }
+    }
+
+    private static boolean bool(Statement statement, String query) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

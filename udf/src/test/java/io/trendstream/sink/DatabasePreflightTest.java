@@ -82,6 +82,51 @@ class DatabasePreflightTest {
     }
 
     @Test
+    void onTimescaleDbPassesWhenTheUserMayDecompressChunks() {
+        FakeDatabase db = readyDatabase();
+        db.timescaledb = true;
+
+        DatabasePreflight.check(db.connection("trend-user", "pw"));
+
+        assertThat(db.executed).contains("SELECT has_function_privilege(current_user, '"
+                + SinkChunks.DECOMPRESS_FUNCTION + "(regclass)', 'EXECUTE')");
+    }
+
+    @Test
+    void onTimescaleDbRefusesAUserThatMayNotDecompressChunksWithTheGrant() {
+        FakeDatabase db = readyDatabase();
+        db.timescaledb = true;
+        db.mayDecompress = false;
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("User 'trend-user' may not execute decompress_chunk_for_write in " + db.url() + ": the sinks"
+                        + " need it to write into compressed chunks. Run, as the tables' owner: GRANT trendstream_writer"
+                        + " TO trend-user;");
+    }
+
+    @Test
+    void onTimescaleDbRefusesADatabaseWithoutTheDecompressionFunction() {
+        FakeDatabase db = readyDatabase();
+        db.timescaledb = true;
+        db.decompressFunction = false; // a database set up before sql/008
+
+        assertThatThrownBy(() -> DatabasePreflight.check(db.connection("trend-user", "pw")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessage("Function decompress_chunk_for_write does not exist in " + db.url() + ". Apply the schema in"
+                        + " sql/ again: its later files add it (see sql/README.md).");
+    }
+
+    @Test
+    void onPlainPostgreSqlTheDecompressionFunctionIsNotNeeded() {
+        FakeDatabase db = readyDatabase();
+        db.decompressFunction = false;
+        db.mayDecompress = false;
+
+        DatabasePreflight.check(db.connection("trend-user", "pw"));
+    }
+
+    @Test
     void refusesALateEventsTableKeyedWithoutTheKindOfEvent() {
         FakeDatabase db = readyDatabase();
         db.primaryKeys.put("late_events", "PRIMARY KEY (event_id, product_id, event_time)"); // before sql/005

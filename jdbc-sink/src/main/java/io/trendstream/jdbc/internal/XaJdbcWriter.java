@@ -61,6 +61,8 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     private final int batchSize;
     private final TypeSerializer<IN> copier;
     private final Counter deferredRows;
+    /** Prepares the hypertable chunks the rows go into before they go into a transaction; null if there are none. */
+    private final ChunkPreparer<IN> chunks;
 
     /** Rows not executed yet. */
     private final List<IN> rows = new ArrayList<>();
@@ -81,6 +83,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
      * @param restoredCheckpointId the checkpoint restored from, 0 on a fresh start
      * @param unwritten rows that the restored state holds and no transaction did
      * @param deferredRows counts the rows a pre-commit leaves for the next checkpoint (a row deferred twice, twice)
+     * @param chunks prepares the hypertable chunks the rows go into outside the transactions; null if the table has none
      */
     public XaJdbcWriter(
             String pipelineId,
@@ -92,7 +95,8 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             TypeSerializer<IN> copier,
             long restoredCheckpointId,
             Collection<List<IN>> unwritten,
-            Counter deferredRows) {
+            Counter deferredRows,
+            ChunkPreparer<IN> chunks) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.sinkName = XaTransactionId.checkSinkName(sinkName);
         this.subtask = subtask;
@@ -102,6 +106,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         this.copier = copier;
         this.lastSnapshotId = restoredCheckpointId;
         this.deferredRows = deferredRows;
+        this.chunks = chunks;
         unwritten.forEach(rows::addAll);
     }
 
@@ -191,10 +196,16 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             }
         }
         openStatement = handle.prepareStatement(statement.query());
+        if (chunks != null) {
+            chunks.newTransaction();
+        }
     }
 
     /** Executes the rows held into the open transaction. */
     private void execute() throws SQLException {
+        if (chunks != null) {
+            chunks.prepareChunksFor(rows);
+        }
         int batched = 0;
         for (IN row : rows) {
             statement.statement(openStatement, row);
@@ -254,6 +265,9 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             xaConnection = null;
             db = null;
             openStatement = null;
+        }
+        if (chunks != null) {
+            chunks.close();
         }
     }
 

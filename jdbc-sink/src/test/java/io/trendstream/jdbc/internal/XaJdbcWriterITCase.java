@@ -159,7 +159,7 @@ class XaJdbcWriterITCase {
     /** A fresh writer (no restored checkpoint, nothing unwritten) of subtask {@code subtask} into the numbers table. */
     private static XaJdbcWriter<Long> writer(int subtask, PostgresXaConnection connection, int batchSize, SimpleCounter deferred) {
         return new XaJdbcWriter<>(PIPELINE, SINK, subtask, new InsertNumber("numbers"), connection, batchSize, null, 0,
-                List.of(), deferred);
+                List.of(), deferred, null);
     }
 
     private static void write(XaJdbcWriter<Long> writer, long... values) throws IOException {
