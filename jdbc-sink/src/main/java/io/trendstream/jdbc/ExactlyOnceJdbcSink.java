@@ -24,6 +24,7 @@ import org.apache.flink.metrics.Gauge;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Exactly-once (XA, two-phase commit) sink into PostgreSQL/TimescaleDB: the rows of a checkpoint are
@@ -42,6 +43,9 @@ import java.util.List;
  * <p>Rows of one key must come from one subtask (a keyed input, as in the pipeline, where the sinks are chained
  * to the keyed window operator): the subtasks prepare their transactions of a checkpoint side by side, and only an
  * earlier checkpoint's transaction still prepared makes a pre-commit leave its rows for the next one.
+ *
+ * <p>Into a TimescaleDB hypertable, {@link #withHypertableChunks} keeps chunk creation and decompression out of the
+ * transactions: a prepared transaction would keep their locks until its commit, and the other subtasks waiting.
  *
  * <p>Transaction ids carry the pipeline id and the sink's name ({@link XaTransactionId}); on start,
  * one subtask of each sink rolls back the transactions of this pipeline and sink that the restored
@@ -93,7 +97,7 @@ public final class ExactlyOnceJdbcSink<IN>
      */
     public ExactlyOnceJdbcSink<IN> withHypertableChunks(HypertableChunks<IN> chunks) {
         return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize,
-                java.util.Objects.requireNonNull(chunks, "chunks"));
+                Objects.requireNonNull(chunks, "chunks"));
     }
 
     @Override
