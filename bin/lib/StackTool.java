@@ -123,14 +123,18 @@ public class StackTool {
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
             st.execute("GRANT SELECT, USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
             // The job's sinks decompress compressed chunks through sql/008's function, which this role may call.
-            st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + WRITER_ROLE + "') THEN "
-                    + "GRANT " + WRITER_ROLE + " TO " + role + "; END IF; END $$");
+            grantIfItExists(st, WRITER_ROLE, role);
             // The gateway's query API logs in as this role too and acts as the read-only role of sql/007 (SET ROLE):
             // membership adds no right the role lacks, and the queries run with the reader's rights only.
-            st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + READER_ROLE + "') THEN "
-                    + "GRANT " + READER_ROLE + " TO " + role + "; END IF; END $$");
+            grantIfItExists(st, READER_ROLE, role);
         }
         System.out.println("Database role " + role + " ready (password not shown)");
+    }
+
+    /** Makes {@code role} a member of {@code group}, a role of sql/, where the schema has created it. */
+    private static void grantIfItExists(Statement st, String group, String role) throws Exception {
+        st.execute("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '" + group + "') THEN "
+                + "GRANT " + group + " TO " + role + "; END IF; END $$");
     }
 
     static void deadLetters(Map<String, String> options) throws Exception {

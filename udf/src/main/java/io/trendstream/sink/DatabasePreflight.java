@@ -86,10 +86,7 @@ public final class DatabasePreflight {
     }
 
     private static boolean exists(Statement statement, String table) throws SQLException {
-        try (ResultSet rs = statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return bool(statement, "SELECT to_regclass('" + table + "') IS NOT NULL");
     }
 
     /** The conflict target of a sink's statement must be the table's primary key, or every write of it fails. */

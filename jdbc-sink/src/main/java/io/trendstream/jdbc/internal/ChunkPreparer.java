@@ -30,7 +30,8 @@ import java.util.List;
  * <p>A row written into a compressed chunk marks the chunk's catalog entry as partially compressed, a row lock that
  * a prepared transaction holds until its commit, so the next transaction writing into that chunk waits as it would
  * for a new chunk. The compressed chunks the rows go into are decompressed first ({@code decompress_chunk}, or the
- * function {@link HypertableChunks#decompressingWith} names); the compression policy compresses them again. That is only for rows older than the policy's age, e.g. a replay.
+ * function {@link HypertableChunks#decompressingWith} names); the compression policy compresses them again. That is
+ * only for rows older than the policy's age, e.g. a replay.
  *
  * <p>The chunks known to exist are read once per sink transaction, so that a chunk dropped (retention) or compressed
  * (policy) since is prepared again.
@@ -42,7 +43,7 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
     /** How long preparing a chunk waits for a lock before it fails. */
     static final String LOCK_TIMEOUT = "60s";
 
-    private static final String CHUNKS = "SELECT chunk_schema, chunk_name, is_compressed,"
+    private static final String CHUNKS = "SELECT format('%I.%I', chunk_schema, chunk_name), is_compressed,"
             + " coalesce(range_start_integer, CASE WHEN isfinite(range_start)"
             + " THEN (extract(epoch FROM range_start) * 1000000)::bigint END),"
             + " coalesce(range_end_integer, CASE WHEN isfinite(range_end)"
@@ -115,10 +116,8 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
 
     /** The chunk holding {@code value}: created by this call unless another writer was first. */
     private Chunk create(IN row, long value) throws SQLException {
-        Connection handle = handle();
-        try {
+        return inShortTransaction(handle -> {
             try (Statement lock = handle.createStatement()) {
-                lock.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
                 // The lock TimescaleDB takes to create a chunk: nobody creates one of this table until this commits.
                 lock.execute("LOCK TABLE ONLY " + chunks.table() + " IN SHARE UPDATE EXCLUSIVE MODE");
             }
@@ -140,22 +139,13 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
                 LOG.info("Created chunk {} of {} for partition value {}, outside the sink's transactions",
                         chunk.name(), chunks.table(), value);
             }
-            handle.commit();
             return chunk;
-        } catch (SQLException e) {
-            throw rolledBack(handle, e);
-        } catch (RuntimeException e) {
-            throw rolledBack(handle, e);
-        }
+        });
     }
 
     /** The chunk, decompressed unless it no longer was compressed. */
     private Chunk decompress(Chunk chunk) throws SQLException {
-        Connection handle = handle();
-        try {
-            try (Statement timeout = handle.createStatement()) {
-                timeout.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
-            }
+        return inShortTransaction(handle -> {
             Chunk now = chunkHolding(handle, chunk.start());
             if (now != null && now.compressed()) {
                 try (Statement lock = handle.createStatement()) {
@@ -174,22 +164,33 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
                 LOG.info("Decompressed chunk {} of {}, outside the sink's transactions: rows go into it; the"
                         + " compression policy compresses it again", now.name(), chunks.table());
             }
-            handle.commit();
             return new Chunk(chunk.name(), chunk.start(), chunk.end(), false);
-        } catch (SQLException e) {
-            throw rolledBack(handle, e);
-        } catch (RuntimeException e) {
-            throw rolledBack(handle, e);
-        }
+        });
     }
 
-    private static <E extends Exception> E rolledBack(Connection handle, E failure) {
+    /** What one short transaction of this preparer does. */
+    private interface ChunkWork {
+        Chunk run(Connection handle) throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction of its own that waits at most {@link #LOCK_TIMEOUT} for a lock. */
+    private Chunk inShortTransaction(ChunkWork work) throws SQLException {
+        Connection handle = handle();
         try {
-            handle.rollback();
-        } catch (SQLException rollbackFailure) {
-            failure.addSuppressed(rollbackFailure);
+            try (Statement timeout = handle.createStatement()) {
+                timeout.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            }
+            Chunk chunk = work.run(handle);
+            handle.commit();
+            return chunk;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                handle.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
         }
-        return failure;
     }
 
     /** The chunk holding {@code value}, as this transaction sees the catalog; null if there is none. */
@@ -208,17 +209,15 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
             query.setString(1, chunks.table());
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    String name = quote(rs.getString(1)) + "." + quote(rs.getString(2));
-                    boolean compressed = rs.getBoolean(3);
-                    long start = rs.getLong(4);
+                    long start = rs.getLong(3);
                     if (rs.wasNull()) {
                         start = Long.MIN_VALUE;
                     }
-                    long end = rs.getLong(5);
+                    long end = rs.getLong(4);
                     if (rs.wasNull()) {
                         end = Long.MAX_VALUE;
                     }
-                    found.add(new Chunk(name, start, end, compressed));
+                    found.add(new Chunk(rs.getString(1), start, end, rs.getBoolean(2)));
                 }
             }
         }
@@ -268,10 +267,6 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
             }
         }
         return hypertable;
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private Connection handle() throws SQLException {
