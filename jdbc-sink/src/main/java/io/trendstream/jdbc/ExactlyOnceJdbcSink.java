@@ -22,9 +22,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Gauge;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Exactly-once (XA, two-phase commit) sink into PostgreSQL/TimescaleDB: the rows of a checkpoint are
@@ -47,6 +49,10 @@ import java.util.Objects;
  * <p>Into a TimescaleDB hypertable, {@link #withHypertableChunks} keeps chunk creation and decompression out of the
  * transactions: a prepared transaction would keep their locks until its commit, and the other subtasks waiting.
  *
+ * <p>No statement of the sink waits for a database lock longer than {@link #withLockTimeout its lock timeout}: a lock
+ * held by a prepared transaction is released only by a commit that may itself wait for the waiting subtask's
+ * pre-commit, a cycle PostgreSQL's deadlock detector cannot see. The timeout turns such a wait into a failover.
+ *
  * <p>Transaction ids carry the pipeline id and the sink's name ({@link XaTransactionId}); on start,
  * one subtask of each sink rolls back the transactions of this pipeline and sink that the restored
  * checkpoint does not hold ({@link PreparedTransactionJanitor}).
@@ -55,6 +61,9 @@ public final class ExactlyOnceJdbcSink<IN>
         implements Sink<IN>, SupportsWriterState<IN, List<IN>>, SupportsCommitter<JdbcCommitable> {
     private static final long serialVersionUID = 1L;
 
+    /** How long a statement of the sink waits for a lock by default. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
+
     private final String pipelineId;
     private final String name;
     private final JdbcQueryStatement<IN> statement;
@@ -62,9 +71,11 @@ public final class ExactlyOnceJdbcSink<IN>
     private final PostgresXaConnection connection;
     private final int batchSize;
     private final HypertableChunks<IN> chunks;
+    private final Duration lockTimeout;
 
     private ExactlyOnceJdbcSink(String pipelineId, String name, JdbcQueryStatement<IN> statement,
-            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize, HypertableChunks<IN> chunks) {
+            TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize, HypertableChunks<IN> chunks,
+            Duration lockTimeout) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.name = XaTransactionId.checkSinkName(name);
         this.statement = statement;
@@ -75,6 +86,7 @@ public final class ExactlyOnceJdbcSink<IN>
         }
         this.batchSize = batchSize;
         this.chunks = chunks;
+        this.lockTimeout = lockTimeout;
     }
 
     /**
@@ -87,7 +99,8 @@ public final class ExactlyOnceJdbcSink<IN>
      */
     public static <IN> ExactlyOnceJdbcSink<IN> of(String pipelineId, String name, JdbcQueryStatement<IN> statement,
             TypeInformation<IN> rowType, PostgresXaConnection connection, int batchSize) {
-        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize, null);
+        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize, null,
+                DEFAULT_LOCK_TIMEOUT);
     }
 
     /**
@@ -97,7 +110,40 @@ public final class ExactlyOnceJdbcSink<IN>
      */
     public ExactlyOnceJdbcSink<IN> withHypertableChunks(HypertableChunks<IN> chunks) {
         return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize,
-                Objects.requireNonNull(chunks, "chunks"));
+                Objects.requireNonNull(chunks, "chunks"), lockTimeout);
+    }
+
+    /**
+     * This sink, whose statements wait at most {@code timeout} for a database lock (PostgreSQL's {@code lock_timeout},
+     * set on the sink's sessions; {@link #DEFAULT_LOCK_TIMEOUT} unless set). A wait that would otherwise never end, a
+     * lock held by a transaction prepared for a checkpoint that cannot complete while this subtask waits, then fails
+     * the job over instead of stalling its checkpoints; the restore rolls that transaction back and writes its rows
+     * again. Make it longer than the longest lock the database's own maintenance holds on the tables (compression,
+     * {@code VACUUM FULL}, schema changes), or each of them costs a failover.
+     */
+    public ExactlyOnceJdbcSink<IN> withLockTimeout(Duration timeout) {
+        return new ExactlyOnceJdbcSink<>(pipelineId, name, statement, rowType, connection, batchSize, chunks,
+                checkLockTimeout(timeout));
+    }
+
+    /**
+     * What is wrong with {@code timeout} as a lock timeout, if anything: PostgreSQL's {@code lock_timeout} is whole
+     * milliseconds up to {@code INT_MAX}, and 0 would mean no timeout.
+     */
+    public static Optional<String> lockTimeoutProblem(Duration timeout) {
+        if (timeout.isNegative() || timeout.compareTo(Duration.ofMillis(1)) < 0
+                || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            return Optional.of("must be from 1 ms to " + Integer.MAX_VALUE + " ms (PostgreSQL's lock_timeout, which"
+                    + " cannot be switched off here)");
+        }
+        return Optional.empty();
+    }
+
+    private static Duration checkLockTimeout(Duration timeout) {
+        lockTimeoutProblem(Objects.requireNonNull(timeout, "timeout")).ifPresent(problem -> {
+            throw new IllegalArgumentException("The lock timeout " + problem + ", not " + timeout);
+        });
+        return timeout;
     }
 
     @Override
@@ -117,7 +163,7 @@ public final class ExactlyOnceJdbcSink<IN>
                 context.getRestoredCheckpointId().orElse(0L), unwritten,
                 context.metricGroup().addGroup(JdbcSinkMetrics.GROUP).addGroup(JdbcSinkMetrics.SINK_LABEL, name)
                         .counter(JdbcSinkMetrics.ROWS_DEFERRED),
-                ChunkPreparer.of(chunks, statement, connection));
+                lockTimeout, ChunkPreparer.of(chunks, statement, connection, lockTimeout));
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.trendstream.stack.PostgresExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -73,6 +75,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -260,24 +263,70 @@ abstract class ExactlyOnceJdbcSinkTestBase {
     protected void compressPartitions(String table) throws SQLException {}
 
     /**
-     * Writes {@code count} numbers through the sink with two subtasks, checkpointing every 100 ms. The database's lock
-     * timeout turns a wait that would never end into a failure.
+     * Writes {@code count} numbers through the sink with two subtasks, checkpointing every 100 ms, without restarts. The
+     * sink's lock timeout turns a wait that would never end into a failure.
      */
     private void writeWithTwoSubtasks(GeneratorFunction<Long, Long> numbers, long count) throws Exception {
-        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
-            statement.execute("ALTER DATABASE " + database + " SET lock_timeout = '20s'");
-        }
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        startWritingWithTwoSubtasks(numbers, count, numbersSink(PIPELINE, "numbers").withLockTimeout(Duration.ofSeconds(20)),
+                0).getJobExecutionResult().get();
+        assertThat(postgres().preparedTransactions()).isZero();
+    }
+
+    /**
+     * Starts writing {@code count} numbers through {@code sink} with two subtasks, checkpointing every 100 ms, restarting
+     * at most {@code restarts} times ({@link CountAttempts} counts the attempts).
+     */
+    protected JobClient startWritingWithTwoSubtasks(GeneratorFunction<Long, Long> numbers, long count,
+            ExactlyOnceJdbcSink<Long> sink, int restarts) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                checkpointingEvery(Duration.ofMillis(100), restarts));
         env.setParallelism(2);
+        CountAttempts.ATTEMPTS.set(0);
         env.fromSource(new DataGeneratorSource<>(numbers, count, RateLimiterStrategy.perSecond(4 * ROWS), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "numbers")
                 .keyBy(n -> n) // the sink's input is keyed: a row's key is written by one subtask
-                .sinkTo(numbersSink(PIPELINE, "numbers"))
+                .map(new CountAttempts()).name("attempt counter")
+                .sinkTo(sink)
                 .name("sink under test");
-        env.execute("two subtasks");
+        return env.executeAsync("two subtasks");
+    }
+
+    /** The sink as the pipeline's are, with the given decompression function (see {@link HypertableChunks}). */
+    protected ExactlyOnceJdbcSink<Long> numbersSinkDecompressingWith(String function) {
+        return ExactlyOnceJdbcSink.of(PIPELINE, "numbers", new InsertNumber("numbers"), Types.LONG, connection, 10)
+                .withHypertableChunks(HypertableChunks.of("numbers", (Long n) -> n).decompressingWith(function));
+    }
+
+    // ------------------------------------------------------------------ locks the sink cannot foresee
+
+    /**
+     * A lock on the sink's table that another transaction holds and does not release, as a prepared transaction holds
+     * its locks until a checkpoint completes that may be waiting for this very sink: the sink's statement gives up
+     * after the sink's lock timeout, the job fails over, and once the lock is gone the restore writes every row once.
+     */
+    @Test
+    void aWaitForALockThatIsNotReleasedFailsTheJobOverAndTheRestoreWritesEveryRowOnce() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                checkpointingEvery(Duration.ofMillis(100), 100));
+        env.setParallelism(1);
+        CountAttempts.ATTEMPTS.set(0);
+        env.fromSource(new DataGeneratorSource<>(i -> i, ROWS, RateLimiterStrategy.perSecond(200), Types.LONG),
+                        WatermarkStrategy.noWatermarks(), "numbers")
+                .map(new CountAttempts()).name("attempt counter")
+                .sinkTo(numbersSink(PIPELINE, "numbers").withLockTimeout(Duration.ofSeconds(1)))
+                .name("sink under test");
+        try (Connection holder = postgres().newConnection(database); Statement lock = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE numbers IN EXCLUSIVE MODE"); // reads go on, writes wait
+            JobClient job = env.executeAsync("a lock that is not released");
+            try {
+                await().atMost(PATIENCE).until(() -> CountAttempts.ATTEMPTS.get() >= 2);
+            } finally {
+                holder.rollback();
+            }
+            job.getJobExecutionResult().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertExactly("numbers", ROWS);
         assertThat(postgres().preparedTransactions()).isZero();
     }
 
@@ -327,12 +376,8 @@ abstract class ExactlyOnceJdbcSinkTestBase {
 
     @Test
     void aCheckpointWhoseCommitWasLostIsCommittedOnRecoveryNotRolledBack() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                checkpointingEvery(Duration.ofMillis(200), 1));
         env.setParallelism(1);
         env.fromSource(new DataGeneratorSource<>(i -> i, 5 * ROWS, RateLimiterStrategy.perSecond(500), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "numbers")
@@ -457,17 +502,13 @@ abstract class ExactlyOnceJdbcSinkTestBase {
      * The same row in consecutive checkpoints, and the second checkpoint's barrier reaches the sink before
      * the first one's completion does (it cannot complete before a stalled operator elsewhere lets it):
      * the first transaction is prepared, holding the row's lock, and only this task's thread can commit
-     * it. Writing the row again now would wait for that lock in that very thread. The database gives up
-     * waiting for a lock after 2 s here, which would fail the job (no restarts); without it, the job would
-     * hang. Batches of 10 rows: the writer tries to execute rows ahead of the barrier ten times a second, and must
-     * not while the earlier transaction is prepared.
+     * it. Writing the row again now would wait for that lock in that very thread. The sink gives up
+     * waiting for a lock after 2 s here, which would fail the job (no restarts). Batches of 10 rows: the writer tries
+     * to execute rows ahead of the barrier ten times a second, and must not while the earlier transaction is prepared.
      */
     @Test
     void aRowWhosePreviousUpsertIsPreparedButNotCommittedNeitherDeadlocksNorWaitsForItsLock(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        try (Connection db = postgres().newConnection(database); Statement statement = db.createStatement()) {
-            statement.execute("ALTER DATABASE " + database + " SET lock_timeout = '2s'");
-        }
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1)); // checkpoints only when triggered
         conf.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, 2);
@@ -478,7 +519,8 @@ abstract class ExactlyOnceJdbcSinkTestBase {
                         WatermarkStrategy.noWatermarks(), "counter values")
                 .map(new SnapshotProbe()).name("snapshot probe") // chained with the sink: snapshots after its pre-commit
                 .sinkTo(ExactlyOnceJdbcSink.of(PIPELINE, "counters", new UpsertCounter(), Types.LONG, connection, 10)
-                        .withHypertableChunks(HypertableChunks.of("counters", value -> 0L))) // every row is counter 0
+                        .withHypertableChunks(HypertableChunks.of("counters", value -> 0L)) // every row is counter 0
+                        .withLockTimeout(Duration.ofSeconds(2)))
                 .name("sink under test");
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(20), Types.LONG),
                         WatermarkStrategy.noWatermarks(), "other numbers")
@@ -529,12 +571,8 @@ abstract class ExactlyOnceJdbcSinkTestBase {
     @Test
     void rowsThatWaitedForTheNextCheckpointSurviveARestoreFromTheCheckpointThatHeldThem(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1)); // checkpoints only when triggered
+        Configuration conf = checkpointingEvery(Duration.ofHours(1), 1); // checkpoints only when triggered
         conf.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.fromSource(new DataGeneratorSource<>(i -> i, 1_000_000, RateLimiterStrategy.perSecond(100), Types.LONG),
@@ -663,7 +701,7 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         // The row's partition exists first, as the sink makes sure: on TimescaleDB a chunk created in a prepared
         // transaction would keep the next one waiting.
         try (ChunkPreparer<Long> chunks = ChunkPreparer.of(HypertableChunks.of("numbers", n -> n), new InsertNumber("numbers"),
-                connection)) {
+                connection, ExactlyOnceJdbcSink.DEFAULT_LOCK_TIMEOUT)) {
             chunks.prepareChunksFor(List.of(row));
         }
         PGXADataSource dataSource = (PGXADataSource) connection.createXaDataSource();
@@ -698,7 +736,21 @@ abstract class ExactlyOnceJdbcSinkTestBase {
         return gids;
     }
 
-    private void assertExactly(String table, long rows) throws SQLException {
+    /** Checkpoints every {@code interval}; restarts at most {@code restarts} times, 100 ms apart (0: none). */
+    private static Configuration checkpointingEvery(Duration interval, int restarts) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        if (restarts == 0) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        }
+        return conf;
+    }
+
+    protected void assertExactly(String table, long rows) throws SQLException {
         assertThat(count("SELECT count(*) FROM " + table)).as("rows in %s", table).isEqualTo(rows);
         assertThat(count("SELECT sum(n) FROM " + table)).as("sum of %s", table).isEqualTo(rows * (rows - 1) / 2);
     }
@@ -708,6 +760,23 @@ abstract class ExactlyOnceJdbcSinkTestBase {
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Counts the attempts of a job's tasks (the first run and every restart), for the subtask that runs first. */
+    static final class CountAttempts extends RichMapFunction<Long, Long> {
+        static final AtomicInteger ATTEMPTS = new AtomicInteger();
+
+        @Override
+        public void open(OpenContext context) {
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                ATTEMPTS.incrementAndGet();
+            }
+        }
+
+        @Override
+        public Long map(Long value) {
+            return value;
         }
     }
 

@@ -2,17 +2,23 @@ package io.trendstream.jdbc;
 
 import io.trendstream.stack.PostgresExtension;
 
+import org.apache.flink.core.execution.JobClient;
+
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sink's end-to-end suite on TimescaleDB: a private server with the timescaledb library preloaded, the
@@ -59,6 +65,41 @@ class TimescaleDbExactlyOnceJdbcSinkITCase extends ExactlyOnceJdbcSinkTestBase {
                 assertThat(rs.getLong(1)).as("compressed chunks of %s", table).isPositive();
             }
         }
+    }
+
+    /**
+     * TimescaleDB's compression policy runs when it likes: it may compress a chunk after the sink prepared it and
+     * before the rows go in. Two subtasks' rows then go into one compressed chunk inside their transactions, and the
+     * second waits for the first's commit, which waits for the second. Here the decompression misses on purpose until
+     * the job has failed over once: the sink's lock timeout must end the wait, and the restore writes every row once.
+     */
+    @Test
+    void aChunkCompressedAfterTheSinkPreparedItCostsAFailoverNotTheCheckpoints() throws Exception {
+        long rows = 400;
+        try (Connection db = TIMESCALEDB.newConnection(database); Statement statement = db.createStatement()) {
+            statement.execute("INSERT INTO numbers SELECT n FROM generate_series(0, " + (rows - 1) + ") n WHERE n % 2 = 0");
+            statement.execute("CREATE TABLE decompression_misses (missing boolean NOT NULL)");
+            statement.execute("INSERT INTO decompression_misses VALUES (true)");
+            // As if the policy compressed the chunk again right after: the sink believes it decompressed.
+            statement.execute("CREATE FUNCTION decompress_or_miss(chunk regclass) RETURNS void LANGUAGE plpgsql AS $$"
+                    + " BEGIN IF NOT (SELECT missing FROM decompression_misses) THEN"
+                    + " PERFORM decompress_chunk(chunk, true); END IF; END $$");
+        }
+        compressPartitions("numbers");
+
+        JobClient job = startWritingWithTwoSubtasks(i -> 2 * i + 1, rows / 2,
+                numbersSinkDecompressingWith("decompress_or_miss").withLockTimeout(Duration.ofSeconds(2)), 100);
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> CountAttempts.ATTEMPTS.get() >= 2);
+        } finally {
+            try (Connection db = TIMESCALEDB.newConnection(database); Statement statement = db.createStatement()) {
+                statement.execute("UPDATE decompression_misses SET missing = false");
+            }
+        }
+        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+
+        assertExactly("numbers", rows);
+        assertThat(TIMESCALEDB.preparedTransactions()).isZero();
     }
 
     private static List<String> hypertables(String database) throws SQLException {

@@ -15,11 +15,13 @@ import io.trendstream.workflows.PipelineOutputs;
 import io.trendstream.workflows.TrendPipelineWorkflow;
 import io.trendstream.workflows.TrendPipelineWorkflow.Uids;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -30,6 +32,7 @@ import org.rocksdb.CompressionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 
 import static io.trendstream.config.PipelineOptions.*;
@@ -121,33 +124,46 @@ public final class TrendPipelineJob {
 
     /** Exactly-once everywhere: XA into the database, transactions into Kafka. */
     public static PipelineOutputs productionOutputs(PipelineConfig config, KafkaConnectors kafka) {
-        PostgresXaConnection db = jdbcConnection(config);
-        String pipeline = config.xaPipelineId();
-        int batch = config.get(JDBC_BATCH_SIZE);
+        DatabaseSinks database = new DatabaseSinks(config);
         String alertsTopic = config.get(ALERTS_TOPIC);
         String dlqTopic = config.get(DEAD_LETTER_TOPIC);
         String windowStatsTopic = config.get(WINDOW_STATS_TOPIC);
         return new PipelineOutputs(
-                stats -> stats.sinkTo(ExactlyOnceJdbcSink.of(
-                                pipeline, WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType(), db, batch)
+                stats -> stats.sinkTo(database.sink(WindowAggregateUpsert.TABLE, new WindowAggregateUpsert(), stats.getType())
                                 .withHypertableChunks(SinkChunks.of(WindowAggregateUpsert.TABLE, WindowAggregate::windowStart)))
                         .name("Database: " + WindowAggregateUpsert.TABLE).uid(Uids.WINDOW_STATS_SINK),
                 alerts -> {
                     alerts.sinkTo(kafka.alerts()).name("Kafka: " + alertsTopic).uid(Uids.ALERTS_KAFKA_SINK);
-                    alerts.sinkTo(ExactlyOnceJdbcSink.of(
-                                    pipeline, TrendAlertUpsert.TABLE, new TrendAlertUpsert(), alerts.getType(), db, batch)
+                    alerts.sinkTo(database.sink(TrendAlertUpsert.TABLE, new TrendAlertUpsert(), alerts.getType())
                                     .withHypertableChunks(SinkChunks.of(TrendAlertUpsert.TABLE, (TrendAlert alert) -> alert.getWindowStart().toEpochMilli())))
                             .name("Database: " + TrendAlertUpsert.TABLE).uid(Uids.ALERTS_DATABASE_SINK);
                 },
-                late -> late.sinkTo(ExactlyOnceJdbcSink.of(
-                                pipeline, LateEventInsert.TABLE, new LateEventInsert(), late.getType(), db, batch)
+                late -> late.sinkTo(database.sink(LateEventInsert.TABLE, new LateEventInsert(), late.getType())
                                 .withHypertableChunks(SinkChunks.of(LateEventInsert.TABLE, LateEvent::eventTime)))
                         .name("Database: " + LateEventInsert.TABLE).uid(Uids.LATE_EVENTS_SINK),
                 deadLetters -> deadLetters.sinkTo(kafka.deadLetters()).name("Kafka: " + dlqTopic).uid(Uids.DEAD_LETTERS_SINK),
                 stats -> stats.sinkTo(kafka.windowStats()).name("Kafka: " + windowStatsTopic).uid(Uids.WINDOW_STATS_KAFKA_SINK),
-                products -> products.sinkTo(ExactlyOnceJdbcSink.of(
-                                pipeline, ProductUpsert.TABLE, new ProductUpsert(), products.getType(), db, batch))
+                products -> products.sinkTo(database.sink(ProductUpsert.TABLE, new ProductUpsert(), products.getType()))
                         .name("Database: " + ProductUpsert.TABLE).uid(Uids.PRODUCTS_SINK));
+    }
+
+    /** The exactly-once sinks into the database, each named for its table, as the jdbc.* settings configure them. */
+    private static final class DatabaseSinks {
+        private final PostgresXaConnection db;
+        private final String pipeline;
+        private final int batch;
+        private final Duration lockTimeout;
+
+        DatabaseSinks(PipelineConfig config) {
+            this.db = jdbcConnection(config);
+            this.pipeline = config.xaPipelineId();
+            this.batch = config.get(JDBC_BATCH_SIZE);
+            this.lockTimeout = config.get(JDBC_LOCK_TIMEOUT);
+        }
+
+        <T> ExactlyOnceJdbcSink<T> sink(String table, JdbcQueryStatement<T> statement, TypeInformation<T> type) {
+            return ExactlyOnceJdbcSink.of(pipeline, table, statement, type, db, batch).withLockTimeout(lockTimeout);
+        }
     }
 
     public static PostgresXaConnection jdbcConnection(PipelineConfig config) {

@@ -1,5 +1,6 @@
 package io.trendstream.config;
 
+import io.trendstream.jdbc.ExactlyOnceJdbcSink;
 import io.trendstream.jdbc.XaTransactionId;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -67,6 +68,9 @@ public final class PipelineConfig {
         settings.check(HIGH_RATIO, v -> v >= get(MEDIUM_RATIO), "must be at least trend.medium-ratio (" + get(MEDIUM_RATIO) + ")");
         settings.check(BASELINE_TTL, v -> v.compareTo(get(WINDOW_SIZE)) > 0, "must be longer than window.size (" + get(WINDOW_SIZE) + ")");
         settings.check(JDBC_BATCH_SIZE, v -> v > 0, "must be positive");
+        ExactlyOnceJdbcSink.lockTimeoutProblem(get(JDBC_LOCK_TIMEOUT)).ifPresent(problem -> {
+            throw settings.invalid(JDBC_LOCK_TIMEOUT, problem);
+        });
         checkXaPipelineId();
         settings.check(BUNDLE_SIZE, v -> v > 0, "must be positive");
         settings.check(FOLD_AFTER, v -> v >= 0, "must be 0 or more");

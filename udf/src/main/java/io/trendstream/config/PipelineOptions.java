@@ -109,6 +109,13 @@ public final class PipelineOptions {
             ConfigOptions.key("jdbc.batch-size").intType().defaultValue(1000)
                     .withDescription("Rows per JDBC batch inside a transaction; each full batch is written as it fills, ahead of the checkpoint.");
 
+    public static final ConfigOption<Duration> JDBC_LOCK_TIMEOUT =
+            ConfigOptions.key("jdbc.lock-timeout").durationType().defaultValue(Duration.ofSeconds(60))
+                    .withDescription("How long a statement of the database sinks waits for a lock before the job fails over"
+                            + " (PostgreSQL's lock_timeout, set on the sinks' sessions). A lock held by a transaction"
+                            + " prepared for a checkpoint that waits for the waiting sink is released by nothing else."
+                            + " Keep it above the longest lock the database's maintenance holds on the tables.");
+
     public static final ConfigOption<String> JDBC_XA_PIPELINE_ID =
             ConfigOptions.key("jdbc.xa.pipeline-id").stringType().noDefaultValue()
                     .withDescription("Identity of this pipeline in the database's XA transaction ids (at most 64 bytes):"

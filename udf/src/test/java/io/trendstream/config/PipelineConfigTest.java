@@ -67,6 +67,7 @@ class PipelineConfigTest {
         assertThat(config.get(JDBC_USER)).isEqualTo("trendstream");
         assertThat(config.get(JDBC_PASSWORD)).isNull();
         assertThat(config.get(JDBC_BATCH_SIZE)).isEqualTo(1000);
+        assertThat(config.get(JDBC_LOCK_TIMEOUT)).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.get(MAX_FUTURE_SKEW)).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.get(CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.get(ROCKSDB_STATE)).isTrue();
@@ -321,6 +322,16 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> resolve("--checkpoint.interval", "1 min", "--kafka.transaction-timeout", "1 min"))
                 .hasMessageStartingWith("Invalid setting 'kafka.transaction-timeout' = '1 min' from program argument "
                         + "--kafka.transaction-timeout: must be longer than checkpoint.interval");
+    }
+
+    @Test
+    void aLockTimeoutOfZeroIsRefusedBecausePostgresReadsItAsNoTimeout() {
+        assertThatThrownBy(() -> resolve("--jdbc.lock-timeout", "0 s"))
+                .hasMessageStartingWith("Invalid setting 'jdbc.lock-timeout' = '0 s' from program argument "
+                        + "--jdbc.lock-timeout: must be from 1 ms to 2147483647 ms");
+        assertThatThrownBy(() -> resolve("--jdbc.lock-timeout", "30 d"))
+                .hasMessageStartingWith("Invalid setting 'jdbc.lock-timeout' = '30 d'");
+        assertThat(resolve("--jdbc.lock-timeout", "5 s").get(JDBC_LOCK_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,14 +35,13 @@ import java.util.List;
  * only for rows older than the policy's age, e.g. a replay.
  *
  * <p>The chunks known to exist are read once per sink transaction, so that a chunk dropped (retention) or compressed
- * (policy) since is prepared again.
+ * (policy) since is prepared again. One dropped or compressed between that read and the rows is written inside the
+ * transaction after all; should another subtask's transaction then wait for it, the sink's lock timeout ends the wait
+ * in a failover, and the restore prepares the chunk again.
  */
 @Internal
 public final class ChunkPreparer<IN> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkPreparer.class);
-
-    /** How long preparing a chunk waits for a lock before it fails. */
-    static final String LOCK_TIMEOUT = "60s";
 
     private static final String CHUNKS = "SELECT format('%I.%I', chunk_schema, chunk_name), is_compressed,"
             + " coalesce(range_start_integer, CASE WHEN isfinite(range_start)"
@@ -54,6 +54,8 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
     private final HypertableChunks<IN> chunks;
     private final JdbcQueryStatement<IN> statement;
     private final PostgresXaConnection connection;
+    /** How long preparing a chunk waits for a lock before it fails: the sink's lock timeout. */
+    private final Duration lockTimeout;
 
     private Connection db;
     /** Null until the table was looked at; then whether it is a hypertable. */
@@ -64,16 +66,18 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
     private List<Chunk> known;
     private Chunk lastHit;
 
-    private ChunkPreparer(HypertableChunks<IN> chunks, JdbcQueryStatement<IN> statement, PostgresXaConnection connection) {
+    private ChunkPreparer(HypertableChunks<IN> chunks, JdbcQueryStatement<IN> statement, PostgresXaConnection connection,
+            Duration lockTimeout) {
         this.chunks = chunks;
         this.statement = statement;
         this.connection = connection;
+        this.lockTimeout = lockTimeout;
     }
 
     /** Null when the sink has no hypertable chunks to prepare. */
     public static <IN> ChunkPreparer<IN> of(HypertableChunks<IN> chunks, JdbcQueryStatement<IN> statement,
-            PostgresXaConnection connection) {
-        return chunks == null ? null : new ChunkPreparer<>(chunks, statement, connection);
+            PostgresXaConnection connection, Duration lockTimeout) {
+        return chunks == null ? null : new ChunkPreparer<>(chunks, statement, connection, lockTimeout);
     }
 
     /** Called as a sink transaction begins: the chunks known to exist are read again before its rows are checked. */
@@ -173,13 +177,10 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
         Chunk run(Connection handle) throws SQLException;
     }
 
-    /** Runs {@code work} in a transaction of its own that waits at most {@link #LOCK_TIMEOUT} for a lock. */
+    /** Runs {@code work} in a transaction of its own (whose session waits at most the lock timeout for a lock). */
     private Chunk inShortTransaction(ChunkWork work) throws SQLException {
         Connection handle = handle();
         try {
-            try (Statement timeout = handle.createStatement()) {
-                timeout.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
-            }
             Chunk chunk = work.run(handle);
             handle.commit();
             return chunk;
@@ -272,6 +273,9 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
     private Connection handle() throws SQLException {
         if (db == null) {
             db = connection.open();
+            try (Statement timeout = db.createStatement()) {
+                timeout.execute("SET lock_timeout = " + lockTimeout.toMillis());
+            }
             db.setAutoCommit(false);
         }
         return db;

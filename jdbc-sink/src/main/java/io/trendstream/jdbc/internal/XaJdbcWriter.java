@@ -23,6 +23,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,12 +37,17 @@ import java.util.List;
  * long as they took, and its inputs behind it (a catch-up writes tens of thousands of rows a checkpoint; about 1 s
  * each 10 s in the benchmark). But a prepared transaction keeps its row locks until it is committed, and the
  * committer runs in this task's thread: an upsert of a row whose previous upsert is prepared but not yet committed
- * would block the thread that is to commit it, for ever (PostgreSQL's lock_timeout is off by default). So rows are
+ * would block the thread that is to commit it until the lock timeout fails the job over. So rows are
  * executed ahead only once no transaction of this sink from an earlier checkpoint is prepared; until then they are
  * held. When the pre-commit finds such a transaction still prepared (the barrier overtook that checkpoint's
  * completion notification, or the notification was lost), it writes nothing: the rows stay in this writer's state
  * and go into the next checkpoint's transaction. Only at end of input, where there is no next transaction, it writes
- * anyway, with a lock timeout, so that at worst the job fails over and the restore commits the earlier transaction.
+ * anyway: at worst the lock timeout fails the job over, and the restore commits the earlier transaction.
+ *
+ * <p>The session's lock timeout bounds every wait for a lock, also those this writer cannot foresee: a lock that
+ * another subtask's transaction of the same checkpoint took and keeps while prepared (TimescaleDB's chunk creation
+ * and partial compression, where a chunk changed after {@link ChunkPreparer} prepared it) would otherwise stall the
+ * checkpoints for good, since that transaction is committed only once this subtask's pre-commit is done.
  *
  * <p>A transaction open between two barriers holds only rows of records read after the last checkpoint: if the job
  * fails, it is rolled back with its session, and the records are read again.
@@ -49,9 +55,6 @@ import java.util.List;
 @Internal
 public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>, CommittingSinkWriter<IN, JdbcCommitable> {
     private static final Logger LOG = LoggerFactory.getLogger(XaJdbcWriter.class);
-
-    /** How long the transaction written at end of input waits for a row lock before it fails. */
-    static final String END_OF_INPUT_LOCK_TIMEOUT = "60s";
 
     private final String pipelineId;
     private final String sinkName;
@@ -61,6 +64,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
     private final int batchSize;
     private final TypeSerializer<IN> copier;
     private final Counter deferredRows;
+    private final Duration lockTimeout;
     /** Prepares the hypertable chunks the rows go into before they go into a transaction; null if there are none. */
     private final ChunkPreparer<IN> chunks;
 
@@ -83,6 +87,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
      * @param restoredCheckpointId the checkpoint restored from, 0 on a fresh start
      * @param unwritten rows that the restored state holds and no transaction did
      * @param deferredRows counts the rows a pre-commit leaves for the next checkpoint (a row deferred twice, twice)
+     * @param lockTimeout how long a statement waits for a lock before it fails (and the job fails over)
      * @param chunks prepares the hypertable chunks the rows go into outside the transactions; null if the table has none
      */
     public XaJdbcWriter(
@@ -96,6 +101,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             long restoredCheckpointId,
             Collection<List<IN>> unwritten,
             Counter deferredRows,
+            Duration lockTimeout,
             ChunkPreparer<IN> chunks) {
         this.pipelineId = XaTransactionId.checkPipelineId(pipelineId);
         this.sinkName = XaTransactionId.checkSinkName(sinkName);
@@ -106,6 +112,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         this.copier = copier;
         this.lastSnapshotId = restoredCheckpointId;
         this.deferredRows = deferredRows;
+        this.lockTimeout = lockTimeout;
         this.chunks = chunks;
         unwritten.forEach(rows::addAll);
     }
@@ -126,7 +133,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
                 if (!earlierStillPrepared(xid).isEmpty()) {
                     return; // their rows' locks may be held: wait for the commit, or the pre-commit
                 }
-                begin(xid, false);
+                begin(xid);
             }
             execute();
         } catch (SQLException | XAException | RuntimeException e) {
@@ -156,7 +163,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
                     deferredRows.inc(rows.size());
                     return List.of();
                 }
-                begin(xid, !stillPrepared.isEmpty());
+                begin(xid);
             }
             execute();
             openStatement.close();
@@ -186,15 +193,10 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         return new XaTransactionId(pipelineId, sinkName, subtask, lastSnapshotId + 1);
     }
 
-    private void begin(XaTransactionId xid, boolean lockTimeout) throws SQLException, XAException {
+    private void begin(XaTransactionId xid) throws SQLException, XAException {
         Connection handle = handle();
         xaConnection.getXAResource().start(xid, XAResource.TMNOFLAGS);
         open = xid;
-        if (lockTimeout) {
-            try (Statement timeout = handle.createStatement()) {
-                timeout.execute("SET LOCAL lock_timeout = '" + END_OF_INPUT_LOCK_TIMEOUT + "'");
-            }
-        }
         openStatement = handle.prepareStatement(statement.query());
         if (chunks != null) {
             chunks.newTransaction();
@@ -251,6 +253,10 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         if (xaConnection == null) {
             xaConnection = connection.createXaDataSource().getXAConnection();
             db = xaConnection.getConnection();
+            try (Statement timeout = db.createStatement()) {
+                // For the session: outside a transaction (autocommit), it outlives each of them.
+                timeout.execute("SET lock_timeout = " + lockTimeout.toMillis());
+            }
         }
         return db;
     }

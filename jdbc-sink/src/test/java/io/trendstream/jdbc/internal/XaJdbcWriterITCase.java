@@ -1,5 +1,6 @@
 package io.trendstream.jdbc.internal;
 
+import io.trendstream.jdbc.ExactlyOnceJdbcSink;
 import io.trendstream.jdbc.InsertNumber;
 import io.trendstream.jdbc.PostgresXaConnection;
 import io.trendstream.jdbc.XaTransactionId;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The writer on its own, on a real database: when it executes rows ahead of the barrier, and what it does when its
@@ -146,6 +149,34 @@ class XaJdbcWriterITCase {
         assertThat(numbers()).as("what the transaction held is rolled back; the records are read again").isEmpty();
     }
 
+    /**
+     * A lock the writer cannot foresee, held by a transaction that does not end, as a lock of another subtask's
+     * prepared transaction is held until a checkpoint completes that waits for this writer: the writer gives up after
+     * its lock timeout and fails (the job fails over), instead of waiting for ever and its checkpoints with it.
+     */
+    @Test
+    void aLockThatIsNeverReleasedFailsTheWriterAfterTheLockTimeoutInsteadOfHoldingItForEver() throws Exception {
+        try (Connection holder = POSTGRES.newConnection(database); Statement lock = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE numbers IN EXCLUSIVE MODE");
+            XaJdbcWriter<Long> writer = writer(0, connection, 2, new SimpleCounter(), Duration.ofSeconds(1));
+            try {
+                writer.write(0L, null);
+                assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThatThrownBy(() -> writer.write(1L, null))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining(SINK)
+                        .cause().isInstanceOfSatisfying(SQLException.class,
+                                e -> assertThat(e.getSQLState()).as("lock_not_available").isEqualTo("55P03")));
+            } finally {
+                holder.rollback(); // first: a writer still waiting could not be closed
+                writer.close();
+            }
+        }
+        assertThat(openTransactionsThatWrote()).isZero();
+        assertThat(POSTGRES.preparedTransactions()).isZero();
+        assertThat(numbers()).isEmpty();
+    }
+
     /** Sessions on the test's database inside a transaction that has written something. */
     private long openTransactionsThatWrote() throws SQLException {
         try (Connection db = POSTGRES.newConnection(database); Statement statement = db.createStatement();
@@ -158,8 +189,13 @@ class XaJdbcWriterITCase {
 
     /** A fresh writer (no restored checkpoint, nothing unwritten) of subtask {@code subtask} into the numbers table. */
     private static XaJdbcWriter<Long> writer(int subtask, PostgresXaConnection connection, int batchSize, SimpleCounter deferred) {
+        return writer(subtask, connection, batchSize, deferred, ExactlyOnceJdbcSink.DEFAULT_LOCK_TIMEOUT);
+    }
+
+    private static XaJdbcWriter<Long> writer(int subtask, PostgresXaConnection connection, int batchSize,
+            SimpleCounter deferred, Duration lockTimeout) {
         return new XaJdbcWriter<>(PIPELINE, SINK, subtask, new InsertNumber("numbers"), connection, batchSize, null, 0,
-                List.of(), deferred, null);
+                List.of(), deferred, lockTimeout, null);
     }
 
     private static void write(XaJdbcWriter<Long> writer, long... values) throws IOException {
