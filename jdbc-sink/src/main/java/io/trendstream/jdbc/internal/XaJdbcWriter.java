@@ -236,7 +236,22 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
             open = null;
         }
         closeConnection();
-        throw new IOException("Could not write the rows of " + xid, failure);
+        throw new IOException("Could not write the rows of " + xid + (isLockTimeout(failure)
+                ? ": a statement waited longer than the sink's lock timeout (" + lockTimeout.toMillis() + " ms) for a"
+                        + " lock another transaction holds (pg_locks shows which); the job fails over and writes them again"
+                : ""), failure);
+    }
+
+    /** PostgreSQL's lock_not_available, which lock_timeout raises, anywhere in the failure's SQL exceptions. */
+    private static boolean isLockTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            for (SQLException e = cause instanceof SQLException sql ? sql : null; e != null; e = e.getNextException()) {
+                if ("55P03".equals(e.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
