@@ -273,9 +273,7 @@ public final class ChunkPreparer<IN> implements AutoCloseable {
     private Connection handle() throws SQLException {
         if (db == null) {
             db = connection.open();
-            try (Statement timeout = db.createStatement()) {
-                timeout.execute("SET lock_timeout = " + lockTimeout.toMillis());
-            }
+            SessionLockTimeout.set(db, lockTimeout);
             db.setAutoCommit(false);
         }
         return db;

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -268,10 +267,7 @@ public final class XaJdbcWriter<IN> implements StatefulSinkWriter<IN, List<IN>>,
         if (xaConnection == null) {
             xaConnection = connection.createXaDataSource().getXAConnection();
             db = xaConnection.getConnection();
-            try (Statement timeout = db.createStatement()) {
-                // For the session: outside a transaction (autocommit), it outlives each of them.
-                timeout.execute("SET lock_timeout = " + lockTimeout.toMillis());
-            }
+            SessionLockTimeout.set(db, lockTimeout);
         }
         return db;
     }
