@@ -74,6 +74,14 @@ final class BenchOptions implements Cloneable {
      */
     long heapEvents = 15_000_000;
     /**
+     * How many times the heap check runs the pipeline on the 1x backlog, each from empty state; its 1x peak is the
+     * highest of them. The peak of a run is the largest of its live-heap samples, and the 10x run takes ten times as
+     * many as one 1x run: the highest of a larger draw from the same bounded, fluctuating heap (held bundles, fetched
+     * records, buffers in flight). Ten 1x runs read as much input and take about as many samples as the 10x run, so
+     * that what differs between the two sides is only whether state accumulates over ten times the input.
+     */
+    int heapRepeats = 10;
+    /**
      * How many times every compared variant runs for its throughput, in turn: the ratio targets are judged on the
      * median of the pairs' ratios, so that one run on a shared machine decides less.
      */
@@ -192,6 +200,12 @@ final class BenchOptions implements Cloneable {
                         : new ArrayList<>(Stream.of(value.split(",")).map(r -> Long.parseLong(r.trim())).toList());
                 case "--max-rate-variants" -> o.maxRateVariants = new ArrayList<>(List.of(value.split(",")));
                 case "--heap-events" -> o.heapEvents = Long.parseLong(value);
+                case "--heap-repeats" -> {
+                    o.heapRepeats = Integer.parseInt(value);
+                    if (o.heapRepeats < 1) {
+                        throw new IllegalArgumentException("--heap-repeats must be at least 1, was " + value);
+                    }
+                }
                 case "--warmup-events" -> o.warmupEvents = Long.parseLong(value);
                 case "--throughput-seconds" -> o.throughputSteady = Duration.ofSeconds(Long.parseLong(value));
                 case "--throughput-events" -> o.throughputEvents = Long.parseLong(value);
@@ -212,7 +226,7 @@ final class BenchOptions implements Cloneable {
                         + " --pipeline-config K=V,... --peer-grace S|auto --peer-task-idle-ms MS --peer-config K=V,..."
                         + " --variants ceiling,bundled,pipeline,sql,streams,streams-updates --pairs N --throughput-seconds S --throughput-events N --throughput-warmup-seconds S --extra-runs --second-size N --skewed"
                         + " --window-seconds S --paced-rate N --paced-seconds S --paced-window-seconds S --latency-variants V,... --latency-checkpoint-intervals MS,..."
-                        + " --max-rates N,...|none --max-rate-variants V,... --heap-events N"
+                        + " --max-rates N,...|none --max-rate-variants V,... --heap-events N --heap-repeats N"
                         + " --warmup-events N --timeout-seconds S --results-dir DIR)");
             }
         }

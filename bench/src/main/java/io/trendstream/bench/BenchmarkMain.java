@@ -141,8 +141,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * The heap check: the pipeline on backlogs of 1x and 10x {@link BenchOptions#heapEvents}, skewed and then evenly
-     * spread over the products, measured in the TaskManager process of a standalone session (this JVM's heap also
+     * The heap check: the pipeline on backlogs of 1x ({@link BenchOptions#heapRepeats} runs) and 10x
+     * {@link BenchOptions#heapEvents}, skewed and then evenly spread over the products, measured in the TaskManager process of a standalone session (this JVM's heap also
      * holds the broker and the expected rows, which grow with the input; a MiniCluster's also the JobManager's REST
      * server and job graphs), after an unreported run on the first backlog: the JVM is new, and a first run compiles
      * its code as it goes and reads slower, so it holds fewer windows in flight than the same run once compiled
@@ -158,10 +158,13 @@ public final class BenchmarkMain {
                     VariantResult warmUp = heapRun(stack, standalone, options, once, p, run, "warm-up");
                     log(warmUp.name() + " p" + p + ", warm-up of its JVM: " + warmUp.status() + " (not reported)");
                 }
-                record(results, heapRun(stack, standalone, options, once, p, run, heapRunDescription(skewed)), "");
+                for (int i = 1; i <= options.heapRepeats; i++) {
+                    record(results, heapRun(stack, standalone, options, once, p, run, heapRunDescription(skewed)),
+                            " (1x, run " + i + " of " + options.heapRepeats + ")");
+                }
                 once.deleteTopics(stack);
                 Dataset tenfold = preload(stack, options, 10 * options.heapEvents, tag + 10 * options.heapEvents, skewed);
-                record(results, heapRun(stack, standalone, options, tenfold, p, run, heapRunDescription(skewed)), "");
+                record(results, heapRun(stack, standalone, options, tenfold, p, run, heapRunDescription(skewed)), " (10x)");
                 tenfold.deleteTopics(stack);
             }
         }
@@ -298,6 +301,7 @@ public final class BenchmarkMain {
         s.put("latencyCheckpointIntervals", o.latencyCheckpointIntervals.toString());
         s.put("maxRates", o.maxRates.toString());
         s.put("heapEvents", o.heapEvents);
+        s.put("heapRepeats", o.heapRepeats);
         s.put("warmupEvents", o.warmupEvents);
         s.put("duplicateShare", Dataset.DUPLICATE_SHARE);
         s.put("seed", Dataset.SEED);

@@ -33,7 +33,7 @@ class BenchSmokeITCase {
                 "--window-seconds", "10", "--checkpoint-interval", "1000", "--warmup-events", "0", "--pairs", "2",
                 "--throughput-events", "40000", "--throughput-seconds", "3", "--throughput-warmup-seconds", "1",
                 "--paced-rate", "300", "--paced-seconds", "30", "--paced-window-seconds", "5", "--latency-variants", "pipeline,sql",
-                "--latency-checkpoint-intervals", "1000", "--heap-events", "5000", "--max-rates", "none",
+                "--latency-checkpoint-intervals", "1000", "--heap-events", "5000", "--heap-repeats", "2", "--max-rates", "none",
                 "--timeout-seconds", "300", "--results-dir", results.toString());
 
         JsonNode root = new ObjectMapper().readTree(results.resolve("latest.json").toFile());
@@ -75,11 +75,22 @@ class BenchSmokeITCase {
                 "ceiling backlog", "bundled backlog", "pipeline backlog", "flink-sql backlog", "kafka-streams backlog",
                 "ceiling" + timeBoxed, "bundled" + timeBoxed, "pipeline" + timeBoxed, "flink-sql" + timeBoxed, "kafka-streams" + timeBoxed,
                 "ceiling" + timeBoxed, "bundled" + timeBoxed, "pipeline" + timeBoxed, "flink-sql" + timeBoxed, "kafka-streams" + timeBoxed,
-                BenchmarkMain.HEAP_RUN + " backlog", BenchmarkMain.HEAP_RUN + " backlog",
-                BenchmarkMain.EVEN_HEAP_RUN + " backlog", BenchmarkMain.EVEN_HEAP_RUN + " backlog",
+                BenchmarkMain.HEAP_RUN + " backlog", BenchmarkMain.HEAP_RUN + " backlog", BenchmarkMain.HEAP_RUN + " backlog",
+                BenchmarkMain.EVEN_HEAP_RUN + " backlog", BenchmarkMain.EVEN_HEAP_RUN + " backlog", BenchmarkMain.EVEN_HEAP_RUN + " backlog",
                 "pipeline paced", "flink-sql paced");
         assertThat(root.path("variants").get(15).path("skewed").asBoolean()).isTrue();
-        assertThat(root.path("variants").get(17).path("skewed").asBoolean()).isFalse();
+        assertThat(root.path("variants").get(18).path("skewed").asBoolean()).isFalse();
+        // The heap check's 1x side: its repeated runs, and then the 10x run, each judged against the manifest.
+        for (int skewedOrEven : List.of(15, 18)) {
+            long once = root.path("variants").get(skewedOrEven).path("inputEvents").asLong();
+            assertThat(root.path("variants").get(skewedOrEven + 1).path("inputEvents").asLong()).isEqualTo(once);
+            assertThat(root.path("variants").get(skewedOrEven + 2).path("inputEvents").asLong()).isGreaterThan(once);
+        }
+        for (JsonNode target : root.path("targets")) {
+            if (target.path("name").asText().startsWith("pipeline peak heap")) {
+                assertThat(target.path("measured").asText()).as(target.toString()).matches("\\d+ -> \\d+ MiB .*; 1x runs: \\d+, \\d+\\)");
+            }
+        }
         // The like-for-like Kafka Streams peer: its grace covers the replay (at this size event time passes several
         // hundred times faster than wall time, so its tasks drift apart by much of the span), so it drops nothing
         // and is judged, after the end of input has closed them, on the same windows as the pipeline.
