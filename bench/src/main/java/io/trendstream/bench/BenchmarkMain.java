@@ -142,9 +142,9 @@ public final class BenchmarkMain {
 
     /**
      * The heap check: the pipeline on backlogs of 1x ({@link BenchOptions#heapRepeats} runs) and 10x
-     * {@link BenchOptions#heapEvents}, skewed and then evenly spread over the products, measured in the TaskManager process of a standalone session (this JVM's heap also
-     * holds the broker and the expected rows, which grow with the input; a MiniCluster's also the JobManager's REST
-     * server and job graphs), after an unreported run on the first backlog: the JVM is new, and a first run compiles
+     * {@link BenchOptions#heapEvents}, skewed and then evenly spread over the products, measured in the TaskManager
+     * process of a standalone session (this JVM's heap also holds the broker and the expected rows, which grow with
+     * the input; a MiniCluster's also the JobManager's REST server and job graphs), after an unreported run on the first backlog: the JVM is new, and a first run compiles
      * its code as it goes and reads slower, so it holds fewer windows in flight than the same run once compiled
      * (2026-12-02, thirteenth session). Each backlog's topics are deleted after its runs, for the disk.
      */

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Collectors;
 
 /**
  * Issue 12's targets, judged on correct results only; a missing or failed variant leaves a target "not measured".
