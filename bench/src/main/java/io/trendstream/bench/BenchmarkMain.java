@@ -112,11 +112,16 @@ public final class BenchmarkMain {
                 }
             }
             for (String variant : options.maxRateVariants) {
-                for (RateSearch search = RateSearch.of(options.maxRates); search.next().isPresent(); ) {
+                RateSearch search = RateSearch.of(options.maxRates);
+                while (search.next().isPresent()) {
                     long rate = search.next().getAsLong();
                     VariantResult r = paced(variant, stack, options, rate, p);
                     record(results, r, " (max-rate search)");
                     search = search.after(rate, r.correct() && Boolean.TRUE.equals(r.sustained()) && r.inputKeptPace());
+                }
+                if (search.endedUnbounded()) {
+                    log(variant + " kept up with every rate of the max-rate search, up to "
+                            + String.format(Locale.ROOT, "%,d/s", search.highestKept()) + ": its limit is higher");
                 }
             }
         }

@@ -14,7 +14,24 @@ class RateSearchTest {
 
     @Test
     void runsEveryListedRateWhileEachIsKeptUpWith() {
-        assertThat(ratesRun(Set.of(100_000L, 200_000L, 400_000L))).containsExactly(100_000L, 200_000L, 400_000L);
+        assertThat(ratesRun(Set.of(100_000L, 200_000L))).startsWith(100_000L, 200_000L, 400_000L);
+    }
+
+    @Test
+    void doublesTheHighestRateWhenEveryListedOneWasKeptUpWithThenHalvesTheGap() {
+        assertThat(ratesRun(Set.of(100_000L, 200_000L, 400_000L, 600_000L)))
+                .containsExactly(100_000L, 200_000L, 400_000L, 800_000L, 600_000L, 700_000L);
+    }
+
+    @Test
+    void stopsDoublingAfterThreeDoublingsAndSaysTheLimitWasNotFound() {
+        Set<Long> keptUpWith = Set.of(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L);
+        assertThat(ratesRun(keptUpWith)).containsExactly(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L);
+        RateSearch search = RateSearch.of(LISTED);
+        for (long rate : List.of(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L)) {
+            search = search.after(rate, true);
+        }
+        assertThat(search.endedUnbounded()).isTrue();
     }
 
     @Test
