@@ -14,7 +14,8 @@ class RateSearchTest {
 
     @Test
     void runsEveryListedRateWhileEachIsKeptUpWith() {
-        assertThat(ratesRun(Set.of(100_000L, 200_000L))).startsWith(100_000L, 200_000L, 400_000L);
+        assertThat(ratesRun(Set.of(100_000L, 200_000L, 400_000L)))
+                .containsExactly(100_000L, 200_000L, 400_000L, 800_000L, 600_000L, 500_000L);
     }
 
     @Test
@@ -25,13 +26,11 @@ class RateSearchTest {
 
     @Test
     void stopsDoublingAfterThreeDoublingsAndSaysTheLimitWasNotFound() {
-        Set<Long> keptUpWith = Set.of(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L);
-        assertThat(ratesRun(keptUpWith)).containsExactly(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L);
-        RateSearch search = RateSearch.of(LISTED);
-        for (long rate : List.of(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L)) {
-            search = search.after(rate, true);
-        }
-        assertThat(search.endedUnbounded()).isTrue();
+        List<Long> run = new ArrayList<>();
+        RateSearch end = search(Set.of(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L), LISTED, run);
+        assertThat(run).containsExactly(100_000L, 200_000L, 400_000L, 800_000L, 1_600_000L, 3_200_000L);
+        assertThat(end.endedUnbounded()).isTrue();
+        assertThat(search(Set.of(100_000L, 200_000L, 400_000L), LISTED, new ArrayList<>()).endedUnbounded()).isFalse();
     }
 
     @Test
@@ -63,12 +62,19 @@ class RateSearchTest {
 
     private static List<Long> ratesRun(Set<Long> keptUpWith, List<Long> listed) {
         List<Long> run = new ArrayList<>();
-        for (RateSearch search = RateSearch.of(listed); search.next().isPresent(); ) {
+        search(keptUpWith, listed, run);
+        return run;
+    }
+
+    /** Runs the search to its end, adding each rate run to {@code run}; returns the ended search. */
+    private static RateSearch search(Set<Long> keptUpWith, List<Long> listed, List<Long> run) {
+        RateSearch search = RateSearch.of(listed);
+        while (search.next().isPresent()) {
             long rate = search.next().getAsLong();
             run.add(rate);
             search = search.after(rate, keptUpWith.contains(rate));
             assertThat(run).hasSizeLessThan(10);
         }
-        return run;
+        return search;
     }
 }
